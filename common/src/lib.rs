@@ -1,0 +1,21 @@
+//! Shared library of the energy-landscape suite (GMIN, OPTIM, PATHSAMPLE, disconnectionDPS).
+//!
+//! Modules, one job each:
+//! - [`potential`]: the [`potential::Potential`] trait (energy, gradient, Hessian, Hv, frozen mask).
+//! - [`ljat`]: Lennard-Jones plus Axilrod–Teller for N atoms.
+//! - [`mlp`]: the MLP loss family (MLP3, MLPVB3, MLPVB3NN, MLPMULTI), `MLPdata`, predictions, AUC.
+//! - [`lbfgs`]: the GMIN/OPTIM-style limited-memory BFGS minimiser.
+//! - [`linalg`]: LAPACK symmetric eigenproblems, fvib, Cholesky log-determinants.
+//! - [`deck`]: the keyword-deck lexer shared by all four programs (and the `dinfo` variant).
+//! - [`rng`]: seeded, reproducible random streams.
+
+// Link OpenBLAS (system library) for LAPACK/BLAS symbols.
+extern crate openblas_src;
+
+pub mod deck;
+pub mod lbfgs;
+pub mod linalg;
+pub mod ljat;
+pub mod mlp;
+pub mod potential;
+pub mod rng;
