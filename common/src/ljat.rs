@@ -1,1 +1,345 @@
-//! (in progress)
+//! LJAT: Lennard-Jones plus the Axilrod–Teller three-body term, for N atoms.
+//!
+//! Units ε = σ = 1, unit masses. Coordinates are `x1, y1, z1, x2, ...` (NOPT = 3N).
+//!
+//! ```text
+//! E = Σ_{i<j} 4 (r_ij^-12 − r_ij^-6) + Z Σ_{i<j<k} (1 + 3 cosθ_i cosθ_j cosθ_k) / (r_ij r_ik r_jk)^3
+//! ```
+//!
+//! `Z = 0` is plain Lennard-Jones (the three-body loop is skipped entirely).
+//!
+//! Implementation: every term is written as a function of squared distances. A pair term is
+//! `f(s)` with `s = r²`; a triple term is `f(a, b, c)` with `a = r_ij²`, `b = r_ik²`,
+//! `c = r_jk²`, which turns the three-body energy into the rational function
+//! `Z [ u^{-3/2} + (3/8) P u^{-5/2} ]` with `u = abc` and
+//! `P = (a+b−c)(a−b+c)(−a+b+c)` (the product of the three cosines is `P / (8 u)`).
+//! Gradient, Hessian and Hessian-vector products then follow from the chain rule through
+//! `∂s/∂r_p = 2 (r_p − r_q)`, using analytic first and second partial derivatives of `f`.
+
+use crate::potential::{FrozenMask, Potential};
+use nalgebra::{DMatrix, Matrix3, Vector3};
+
+/// The LJAT potential for `natoms` identical atoms.
+#[derive(Debug, Clone)]
+pub struct Ljat {
+    natoms: usize,
+    z: f64,
+    frozen: Option<FrozenMask>,
+}
+
+/// Derivatives of the pair energy with respect to `s = r²`: (f, f', f'').
+fn pair_terms(s: f64) -> (f64, f64, f64) {
+    let s3 = 1.0 / (s * s * s); // s^-3 = r^-6
+    let s6 = s3 * s3;
+    let f = 4.0 * (s6 - s3);
+    let d1 = 4.0 * (-6.0 * s6 + 3.0 * s3) / s;
+    let d2 = 4.0 * (42.0 * s6 - 12.0 * s3) / (s * s);
+    (f, d1, d2)
+}
+
+/// Triple energy `f(a,b,c)/Z` with its gradient and Hessian with respect to `(a, b, c)`.
+fn triple_terms(a: f64, b: f64, c: f64) -> (f64, Vector3<f64>, Matrix3<f64>) {
+    let u = a * b * c;
+    let du = Vector3::new(b * c, a * c, a * b);
+    let ddu = Matrix3::new(0.0, c, b, c, 0.0, a, b, a, 0.0);
+    // Linear factors of P and their (constant) gradients.
+    let l = [a + b - c, a - b + c, -a + b + c];
+    let dl = [
+        Vector3::new(1.0, 1.0, -1.0),
+        Vector3::new(1.0, -1.0, 1.0),
+        Vector3::new(-1.0, 1.0, 1.0),
+    ];
+    let p = l[0] * l[1] * l[2];
+    let dp = dl[0] * (l[1] * l[2]) + dl[1] * (l[0] * l[2]) + dl[2] * (l[0] * l[1]);
+    let sym = |x: &Vector3<f64>, y: &Vector3<f64>| x * y.transpose() + y * x.transpose();
+    let ddp = sym(&dl[0], &dl[1]) * l[2] + sym(&dl[0], &dl[2]) * l[1] + sym(&dl[1], &dl[2]) * l[0];
+    // g1(u) = u^{-3/2}, g2(u) = u^{-5/2} and their first two derivatives.
+    let usq = u.sqrt();
+    let g1 = 1.0 / (u * usq);
+    let g1p = -1.5 * g1 / u;
+    let g1pp = 3.75 * g1 / (u * u);
+    let g2 = g1 / u;
+    let g2p = -2.5 * g2 / u;
+    let g2pp = 8.75 * g2 / (u * u);
+    let duu = du * du.transpose();
+    // G(u) composites.
+    let dg1 = du * g1p;
+    let ddg1 = duu * g1pp + ddu * g1p;
+    let dg2 = du * g2p;
+    let ddg2 = duu * g2pp + ddu * g2p;
+    let k = 3.0 / 8.0;
+    let f = g1 + k * p * g2;
+    let df = dg1 + (dp * g2 + dg2 * p) * k;
+    let ddf = ddg1 + (ddp * g2 + ddg2 * p + sym(&dp, &dg2)) * k;
+    (f, df, ddf)
+}
+
+/// Which derivative quantity a sweep over the terms accumulates.
+enum Sink<'a> {
+    Energy,
+    Gradient(&'a mut [f64]),
+    Hessian(&'a mut DMatrix<f64>),
+    HessianVector(&'a [f64], &'a mut [f64]),
+}
+
+impl Ljat {
+    /// LJAT for `natoms` atoms with Axilrod–Teller coefficient `z` (Z = 0: plain LJ).
+    pub fn new(natoms: usize, z: f64) -> Self {
+        Self {
+            natoms,
+            z,
+            frozen: None,
+        }
+    }
+
+    /// Freeze variables (OPTIM `FREEZE`): frozen components never move.
+    pub fn with_frozen(mut self, mask: FrozenMask) -> Self {
+        assert_eq!(mask.len(), 3 * self.natoms, "frozen mask length must be 3N");
+        self.frozen = (mask.count() > 0).then_some(mask);
+        self
+    }
+
+    /// Number of atoms.
+    pub fn natoms(&self) -> usize {
+        self.natoms
+    }
+
+    /// The Axilrod–Teller coefficient Z.
+    pub fn z(&self) -> f64 {
+        self.z
+    }
+
+    fn diff(x: &[f64], p: usize, q: usize) -> Vector3<f64> {
+        Vector3::new(
+            x[3 * p] - x[3 * q],
+            x[3 * p + 1] - x[3 * q + 1],
+            x[3 * p + 2] - x[3 * q + 2],
+        )
+    }
+
+    /// Visit every pair and triple term, accumulating into `sink`; returns the energy.
+    ///
+    /// A term depends on squared distances `s_m = |r_pm − r_qm|²` (m = 1 pair, 3 for a triple)
+    /// with partials `fs[m]` and `fss[m][n]`. Writing `d_m = r_pm − r_qm`:
+    /// gradient on atom p_m: `+2 fs_m d_m`, on q_m: `−2 fs_m d_m`; Hessian:
+    /// `Σ_mn fss_mn (2 d_m)(2 d_n)ᵀ` on the (p/q) blocks with signs, plus `2 fs_m I` blocks.
+    fn sweep(&self, x: &[f64], mut sink: Sink) -> f64 {
+        assert_eq!(x.len(), 3 * self.natoms, "LJAT expects 3N coordinates");
+        let n = self.natoms;
+        let mut energy = 0.0;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let d = Self::diff(x, i, j);
+                let (f, fs, fss) = pair_terms(d.norm_squared());
+                energy += f;
+                self.accumulate(&mut sink, &[(i, j)], &[d], &[fs], &[[fss; 3]; 3]);
+            }
+        }
+        if self.z != 0.0 {
+            for i in 0..n {
+                for j in (i + 1)..n {
+                    let dij = Self::diff(x, i, j);
+                    for k in (j + 1)..n {
+                        let dik = Self::diff(x, i, k);
+                        let djk = Self::diff(x, j, k);
+                        let (f, df, ddf) = triple_terms(
+                            dij.norm_squared(),
+                            dik.norm_squared(),
+                            djk.norm_squared(),
+                        );
+                        energy += self.z * f;
+                        if matches!(sink, Sink::Energy) {
+                            continue;
+                        }
+                        let fs = [self.z * df[0], self.z * df[1], self.z * df[2]];
+                        let mut fss = [[0.0; 3]; 3];
+                        for (a, row) in fss.iter_mut().enumerate() {
+                            for (b, v) in row.iter_mut().enumerate() {
+                                *v = self.z * ddf[(a, b)];
+                            }
+                        }
+                        self.accumulate(
+                            &mut sink,
+                            &[(i, j), (i, k), (j, k)],
+                            &[dij, dik, djk],
+                            &fs,
+                            &fss,
+                        );
+                    }
+                }
+            }
+        }
+        energy
+    }
+
+    /// Add one term's derivatives (see [`Ljat::sweep`]) to the sink.
+    fn accumulate(
+        &self,
+        sink: &mut Sink,
+        pairs: &[(usize, usize)],
+        d: &[Vector3<f64>],
+        fs: &[f64],
+        fss: &[[f64; 3]; 3],
+    ) {
+        match sink {
+            Sink::Energy => {}
+            Sink::Gradient(g) => {
+                for (m, &(p, q)) in pairs.iter().enumerate() {
+                    let v = d[m] * (2.0 * fs[m]);
+                    for c in 0..3 {
+                        g[3 * p + c] += v[c];
+                        g[3 * q + c] -= v[c];
+                    }
+                }
+            }
+            Sink::Hessian(h) => {
+                for (m, &(pm, qm)) in pairs.iter().enumerate() {
+                    for (nn, &(pn, qn)) in pairs.iter().enumerate() {
+                        let block = (d[m] * d[nn].transpose()) * (4.0 * fss[m][nn]);
+                        for (am, sm) in [(pm, 1.0), (qm, -1.0)] {
+                            for (an, sn) in [(pn, 1.0), (qn, -1.0)] {
+                                for r in 0..3 {
+                                    for c in 0..3 {
+                                        h[(3 * am + r, 3 * an + c)] += sm * sn * block[(r, c)];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    let diag = 2.0 * fs[m];
+                    for (a, b, s) in [(pm, pm, 1.0), (qm, qm, 1.0), (pm, qm, -1.0), (qm, pm, -1.0)]
+                    {
+                        for c in 0..3 {
+                            h[(3 * a + c, 3 * b + c)] += s * diag;
+                        }
+                    }
+                }
+            }
+            Sink::HessianVector(v, out) => {
+                let vd = |p: usize, q: usize| {
+                    Vector3::new(
+                        v[3 * p] - v[3 * q],
+                        v[3 * p + 1] - v[3 * q + 1],
+                        v[3 * p + 2] - v[3 * q + 2],
+                    )
+                };
+                // ds_n = 2 d_n · (v_p − v_q): the directional derivative of each s_n.
+                let mut ds = [0.0; 3];
+                for (nn, &(pn, qn)) in pairs.iter().enumerate() {
+                    ds[nn] = 2.0 * d[nn].dot(&vd(pn, qn));
+                }
+                for (m, &(pm, qm)) in pairs.iter().enumerate() {
+                    let mut coeff = 0.0;
+                    for (nn, dsn) in ds.iter().enumerate().take(pairs.len()) {
+                        coeff += fss[m][nn] * dsn;
+                    }
+                    let w = d[m] * (2.0 * coeff) + vd(pm, qm) * (2.0 * fs[m]);
+                    for c in 0..3 {
+                        out[3 * pm + c] += w[c];
+                        out[3 * qm + c] -= w[c];
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Potential for Ljat {
+    fn nopt(&self) -> usize {
+        3 * self.natoms
+    }
+
+    fn energy(&self, x: &[f64]) -> f64 {
+        self.sweep(x, Sink::Energy)
+    }
+
+    fn energy_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        grad.fill(0.0);
+        let e = self.sweep(x, Sink::Gradient(grad));
+        if let Some(m) = &self.frozen {
+            m.apply(grad);
+        }
+        e
+    }
+
+    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+        let n = self.nopt();
+        let mut h = DMatrix::zeros(n, n);
+        self.sweep(x, Sink::Hessian(&mut h));
+        if let Some(m) = &self.frozen {
+            m.apply_matrix(&mut h);
+        }
+        h
+    }
+
+    fn hessian_vector(&self, x: &[f64], v: &[f64], hv: &mut [f64]) {
+        hv.fill(0.0);
+        match &self.frozen {
+            Some(m) => {
+                let mut vm = v.to_vec();
+                m.apply(&mut vm);
+                self.sweep(x, Sink::HessianVector(&vm, hv));
+                m.apply(hv);
+            }
+            None => {
+                self.sweep(x, Sink::HessianVector(v, hv));
+            }
+        }
+    }
+
+    fn frozen(&self) -> Option<&FrozenMask> {
+        self.frozen.as_ref()
+    }
+}
+
+/// Geometry helpers for building test structures.
+pub mod geometry {
+    /// A 13-atom Mackay icosahedron (centre + 12 vertices) with nearest-neighbour distance `r`
+    /// between the centre and the vertices.
+    pub fn icosahedron13(r: f64) -> Vec<f64> {
+        let phi = (1.0 + 5f64.sqrt()) / 2.0;
+        let norm = (1.0 + phi * phi).sqrt();
+        let mut x = vec![0.0; 3];
+        for &(a, b) in &[(1.0, phi), (1.0, -phi), (-1.0, phi), (-1.0, -phi)] {
+            for v in [[0.0, a, b], [a, b, 0.0], [b, 0.0, a]] {
+                x.extend(v.iter().map(|c| c * r / norm));
+            }
+        }
+        x
+    }
+
+    /// Three atoms on the x axis: atom 2 at the origin between atoms 1 and 3 at ∓r.
+    pub fn linear3(r: f64) -> Vec<f64> {
+        vec![-r, 0.0, 0.0, 0.0, 0.0, 0.0, r, 0.0, 0.0]
+    }
+
+    /// An equilateral triangle of side `r` in the xy plane.
+    pub fn equilateral3(r: f64) -> Vec<f64> {
+        vec![
+            0.0,
+            0.0,
+            0.0,
+            r,
+            0.0,
+            0.0,
+            0.5 * r,
+            0.5 * 3f64.sqrt() * r,
+            0.0,
+        ]
+    }
+
+    /// An isosceles triangle: apex (atom 1) on the y axis, base atoms 2, 3 on the x axis;
+    /// equal sides `side`, base `base`.
+    pub fn isosceles3(side: f64, base: f64) -> Vec<f64> {
+        let h = (side * side - 0.25 * base * base).sqrt();
+        vec![0.0, h, 0.0, -0.5 * base, 0.0, 0.0, 0.5 * base, 0.0, 0.0]
+    }
+
+    /// Distance between atoms `i` and `j` (0-based).
+    pub fn distance(x: &[f64], i: usize, j: usize) -> f64 {
+        (0..3)
+            .map(|c| (x[3 * i + c] - x[3 * j + c]).powi(2))
+            .sum::<f64>()
+            .sqrt()
+    }
+}

@@ -45,7 +45,10 @@ impl FrozenMask {
 
     /// Freeze whole atoms (0-based atom indices; three Cartesians each).
     pub fn from_atoms(natoms: usize, atoms: &[usize]) -> Self {
-        let idx: Vec<usize> = atoms.iter().flat_map(|&a| [3 * a, 3 * a + 1, 3 * a + 2]).collect();
+        let idx: Vec<usize> = atoms
+            .iter()
+            .flat_map(|&a| [3 * a, 3 * a + 1, 3 * a + 2])
+            .collect();
         Self::from_indices(3 * natoms, &idx)
     }
 
@@ -76,7 +79,9 @@ impl FrozenMask {
 
     /// 0-based indices of the free (unfrozen) variables.
     pub fn free_indices(&self) -> Vec<usize> {
-        (0..self.frozen.len()).filter(|&i| !self.frozen[i]).collect()
+        (0..self.frozen.len())
+            .filter(|&i| !self.frozen[i])
+            .collect()
     }
 
     /// Zero the frozen components of a vector (gradient, step, Hv).
@@ -203,6 +208,9 @@ pub mod fd {
         let mut gm = vec![0.0; n];
         p.energy_gradient(&xp, &mut gp);
         p.energy_gradient(&xm, &mut gm);
-        gp.iter().zip(&gm).map(|(a, b)| (a - b) / (2.0 * h)).collect()
+        gp.iter()
+            .zip(&gm)
+            .map(|(a, b)| (a - b) / (2.0 * h))
+            .collect()
     }
 }
