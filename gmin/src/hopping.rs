@@ -1,0 +1,421 @@
+//! The basin-hopping engine (algorithms.md §2), independent of decks and files.
+//!
+//! A [`Walker`] owns everything that changes during a run (Markov state, step size, temperature,
+//! random stream, SAVE list, counters), so a run can be dumped and resumed exactly, and several
+//! walkers can run on different threads with results that do not depend on the thread count.
+//! What the run reports (the `Qu` lines, acceptance checks) goes to an [`Observer`].
+
+use crate::save::{SaveList, SavedMinimum};
+use common::lbfgs::{minimise, LbfgsConfig, MinimisationResult};
+use common::potential::Potential;
+use common::rng::Stream;
+
+/// Which quantity the acceptance-ratio check adjusts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adjust {
+    /// Default: the step size (T fixed).
+    Step,
+    /// FIXSTEP: the temperature.
+    Temperature,
+    /// FIXBOTH: neither.
+    Neither,
+}
+
+/// Fixed parameters of a basin-hopping run.
+#[derive(Debug, Clone)]
+pub struct BhSettings {
+    /// Number of basin-hopping steps (STEPS).
+    pub steps: usize,
+    /// Temperature factor applied after every step (STEPS 2nd item).
+    pub tfac: f64,
+    /// Initial temperature (TEMPERATURE).
+    pub temperature: f64,
+    /// Initial maximum displacement per coordinate (STEP).
+    pub step: f64,
+    /// Target acceptance ratio (ACCEPTRATIO).
+    pub accept_ratio: f64,
+    /// Block length of the acceptance check (CHANGEACCEPT).
+    pub naccept: usize,
+    /// What the acceptance check adjusts.
+    pub adjust: Adjust,
+    /// LBFGS parameters of basin-hopping quenches (SLOPPYCONV, MAXIT).
+    pub quench: LbfgsConfig,
+    /// LBFGS parameters of the final quenches (TIGHTCONV, MAXIT 2nd item).
+    pub final_quench: LbfgsConfig,
+    /// SAVE.
+    pub nsave: usize,
+    /// EDIFF.
+    pub ediff: f64,
+    /// TARGET energies.
+    pub targets: Vec<f64>,
+    /// Reset to the Markov minimum after a rejected step (off with NORESET).
+    pub reset: bool,
+    /// CENTRE: number of atoms whose centre of mass is moved to the origin after each quench.
+    pub centre_atoms: Option<usize>,
+}
+
+/// The adjustment factor of the acceptance check (FAC).
+pub const ADJUST_FACTOR: f64 = 1.05;
+
+/// What a walker reports while it runs.
+pub trait Observer {
+    /// After every quench (step 0 is the initial quench).
+    fn quench(&mut self, q: &QuenchReport);
+    /// After every acceptance-ratio check.
+    fn acceptance(&mut self, _a: &AcceptanceReport) {}
+}
+
+/// One quench.
+#[derive(Debug, Clone)]
+pub struct QuenchReport {
+    /// Step number.
+    pub step: usize,
+    /// Quench energy.
+    pub energy: f64,
+    /// LBFGS iterations.
+    pub iterations: usize,
+    /// Final RMS gradient.
+    pub rms: f64,
+    /// Markov energy after the Metropolis test.
+    pub markov_energy: f64,
+    /// Whether the step was accepted.
+    pub accepted: bool,
+    /// Lowest energy seen so far.
+    pub best_energy: f64,
+}
+
+/// One acceptance-ratio check.
+#[derive(Debug, Clone)]
+pub struct AcceptanceReport {
+    /// Block length.
+    pub block: usize,
+    /// Accepted fraction in the block.
+    pub ratio: f64,
+    /// Step size after the adjustment.
+    pub step: f64,
+    /// Temperature after the adjustment.
+    pub temperature: f64,
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {
+    fn quench(&mut self, _q: &QuenchReport) {}
+}
+
+/// The complete mutable state of one walker.
+#[derive(Debug, Clone)]
+pub struct Walker {
+    /// Steps completed (0 after the initial quench).
+    pub steps_done: usize,
+    /// Coordinates of the Markov minimum.
+    pub x_markov: Vec<f64>,
+    /// Markov energy.
+    pub e_markov: f64,
+    /// Coordinates the next perturbation starts from (the Markov minimum unless NORESET).
+    pub x_current: Vec<f64>,
+    /// Current maximum displacement.
+    pub step: f64,
+    /// Current temperature.
+    pub temperature: f64,
+    /// Random stream.
+    pub stream: Stream,
+    /// Accepted steps in the current acceptance block.
+    pub accepted_in_block: usize,
+    /// Accepted steps in the whole run.
+    pub accepted_total: usize,
+    /// Energy+gradient calls so far.
+    pub calls: u64,
+    /// Lowest quench energy so far.
+    pub best_energy: f64,
+    /// Whether a TARGET was reached (the walker then stops).
+    pub target_hit: bool,
+    /// The SAVE list.
+    pub saved: SaveList,
+}
+
+fn centre(x: &mut [f64], natoms: usize) {
+    if natoms == 0 || x.len() != 3 * natoms {
+        return;
+    }
+    for c in 0..3 {
+        let mean = (0..natoms).map(|a| x[3 * a + c]).sum::<f64>() / natoms as f64;
+        for a in 0..natoms {
+            x[3 * a + c] -= mean;
+        }
+    }
+}
+
+impl Walker {
+    /// Quench the start point (step 0, "Qu 0") and make it the first Markov state.
+    pub fn start<P: Potential + ?Sized>(
+        potential: &P,
+        settings: &BhSettings,
+        x0: &[f64],
+        stream: Stream,
+        observer: &mut dyn Observer,
+    ) -> Walker {
+        let r = Self::quench(potential, settings, x0);
+        let mut w = Walker {
+            steps_done: 0,
+            x_markov: r.x.clone(),
+            e_markov: r.energy,
+            x_current: r.x.clone(),
+            step: settings.step,
+            temperature: settings.temperature,
+            stream,
+            accepted_in_block: 0,
+            accepted_total: 0,
+            calls: r.function_calls as u64,
+            best_energy: r.energy,
+            target_hit: false,
+            saved: SaveList::new(settings.nsave, settings.ediff),
+        };
+        w.saved.offer(SavedMinimum {
+            energy: r.energy,
+            coords: r.x.clone(),
+            step: 0,
+            calls: w.calls,
+        });
+        w.check_target(settings, r.energy);
+        observer.quench(&QuenchReport {
+            step: 0,
+            energy: r.energy,
+            iterations: r.iterations,
+            rms: r.rms,
+            markov_energy: w.e_markov,
+            accepted: true,
+            best_energy: w.best_energy,
+        });
+        w
+    }
+
+    fn quench<P: Potential + ?Sized>(potential: &P, settings: &BhSettings, x: &[f64]) -> MinimisationResult {
+        let mut r = minimise(potential, x, &settings.quench);
+        if let Some(n) = settings.centre_atoms {
+            centre(&mut r.x, n);
+        }
+        r
+    }
+
+    fn check_target(&mut self, settings: &BhSettings, e: f64) {
+        if settings.targets.iter().any(|t| (e - t).abs() < settings.ediff) {
+            self.target_hit = true;
+        }
+    }
+
+    /// Whether the walker has finished (all steps done or a target reached).
+    pub fn finished(&self, settings: &BhSettings) -> bool {
+        self.target_hit || self.steps_done >= settings.steps
+    }
+
+    /// One basin-hopping step: perturb, quench, save, Metropolis test, adaptation.
+    pub fn step<P: Potential + ?Sized>(&mut self, potential: &P, settings: &BhSettings, observer: &mut dyn Observer) {
+        let n = self.steps_done + 1;
+        let mut x = self.x_current.clone();
+        let frozen = potential.frozen();
+        for (i, xi) in x.iter_mut().enumerate() {
+            // Draw for every coordinate so the stream does not depend on the mask.
+            let u = self.stream.uniform();
+            if frozen.is_none_or(|m| !m.is_frozen(i)) {
+                *xi += self.step * (2.0 * u - 1.0);
+            }
+        }
+        let r = Self::quench(potential, settings, &x);
+        self.calls += r.function_calls as u64;
+        if r.energy < self.best_energy {
+            self.best_energy = r.energy;
+        }
+        self.saved.offer(SavedMinimum {
+            energy: r.energy,
+            coords: r.x.clone(),
+            step: n,
+            calls: self.calls,
+        });
+        let accepted = if r.energy < self.e_markov {
+            true
+        } else {
+            let u = self.stream.uniform();
+            u < (-(r.energy - self.e_markov) / self.temperature).exp()
+        };
+        if accepted {
+            self.x_markov.clone_from(&r.x);
+            self.e_markov = r.energy;
+            self.x_current.clone_from(&r.x);
+            self.accepted_in_block += 1;
+            self.accepted_total += 1;
+        } else if settings.reset {
+            self.x_current.clone_from(&self.x_markov);
+        } else {
+            self.x_current.clone_from(&r.x);
+        }
+        self.steps_done = n;
+        observer.quench(&QuenchReport {
+            step: n,
+            energy: r.energy,
+            iterations: r.iterations,
+            rms: r.rms,
+            markov_energy: self.e_markov,
+            accepted,
+            best_energy: self.best_energy,
+        });
+        if settings.naccept > 0 && n % settings.naccept == 0 {
+            let ratio = self.accepted_in_block as f64 / settings.naccept as f64;
+            let up = ratio > settings.accept_ratio;
+            match settings.adjust {
+                Adjust::Step => {
+                    self.step = if up { self.step * ADJUST_FACTOR } else { self.step / ADJUST_FACTOR }
+                }
+                Adjust::Temperature => {
+                    self.temperature = if up {
+                        self.temperature / ADJUST_FACTOR
+                    } else {
+                        self.temperature * ADJUST_FACTOR
+                    }
+                }
+                Adjust::Neither => {}
+            }
+            self.accepted_in_block = 0;
+            observer.acceptance(&AcceptanceReport {
+                block: settings.naccept,
+                ratio,
+                step: self.step,
+                temperature: self.temperature,
+            });
+        }
+        self.temperature *= settings.tfac;
+        self.check_target(settings, r.energy);
+    }
+
+    /// Run steps until finished, calling `checkpoint` after every step.
+    pub fn run<P: Potential + ?Sized>(
+        &mut self,
+        potential: &P,
+        settings: &BhSettings,
+        observer: &mut dyn Observer,
+        checkpoint: &mut dyn FnMut(&Walker),
+    ) {
+        while !self.finished(settings) {
+            self.step(potential, settings, observer);
+            checkpoint(self);
+        }
+    }
+}
+
+/// Result of a final tight requench of one saved minimum.
+#[derive(Debug, Clone)]
+pub struct FinalQuench {
+    /// Position in the SAVE list before re-sorting (1-based, as printed).
+    pub index: usize,
+    /// Energy after the requench.
+    pub energy: f64,
+    /// LBFGS iterations.
+    pub iterations: usize,
+    /// Final RMS gradient.
+    pub rms: f64,
+    /// Whether TIGHTCONV was reached.
+    pub converged: bool,
+}
+
+/// Requench every saved minimum tightly (TIGHTCONV), update the entries and re-sort
+/// (algorithms.md §2, step 4). Returns one report per entry in the original order.
+pub fn final_quenches<P: Potential + ?Sized>(potential: &P, settings: &BhSettings, saved: &mut SaveList) -> Vec<FinalQuench> {
+    let mut reports = Vec::new();
+    for (k, e) in saved.entries_mut().iter_mut().enumerate() {
+        let r = minimise(potential, &e.coords, &settings.final_quench);
+        let converged = r.converged();
+        e.energy = r.energy;
+        e.coords = r.x;
+        reports.push(FinalQuench {
+            index: k + 1,
+            energy: r.energy,
+            iterations: r.iterations,
+            rms: r.rms,
+            converged,
+        });
+    }
+    saved.resort();
+    reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::ljat::Ljat;
+
+    pub(crate) fn ljat3_settings(steps: usize) -> BhSettings {
+        BhSettings {
+            steps,
+            tfac: 1.0,
+            temperature: 1.0,
+            step: 0.4,
+            accept_ratio: 0.5,
+            naccept: 50,
+            adjust: Adjust::Step,
+            quench: LbfgsConfig {
+                tolerance: 1e-6,
+                ..Default::default()
+            },
+            final_quench: LbfgsConfig {
+                tolerance: 1e-10,
+                max_iterations: 2000,
+                ..Default::default()
+            },
+            nsave: 5,
+            ediff: 1e-6,
+            targets: vec![],
+            reset: true,
+            centre_atoms: Some(3),
+        }
+    }
+
+    #[test]
+    fn l9_ljat3_finds_both_minima_lowest_first() {
+        let p = Ljat::new(3, 2.0);
+        let settings = ljat3_settings(1000);
+        let mut s = Stream::new(1, 0);
+        let x0: Vec<f64> = (0..9).map(|_| s.uniform_in(0.0, 2.0)).collect();
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(1, 1), &mut Silent);
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        assert_eq!(w.steps_done, 1000);
+        let reports = final_quenches(&p, &settings, &mut w.saved);
+        assert!(reports.iter().all(|r| r.converged));
+        let e: Vec<f64> = w.saved.entries().iter().map(|m| m.energy).collect();
+        assert!((e[0] + 2.219098169601).abs() < 1e-10, "{e:?}");
+        assert!((e[1] + 2.185098840269).abs() < 1e-10, "{e:?}");
+        assert!(w.accepted_total > 0);
+    }
+
+    #[test]
+    fn target_stops_the_walker_early() {
+        let p = Ljat::new(3, 2.0);
+        let mut settings = ljat3_settings(100_000);
+        settings.targets = vec![-2.219098169601];
+        let x0 = common::ljat::geometry::equilateral3(1.2);
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(3, 0), &mut Silent);
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        assert!(w.target_hit);
+        assert!(w.steps_done < 100_000);
+        assert!((w.best_energy + 2.219098169601).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_cloned_walker_continues_identically() {
+        let p = Ljat::new(3, 2.0);
+        let settings = ljat3_settings(60);
+        let x0 = common::ljat::geometry::equilateral3(1.2);
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(8, 0), &mut Silent);
+        for _ in 0..25 {
+            w.step(&p, &settings, &mut Silent);
+        }
+        let mut copy = Walker {
+            stream: Stream::at_position(&w.stream.position()),
+            ..w.clone()
+        };
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        copy.run(&p, &settings, &mut Silent, &mut |_| {});
+        assert_eq!(w.saved, copy.saved);
+        assert_eq!(w.x_markov, copy.x_markov);
+        assert_eq!(w.step.to_bits(), copy.step.to_bits());
+    }
+}
