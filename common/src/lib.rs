@@ -12,6 +12,7 @@
 // Link OpenBLAS (system library) for LAPACK/BLAS symbols.
 extern crate openblas_src;
 
+pub mod dataset;
 pub mod deck;
 pub mod lbfgs;
 pub mod linalg;

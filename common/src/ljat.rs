@@ -37,6 +37,29 @@ fn pair_terms(s: f64) -> (f64, f64, f64) {
     (f, d1, d2)
 }
 
+/// Triple energy `f(a,b,c)/Z` and its gradient with respect to `(a, b, c)` (the cheap path used
+/// for energies and gradients; [`triple_terms`] adds the Hessian).
+fn triple_gradient(a: f64, b: f64, c: f64) -> (f64, [f64; 3]) {
+    let u = a * b * c;
+    let (l0, l1, l2) = (a + b - c, a - b + c, -a + b + c);
+    let p = l0 * l1 * l2;
+    // dP/da etc. from the linear factors' coefficients.
+    let dp = [
+        l1 * l2 + l0 * l2 - l0 * l1,
+        l1 * l2 - l0 * l2 + l0 * l1,
+        -l1 * l2 + l0 * l2 + l0 * l1,
+    ];
+    let du = [b * c, a * c, a * b];
+    let g1 = 1.0 / (u * u.sqrt());
+    let g2 = g1 / u;
+    let g1p = -1.5 * g1 / u;
+    let g2p = -2.5 * g2 / u;
+    let k = 3.0 / 8.0;
+    let f = g1 + k * p * g2;
+    let df = [0, 1, 2].map(|m| g1p * du[m] + k * (dp[m] * g2 + p * g2p * du[m]));
+    (f, df)
+}
+
 /// Triple energy `f(a,b,c)/Z` with its gradient and Hessian with respect to `(a, b, c)`.
 fn triple_terms(a: f64, b: f64, c: f64) -> (f64, Vector3<f64>, Matrix3<f64>) {
     let u = a * b * c;

@@ -190,7 +190,11 @@ impl Walker {
         w
     }
 
-    fn quench<P: Potential + ?Sized>(potential: &P, settings: &BhSettings, x: &[f64]) -> MinimisationResult {
+    fn quench<P: Potential + ?Sized>(
+        potential: &P,
+        settings: &BhSettings,
+        x: &[f64],
+    ) -> MinimisationResult {
         let mut r = minimise(potential, x, &settings.quench);
         if let Some(n) = settings.centre_atoms {
             centre(&mut r.x, n);
@@ -199,7 +203,11 @@ impl Walker {
     }
 
     fn check_target(&mut self, settings: &BhSettings, e: f64) {
-        if settings.targets.iter().any(|t| (e - t).abs() < settings.ediff) {
+        if settings
+            .targets
+            .iter()
+            .any(|t| (e - t).abs() < settings.ediff)
+        {
             self.target_hit = true;
         }
     }
@@ -210,7 +218,12 @@ impl Walker {
     }
 
     /// One basin-hopping step: perturb, quench, save, Metropolis test, adaptation.
-    pub fn step<P: Potential + ?Sized>(&mut self, potential: &P, settings: &BhSettings, observer: &mut dyn Observer) {
+    pub fn step<P: Potential + ?Sized>(
+        &mut self,
+        potential: &P,
+        settings: &BhSettings,
+        observer: &mut dyn Observer,
+    ) {
         let n = self.steps_done + 1;
         let mut x = self.x_current.clone();
         let frozen = potential.frozen();
@@ -264,7 +277,11 @@ impl Walker {
             let up = ratio > settings.accept_ratio;
             match settings.adjust {
                 Adjust::Step => {
-                    self.step = if up { self.step * ADJUST_FACTOR } else { self.step / ADJUST_FACTOR }
+                    self.step = if up {
+                        self.step * ADJUST_FACTOR
+                    } else {
+                        self.step / ADJUST_FACTOR
+                    }
                 }
                 Adjust::Temperature => {
                     self.temperature = if up {
@@ -319,7 +336,11 @@ pub struct FinalQuench {
 
 /// Requench every saved minimum tightly (TIGHTCONV), update the entries and re-sort
 /// (algorithms.md §2, step 4). Returns one report per entry in the original order.
-pub fn final_quenches<P: Potential + ?Sized>(potential: &P, settings: &BhSettings, saved: &mut SaveList) -> Vec<FinalQuench> {
+pub fn final_quenches<P: Potential + ?Sized>(
+    potential: &P,
+    settings: &BhSettings,
+    saved: &mut SaveList,
+) -> Vec<FinalQuench> {
     let mut reports = Vec::new();
     for (k, e) in saved.entries_mut().iter_mut().enumerate() {
         let r = minimise(potential, &e.coords, &settings.final_quench);

@@ -100,12 +100,19 @@ impl SaveList {
 
     /// Re-sort by energy (stable) after the entries were requenched.
     pub fn resort(&mut self) {
-        self.entries
-            .sort_by(|a, b| a.energy.partial_cmp(&b.energy).unwrap_or(std::cmp::Ordering::Equal));
+        self.entries.sort_by(|a, b| {
+            a.energy
+                .partial_cmp(&b.energy)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
     }
 
     /// Merge several lists (parallel walkers) in the given order into one list.
-    pub fn merged<'a>(capacity: usize, ediff: f64, lists: impl IntoIterator<Item = &'a SaveList>) -> SaveList {
+    pub fn merged<'a>(
+        capacity: usize,
+        ediff: f64,
+        lists: impl IntoIterator<Item = &'a SaveList>,
+    ) -> SaveList {
         let mut all = SaveList::new(capacity, ediff);
         for l in lists {
             for e in &l.entries {
