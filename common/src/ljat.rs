@@ -165,22 +165,30 @@ impl Ljat {
                     for k in (j + 1)..n {
                         let dik = Self::diff(x, i, k);
                         let djk = Self::diff(x, j, k);
-                        let (f, df, ddf) = triple_terms(
-                            dij.norm_squared(),
-                            dik.norm_squared(),
-                            djk.norm_squared(),
-                        );
-                        energy += self.z * f;
-                        if matches!(sink, Sink::Energy) {
-                            continue;
-                        }
-                        let fs = [self.z * df[0], self.z * df[1], self.z * df[2]];
+                        let (a, b, c) =
+                            (dij.norm_squared(), dik.norm_squared(), djk.norm_squared());
                         let mut fss = [[0.0; 3]; 3];
-                        for (a, row) in fss.iter_mut().enumerate() {
-                            for (b, v) in row.iter_mut().enumerate() {
-                                *v = self.z * ddf[(a, b)];
+                        let fs = match sink {
+                            Sink::Energy => {
+                                energy += self.z * triple_gradient(a, b, c).0;
+                                continue;
                             }
-                        }
+                            Sink::Gradient(_) => {
+                                let (f, df) = triple_gradient(a, b, c);
+                                energy += self.z * f;
+                                df.map(|v| self.z * v)
+                            }
+                            _ => {
+                                let (f, df, ddf) = triple_terms(a, b, c);
+                                energy += self.z * f;
+                                for (r, row) in fss.iter_mut().enumerate() {
+                                    for (q, v) in row.iter_mut().enumerate() {
+                                        *v = self.z * ddf[(r, q)];
+                                    }
+                                }
+                                [self.z * df[0], self.z * df[1], self.z * df[2]]
+                            }
+                        };
                         self.accumulate(
                             &mut sink,
                             &[(i, j), (i, k), (j, k)],

@@ -272,7 +272,7 @@ impl Walker {
             accepted,
             best_energy: self.best_energy,
         });
-        if settings.naccept > 0 && n % settings.naccept == 0 {
+        if settings.naccept > 0 && n.is_multiple_of(settings.naccept) {
             let ratio = self.accepted_in_block as f64 / settings.naccept as f64;
             let up = ratio > settings.accept_ratio;
             match settings.adjust {
