@@ -187,8 +187,7 @@ impl DinfoLine {
 
     /// An error about this line (file, line number, keyword and text attached).
     pub fn error(&self, msg: impl Into<String>) -> DeckError {
-        DeckError::new(&self.file, self.line_no, &self.keyword, msg)
-            .with_context(&self.text, None)
+        DeckError::new(&self.file, self.line_no, &self.keyword, msg).with_context(&self.text, None)
     }
 }
 

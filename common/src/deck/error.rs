@@ -87,8 +87,13 @@ mod tests {
 
     #[test]
     fn display_names_file_line_keyword() {
-        let e = DeckError::new("data", 12, "STEPS", "Invalid character 'x' while reading number")
-            .with_context("STEPS 1x0", Some(7));
+        let e = DeckError::new(
+            "data",
+            12,
+            "STEPS",
+            "Invalid character 'x' while reading number",
+        )
+        .with_context("STEPS 1x0", Some(7));
         let s = e.to_string();
         assert!(s.starts_with(
             "data:12: STEPS: Invalid character 'x' while reading number in \"STEPS 1x0\"\n"

@@ -199,7 +199,10 @@ mod tests {
     #[test]
     fn quotes() {
         assert_eq!(words("EXEC '/a b/OPTIM, x'"), ["EXEC", "/a b/OPTIM, x"]);
-        assert_eq!(words("S \"it's\" 'say \"hi\"'"), ["S", "it's", "say \"hi\""]);
+        assert_eq!(
+            words("S \"it's\" 'say \"hi\"'"),
+            ["S", "it's", "say \"hi\""]
+        );
         assert_eq!(words("'a'b"), ["a", "b"]);
         assert_eq!(words("'a',,b"), ["a", "<null>", "b"]);
         assert_eq!(words("''"), [""]);

@@ -119,9 +119,7 @@ impl Line {
             Some(it) if it.is_null() => Ok(Some(0.0)),
             Some(it) => parse_number(it.text()).map(Some).map_err(|e| {
                 let col = match e {
-                    super::number::NumberError::InvalidChar { offset, .. } => {
-                        it.column() + offset
-                    }
+                    super::number::NumberError::InvalidChar { offset, .. } => it.column() + offset,
                     _ => it.column(),
                 };
                 self.error_at_column(e.to_string(), col)
@@ -142,7 +140,8 @@ impl Line {
             Some(x) => {
                 let t = x.trunc();
                 // i64 covers [-2^63, 2^63).
-                if (-9.223_372_036_854_775_808e18..9.223_372_036_854_775_808e18).contains(&t) {
+                let limit = 2f64.powi(63);
+                if (-limit..limit).contains(&t) {
                     Ok(Some(t as i64))
                 } else {
                     Err(self.error_at(i, format!("Number {x} is out of range for an integer")))
@@ -202,8 +201,7 @@ impl Line {
 
     /// An error about this line (file, line number, keyword and line text attached).
     pub fn error(&self, msg: impl Into<String>) -> DeckError {
-        DeckError::new(&self.file, self.line_no, &self.keyword, msg)
-            .with_context(&self.text, None)
+        DeckError::new(&self.file, self.line_no, &self.keyword, msg).with_context(&self.text, None)
     }
 
     /// An error about argument `i`, with a marker under it (under the end of the line when
@@ -304,9 +302,9 @@ mod tests {
         assert_eq!(e.line, 12);
         assert_eq!(e.keyword, "STEPS");
         assert_eq!(e.column, Some(7));
-        assert!(e
-            .to_string()
-            .starts_with("data:12: STEPS: Invalid character 'x' while reading number in \"STEPS 1x0\""));
+        assert!(e.to_string().starts_with(
+            "data:12: STEPS: Invalid character 'x' while reading number in \"STEPS 1x0\""
+        ));
     }
 
     #[test]
@@ -315,7 +313,10 @@ mod tests {
         assert!(l.expect_args(2, 3).is_ok());
         assert!(l.expect_args(0, usize::MAX).is_ok());
         let e = l.expect_args(3, 3).unwrap_err();
-        assert!(e.message.contains("NEWNEB expects 3 arguments, found 2"), "{e}");
+        assert!(
+            e.message.contains("NEWNEB expects 3 arguments, found 2"),
+            "{e}"
+        );
         let e = l.expect_args(0, 1).unwrap_err();
         assert!(e.message.contains("at most 1"), "{e}");
         let e = l.expect_args(3, usize::MAX).unwrap_err();

@@ -106,9 +106,8 @@ impl Deck {
     /// [`Deck::read`] with terminator keywords (see [`Deck::parse_with_terminators`]).
     pub fn read_with_terminators(path: &Path, terminators: &[&str]) -> Result<Deck, DeckError> {
         let name = path.display().to_string();
-        let text = reader::load(path).map_err(|e| {
-            DeckError::new(&name, 0, "", format!("Cannot open file {name}: {e}"))
-        })?;
+        let text = reader::load(path)
+            .map_err(|e| DeckError::new(&name, 0, "", format!("Cannot open file {name}: {e}")))?;
         Deck::parse_with_terminators(&text, &name, terminators)
     }
 

@@ -79,7 +79,11 @@ fn assemble(negative: bool, int: &str, frac: &str, exp: Option<(bool, &str)>) ->
         if int.is_empty() { "0" } else { int },
         if frac.is_empty() { "0" } else { frac },
         if exp_negative { "-" } else { "" },
-        if exp_digits.is_empty() { "0" } else { exp_digits },
+        if exp_digits.is_empty() {
+            "0"
+        } else {
+            exp_digits
+        },
     );
     literal.parse::<f64>().ok().filter(|x| x.is_finite())
 }
@@ -241,7 +245,9 @@ mod tests {
         );
         assert_eq!(
             parse_number("١"),
-            Err(NumberError::InvalidChar { ch: '١', offset: 0 })
+            Err(NumberError::InvalidChar {
+                ch: '١', offset: 0
+            })
         );
     }
 

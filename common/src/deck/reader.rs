@@ -244,10 +244,7 @@ fn is_comment(keyword: &str) -> bool {
 /// Read a deck from `text` (named `file`; relative `#include`s resolve against the directory
 /// part of `file`), stopping at `STOP`, at the end of input, or at a keyword in `terminators`.
 pub(crate) fn read(text: &str, file: &str, terminators: &[&str]) -> Result<Outcome, DeckError> {
-    let terminators: Vec<String> = terminators
-        .iter()
-        .map(|t| t.to_ascii_uppercase())
-        .collect();
+    let terminators: Vec<String> = terminators.iter().map(|t| t.to_ascii_uppercase()).collect();
     let mut reader = Reader {
         stack: vec![Source::new(text, file)],
         concat: DEFAULT_CONCAT.to_string(),
@@ -267,7 +264,12 @@ pub(crate) fn read(text: &str, file: &str, terminators: &[&str]) -> Result<Outco
             continue;
         }
         for w in &tokens.warnings {
-            log::warn!("{}:{}: {}: {w}", line.file(), line.line_no(), line.keyword());
+            log::warn!(
+                "{}:{}: {}: {w}",
+                line.file(),
+                line.line_no(),
+                line.keyword()
+            );
         }
         if line.keyword() == "STOP" {
             return Ok(Outcome {
