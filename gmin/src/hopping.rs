@@ -360,7 +360,7 @@ pub fn final_quenches<P: Potential + ?Sized>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use common::ljat::Ljat;
 

@@ -1,0 +1,239 @@
+//! The restart dump (`DUMPINT n` writes it, `RESTORE file` resumes from it).
+//!
+//! A plain-text file holding the complete state of every walker: Markov and current
+//! coordinates, step size, temperature, the exact random-stream position, counters and the
+//! SAVE list. Reals are written in Rust's shortest round-trip form, so a resumed run continues
+//! bit for bit as the uninterrupted one would have. The file is written to `<name>.tmp` and
+//! renamed over `<name>`, so a crash while dumping leaves the previous dump intact.
+//! *Open question in the spec* (GMIN restart files): this layout is the project's own.
+
+use crate::hopping::Walker;
+use crate::save::{SaveList, SavedMinimum};
+use common::rng::{Stream, StreamPosition};
+use std::fmt::Write as _;
+use std::path::Path;
+
+const MAGIC: &str = "RUST-GMIN-DUMP 1";
+
+/// A problem reading a dump.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct DumpError {
+    /// File name.
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn vec_line(out: &mut String, key: &str, v: &[f64]) {
+    let _ = write!(out, "{key} {}", v.len());
+    for x in v {
+        let _ = write!(out, " {x:?}");
+    }
+    out.push('\n');
+}
+
+/// Render the walkers' state.
+pub fn render(walkers: &[Walker]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{MAGIC}");
+    let _ = writeln!(out, "walkers {}", walkers.len());
+    for w in walkers {
+        let p = w.stream.position();
+        let seed: String = p.seed.iter().map(|b| format!("{b:02x}")).collect();
+        let _ = writeln!(out, "steps_done {}", w.steps_done);
+        let _ = writeln!(out, "e_markov {:?}", w.e_markov);
+        let _ = writeln!(out, "step {:?}", w.step);
+        let _ = writeln!(out, "temperature {:?}", w.temperature);
+        let _ = writeln!(out, "stream {seed} {} {}", p.stream, p.word);
+        let _ = writeln!(out, "accepted {} {}", w.accepted_in_block, w.accepted_total);
+        let _ = writeln!(out, "calls {}", w.calls);
+        let _ = writeln!(out, "best {:?}", w.best_energy);
+        let _ = writeln!(out, "target_hit {}", w.target_hit);
+        vec_line(&mut out, "x_markov", &w.x_markov);
+        vec_line(&mut out, "x_current", &w.x_current);
+        let _ = writeln!(
+            out,
+            "saved {} {} {:?}",
+            w.saved.entries().len(),
+            w.saved.capacity(),
+            w.saved.ediff()
+        );
+        for m in w.saved.entries() {
+            let _ = writeln!(out, "min {:?} {} {}", m.energy, m.step, m.calls);
+            vec_line(&mut out, "coords", &m.coords);
+        }
+    }
+    out
+}
+
+/// Write the dump atomically (temporary file, then rename).
+pub fn write(path: &Path, walkers: &[Walker]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, render(walkers))?;
+    std::fs::rename(&tmp, path)
+}
+
+struct Reader<'a> {
+    file: &'a str,
+    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+}
+
+impl<'a> Reader<'a> {
+    fn err(&self, msg: impl Into<String>) -> DumpError {
+        DumpError {
+            file: self.file.into(),
+            message: msg.into(),
+        }
+    }
+
+    /// The fields of the next line, whose first word must be `key`.
+    fn next(&mut self, key: &str) -> Result<(usize, Vec<&'a str>), DumpError> {
+        let (i, line) = self
+            .lines
+            .next()
+            .ok_or_else(|| self.err(format!("truncated: expected '{key}'")))?;
+        let mut f = line.split_whitespace();
+        if f.next() != Some(key) {
+            return Err(self.err(format!("line {}: expected '{key}'", i + 1)));
+        }
+        Ok((i + 1, f.collect()))
+    }
+
+    fn parse<T: std::str::FromStr>(&self, line: usize, s: Option<&&str>) -> Result<T, DumpError> {
+        s.and_then(|t| t.parse().ok())
+            .ok_or_else(|| self.err(format!("line {line}: unreadable value")))
+    }
+
+    fn scalar<T: std::str::FromStr>(&mut self, key: &str) -> Result<T, DumpError> {
+        let (l, f) = self.next(key)?;
+        self.parse(l, f.first())
+    }
+
+    fn vector(&mut self, key: &str) -> Result<Vec<f64>, DumpError> {
+        let (l, f) = self.next(key)?;
+        let n: usize = self.parse(l, f.first())?;
+        if f.len() != n + 1 {
+            return Err(self.err(format!("line {l}: expected {n} values")));
+        }
+        f[1..].iter().map(|t| self.parse(l, Some(t))).collect()
+    }
+}
+
+/// Parse a dump written by [`render`].
+pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
+    let mut r = Reader {
+        file,
+        lines: text.lines().enumerate(),
+    };
+    match r.lines.next() {
+        Some((_, l)) if l.trim() == MAGIC => {}
+        _ => return Err(r.err("not a GMIN restart dump (bad first line)")),
+    }
+    let n: usize = r.scalar("walkers")?;
+    let mut walkers = Vec::with_capacity(n);
+    for _ in 0..n {
+        let steps_done = r.scalar("steps_done")?;
+        let e_markov = r.scalar("e_markov")?;
+        let step = r.scalar("step")?;
+        let temperature = r.scalar("temperature")?;
+        let (l, f) = r.next("stream")?;
+        let hex = f.first().copied().unwrap_or("");
+        if hex.len() != 64 {
+            return Err(r.err(format!("line {l}: bad stream key")));
+        }
+        let mut seed = [0u8; 32];
+        for (k, b) in seed.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * k..2 * k + 2], 16)
+                .map_err(|_| r.err(format!("line {l}: bad stream key")))?;
+        }
+        let stream = Stream::at_position(&StreamPosition {
+            seed,
+            stream: r.parse(l, f.get(1))?,
+            word: r.parse(l, f.get(2))?,
+        });
+        let (l, f) = r.next("accepted")?;
+        let accepted_in_block = r.parse(l, f.first())?;
+        let accepted_total = r.parse(l, f.get(1))?;
+        let calls = r.scalar("calls")?;
+        let best_energy = r.scalar("best")?;
+        let target_hit = r.scalar("target_hit")?;
+        let x_markov = r.vector("x_markov")?;
+        let x_current = r.vector("x_current")?;
+        let (l, f) = r.next("saved")?;
+        let count: usize = r.parse(l, f.first())?;
+        let mut saved = SaveList::new(r.parse(l, f.get(1))?, r.parse(l, f.get(2))?);
+        for _ in 0..count {
+            let (l, f) = r.next("min")?;
+            let energy = r.parse(l, f.first())?;
+            let step = r.parse(l, f.get(1))?;
+            let calls = r.parse(l, f.get(2))?;
+            let coords = r.vector("coords")?;
+            saved.offer(SavedMinimum {
+                energy,
+                coords,
+                step,
+                calls,
+            });
+        }
+        walkers.push(Walker {
+            steps_done,
+            x_markov,
+            e_markov,
+            x_current,
+            step,
+            temperature,
+            stream,
+            accepted_in_block,
+            accepted_total,
+            calls,
+            best_energy,
+            target_hit,
+            saved,
+        });
+    }
+    Ok(walkers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hopping::{tests::ljat3_settings, Silent};
+    use common::ljat::{geometry, Ljat};
+
+    #[test]
+    fn dump_round_trips_and_resumes_identically() {
+        let p = Ljat::new(3, 2.0);
+        let settings = ljat3_settings(80);
+        let x0 = geometry::equilateral3(1.3);
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(4, 0), &mut Silent);
+        for _ in 0..30 {
+            w.step(&p, &settings, &mut Silent);
+        }
+        let text = render(std::slice::from_ref(&w));
+        let mut back = parse(&text, "GMIN.dump").unwrap();
+        assert_eq!(back.len(), 1);
+        assert_eq!(render(&back), text);
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        back[0].run(&p, &settings, &mut Silent, &mut |_| {});
+        assert_eq!(render(&back), render(std::slice::from_ref(&w)));
+    }
+
+    #[test]
+    fn damaged_dumps_are_errors() {
+        assert!(parse("hello\n", "d").is_err());
+        let p = Ljat::new(3, 2.0);
+        let settings = ljat3_settings(3);
+        let w = Walker::start(
+            &p,
+            &settings,
+            &geometry::equilateral3(1.2),
+            Stream::new(1, 0),
+            &mut Silent,
+        );
+        let text = render(&[w]);
+        let cut = &text[..text.len() / 2];
+        let e = parse(cut, "GMIN.dump").unwrap_err();
+        assert!(e.to_string().starts_with("GMIN.dump:"));
+    }
+}

@@ -1,0 +1,299 @@
+//! GMIN's keyword table: turns a parsed `data` deck into a [`GminInput`]
+//! (keyword-decks.md §2). Every keyword of the table is recognised; one that this
+//! implementation does not support is an error naming it, never silently ignored.
+
+use crate::hopping::{Adjust, BhSettings};
+use common::deck::{Deck, DeckError, Line};
+use common::lbfgs::LbfgsConfig;
+
+/// The potential named in the deck.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PotentialChoice {
+    /// `LJAT Z [scale]`.
+    Ljat { z: f64 },
+    /// One of the MLP keywords, kept with its numeric arguments and the deck line (for error
+    /// messages); the MLP specification is built when `MLPdata` is read.
+    Mlp(MlpLine),
+}
+
+/// An MLP keyword line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MlpLine {
+    /// Upper-case keyword (`MLPVB3`, `MLPMULTI`, ...).
+    pub keyword: String,
+    /// Numeric arguments as present on the line (null items read as 0).
+    pub args: Vec<f64>,
+    /// File and line of the keyword, for messages.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// Everything a GMIN run needs from `data`.
+#[derive(Debug, Clone)]
+pub struct GminInput {
+    /// Basin-hopping parameters.
+    pub settings: BhSettings,
+    /// The potential.
+    pub potential: PotentialChoice,
+    /// RANSEED.
+    pub seed: u64,
+    /// CENTRE given (applied to atoms only).
+    pub centre: bool,
+    /// TRACKDATA: write `energy`, `markov`, `best`.
+    pub trackdata: bool,
+    /// DUMPINT n: write the restart dump every n steps (0 = never).
+    pub dump_interval: usize,
+    /// RESTORE file.
+    pub restore: Option<String>,
+    /// DEBUG.
+    pub debug: bool,
+    /// NOREGBIAS.
+    pub noregbias: bool,
+    /// MLPNORM (must precede the MLP keyword).
+    pub mlpnorm: bool,
+    /// MLPPROB pos (1-based positive outcome).
+    pub mlpprob: Option<usize>,
+    /// MLPRINT.
+    pub mlprint: bool,
+    /// PARALLEL n: independent walkers (project extension).
+    pub walkers: usize,
+    /// DUMPMINDB [file]: append every distinct minimum to a min.data.info-style file
+    /// (project extension).
+    pub dump_min_db: Option<String>,
+}
+
+impl Default for GminInput {
+    fn default() -> Self {
+        Self {
+            settings: BhSettings {
+                steps: 0,
+                tfac: 1.0,
+                temperature: 0.3,
+                step: 0.3,
+                accept_ratio: 0.5,
+                naccept: 50,
+                adjust: Adjust::Step,
+                quench: LbfgsConfig {
+                    tolerance: 1.0e-3,
+                    ..LbfgsConfig::default()
+                },
+                final_quench: LbfgsConfig {
+                    tolerance: 1.0e-10,
+                    ..LbfgsConfig::default()
+                },
+                nsave: 5,
+                ediff: 0.02,
+                targets: vec![],
+                reset: true,
+                centre_atoms: None,
+            },
+            potential: PotentialChoice::Ljat { z: 0.0 },
+            seed: 0,
+            centre: false,
+            trackdata: false,
+            dump_interval: 0,
+            restore: None,
+            debug: false,
+            noregbias: false,
+            mlpnorm: false,
+            mlpprob: None,
+            mlprint: false,
+            walkers: 1,
+            dump_min_db: None,
+        }
+    }
+}
+
+/// MLP keywords (any generation); see potentials.md §3.
+pub const MLP_KEYWORDS: &[&str] = &[
+    "MLP3", "MLPB3", "MLPB3NEW", "MLPVB3", "MLPVB3NN", "MLPMULTI",
+];
+
+/// Keywords of newer ML code that are recognised and rejected (keyword-decks.md §2.2).
+const UNSUPPORTED: &[&str] = &[
+    "AUCMLPVB3",
+    "MLPVB3SAM",
+    "MLMIN",
+    "MLSUP",
+    "MLQ",
+    "DL",
+    "AUCSIGMOID",
+    "AUCTANH",
+    "AUCHINGE",
+    "AUCEXP",
+    "AUCQUAD",
+    "AUCCUBIC",
+    "MLQNORM",
+    "MLPNEWREG",
+    "AXTELL",
+    "SEED",
+];
+
+/// Keywords accepted as no-ops (seen in real decks, meaningless here).
+const NO_OPS: &[&str] = &[
+    "SORT",
+    "MONITOR",
+    "NEWRESTART",
+    "AVOID",
+    "RADIUS",
+    "DUMP",
+    "DUMPMIN",
+];
+
+fn positive(line: &Line, i: usize, v: f64) -> Result<f64, DeckError> {
+    if v > 0.0 && v.is_finite() {
+        Ok(v)
+    } else {
+        Err(line.error_at(i, format!("must be positive, got {v}")))
+    }
+}
+
+impl GminInput {
+    /// Interpret a parsed `data` deck.
+    pub fn from_deck(deck: &Deck) -> Result<GminInput, DeckError> {
+        let mut g = GminInput::default();
+        let mut potential_seen: Option<String> = None;
+        for line in deck.lines() {
+            let kw = line.keyword();
+            let s = &mut g.settings;
+            match kw {
+                "STEPS" => {
+                    s.steps = line.usize(1)?;
+                    if let Some(t) = line.opt_f64(2)? {
+                        s.tfac = t;
+                    }
+                    if line.nargs() > 2 {
+                        return Err(
+                            line.error("a second basin-hopping run (4 items) is not supported")
+                        );
+                    }
+                }
+                "TEMPERATURE" => s.temperature = positive(line, 1, line.f64(1)?)?,
+                "STEP" => s.step = line.f64(1)?,
+                "ACCEPTRATIO" => s.accept_ratio = line.f64(1)?,
+                "CHANGEACCEPT" => s.naccept = line.usize(1)?,
+                "FIXSTEP" => s.adjust = Adjust::Temperature,
+                "FIXTEMP" => s.adjust = Adjust::Step,
+                "FIXBOTH" => s.adjust = Adjust::Neither,
+                "SAVE" => s.nsave = line.usize(1)?,
+                "SLOPPYCONV" | "BASIN" => s.quench.tolerance = positive(line, 1, line.f64(1)?)?,
+                "TIGHTCONV" | "QMAX" => s.final_quench.tolerance = positive(line, 1, line.f64(1)?)?,
+                "MAXIT" => {
+                    s.quench.max_iterations = line.usize(1)?;
+                    if let Some(m2) = line.opt_usize(2)? {
+                        s.final_quench.max_iterations = m2;
+                    }
+                }
+                "DGUESS" => {
+                    let d = positive(line, 1, line.f64(1)?)?;
+                    s.quench.dguess = d;
+                    s.final_quench.dguess = d;
+                }
+                "UPDATES" => {
+                    let m = line.usize(1)?.max(1);
+                    s.quench.memory = m;
+                    s.final_quench.memory = m;
+                }
+                "MAXBFGS" => {
+                    let m = positive(line, 1, line.f64(1)?)?;
+                    s.quench.max_step = m;
+                    s.final_quench.max_step = m;
+                }
+                "MAXERISE" => {
+                    let m = line.f64(1)?;
+                    s.quench.max_erise = m;
+                    s.final_quench.max_erise = m;
+                }
+                "EDIFF" => s.ediff = line.f64(1)?,
+                "RANSEED" => g.seed = line.int(1)? as u64,
+                "RANDOMSEED" => {
+                    let t = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or(0, |d| d.as_secs());
+                    g.seed = t;
+                    log::info!("RANDOMSEED: seed {t} taken from the clock");
+                }
+                "TARGET" => {
+                    for i in 1..=line.nargs() {
+                        s.targets.push(line.f64(i)?);
+                    }
+                }
+                "NORESET" => s.reset = false,
+                "CENTRE" => g.centre = true,
+                "TRACKDATA" => g.trackdata = true,
+                "DUMPINT" => g.dump_interval = line.usize(1)?,
+                "RESTORE" => {
+                    let f = line.string(1)?;
+                    g.restore = Some(if f.is_empty() { "GMIN.dump".into() } else { f });
+                }
+                "DEBUG" => g.debug = true,
+                "PARALLEL" => {
+                    g.walkers = line.usize(1)?;
+                    if g.walkers == 0 {
+                        return Err(line.error_at(1, "needs at least one walker"));
+                    }
+                }
+                "DUMPMINDB" => {
+                    let f = line.opt_string(1)?.filter(|f| !f.is_empty());
+                    g.dump_min_db = Some(f.unwrap_or_else(|| "min.data.info".into()));
+                }
+                "LJAT" => {
+                    set_potential(line, &mut potential_seen)?;
+                    g.potential = PotentialChoice::Ljat { z: line.f64(1)? };
+                }
+                "NOREGBIAS" => g.noregbias = true,
+                "MLPNORM" => {
+                    if potential_seen
+                        .as_deref()
+                        .is_some_and(|k| MLP_KEYWORDS.contains(&k))
+                    {
+                        return Err(line.error("please put MLPNORM before MLP keyword"));
+                    }
+                    g.mlpnorm = true;
+                }
+                "MLPPROB" => g.mlpprob = Some(line.opt_usize(1)?.unwrap_or(1).max(1)),
+                "MLPRINT" => g.mlprint = true,
+                k if MLP_KEYWORDS.contains(&k) => {
+                    set_potential(line, &mut potential_seen)?;
+                    let mut args = Vec::new();
+                    for i in 1..=line.nargs() {
+                        args.push(line.f64(i)?);
+                    }
+                    g.potential = PotentialChoice::Mlp(MlpLine {
+                        keyword: k.to_string(),
+                        args,
+                        file: line.file().to_string(),
+                        line: line.line_no(),
+                    });
+                }
+                k if UNSUPPORTED.contains(&k) => return Err(line.not_supported()),
+                k if NO_OPS.contains(&k) => {
+                    log::warn!(
+                        "{}:{}: keyword {k} has no effect here",
+                        line.file(),
+                        line.line_no()
+                    );
+                }
+                _ => return Err(line.unknown()),
+            }
+        }
+        if potential_seen.is_none() {
+            return Err(DeckError::new(
+                deck.file(),
+                0,
+                "",
+                "no potential keyword (LJAT or an MLP keyword) in the deck",
+            ));
+        }
+        Ok(g)
+    }
+}
+
+fn set_potential(line: &Line, seen: &mut Option<String>) -> Result<(), DeckError> {
+    if let Some(prev) = seen {
+        return Err(line.error(format!("a second potential keyword (after {prev})")));
+    }
+    *seen = Some(line.keyword().to_string());
+    Ok(())
+}
