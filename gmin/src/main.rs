@@ -1,1 +1,31 @@
-fn main() {}
+//! `GMIN`: basin-hopping global optimisation, a drop-in replacement for the Fortran GMIN.
+//!
+//! Usage: `GMIN [deck]` in a working directory holding `data` (or the named deck), `coords`
+//! and, for networks, `MLPdata`. Writes `GMIN_out`, `lowest` and the optional files.
+//! `GMIN --ljat3-dataset ...` generates the LJAT3 classification datasets (see `--help`).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("--help") | Some("-h") => {
+            println!("{}", gmin::cli::USAGE);
+            Ok(())
+        }
+        Some("--ljat3-dataset") => gmin::cli::dataset(&args[1..]),
+        _ => {
+            let deck = args.first().map_or_else(|| PathBuf::from("data"), PathBuf::from);
+            gmin::run::prepare(&PathBuf::from("."), &deck).and_then(gmin::run::execute)
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("GMIN: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

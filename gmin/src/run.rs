@@ -1,0 +1,305 @@
+//! One GMIN run: read the inputs of a working directory, run the walkers, write the outputs.
+//!
+//! Every input (deck, `coords`, `MLPdata`, a restart dump) is read and validated before any
+//! output file is created, so a bad input never clobbers the results of an earlier run.
+
+use crate::coords::{parse_atoms, parse_values, read_text};
+use crate::dump;
+use crate::hopping::{final_quenches, AcceptanceReport, Observer, QuenchReport, Walker};
+use crate::keywords::{GminInput, PotentialChoice};
+use crate::output::{self, CoordStyle};
+use crate::save::SaveList;
+use anyhow::{bail, Context, Result};
+use common::deck::Deck;
+use common::ljat::Ljat;
+use common::mlp::{class_auc, Mlp, MlpSpec};
+use common::potential::Potential;
+use common::rng::Stream;
+use rayon::prelude::*;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The potential of a run.
+pub enum Model {
+    /// LJAT atoms.
+    Ljat(Ljat),
+    /// A network loss.
+    Mlp(Box<Mlp>),
+}
+
+impl Model {
+    /// The potential as a trait object.
+    pub fn potential(&self) -> &dyn Potential {
+        match self {
+            Model::Ljat(p) => p,
+            Model::Mlp(p) => p.as_ref(),
+        }
+    }
+}
+
+/// Everything read from the working directory, validated.
+pub struct Prepared {
+    /// Interpreted deck.
+    pub input: GminInput,
+    /// The potential.
+    pub model: Model,
+    /// Start coordinates.
+    pub x0: Vec<f64>,
+    /// Walkers restored from a dump, if RESTORE was given.
+    pub restored: Option<Vec<Walker>>,
+    /// Working directory.
+    pub dir: PathBuf,
+}
+
+/// Read and validate the deck and its inputs (no file is written).
+pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
+    let deck = Deck::read(deck_path)?;
+    let mut input = GminInput::from_deck(&deck)?;
+    let coords_path = dir.join("coords");
+    let (model, x0) = match &input.potential {
+        PotentialChoice::Ljat { z } => {
+            let text = read_text(&coords_path)?;
+            let x0 = parse_atoms(&text, "coords")?;
+            let natoms = x0.len() / 3;
+            if input.centre {
+                input.settings.centre_atoms = Some(natoms);
+            }
+            (Model::Ljat(Ljat::new(natoms, *z)), x0)
+        }
+        PotentialChoice::Mlp(line) => {
+            let mut spec = MlpSpec::from_keyword(&line.keyword, &line.args)
+                .map_err(|m| anyhow::anyhow!("{}:{}: {}: {m}", line.file, line.line, line.keyword))?;
+            spec.noregbias = input.noregbias;
+            spec.mlpnorm = input.mlpnorm;
+            let text = read_text(&coords_path)?;
+            let x0 = parse_values(&text, "coords", spec.nopt())?;
+            let mlp = Mlp::load(&spec, dir.join("MLPdata"))
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .with_context(|| format!("{}:{}: {}", line.file, line.line, line.keyword))?;
+            (Model::Mlp(Box::new(mlp)), x0)
+        }
+    };
+    let restored = match &input.restore {
+        Some(f) => {
+            let path = dir.join(f);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("RESTORE: cannot read {}", path.display()))?;
+            let w = dump::parse(&text, f)?;
+            if w.len() != input.walkers {
+                bail!("{f}: the dump holds {} walkers but the deck asks for {}", w.len(), input.walkers);
+            }
+            if w.iter().any(|w| w.x_markov.len() != x0.len()) {
+                bail!("{f}: the dump's coordinates do not match NOPT = {}", x0.len());
+            }
+            Some(w)
+        }
+        None => None,
+    };
+    Ok(Prepared {
+        input,
+        model,
+        x0,
+        restored,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Collects a walker's report lines (and TRACKDATA lines) in memory.
+#[derive(Default)]
+struct Recorder {
+    lines: Vec<String>,
+    energy: Vec<String>,
+    markov: Vec<String>,
+    best: Vec<String>,
+    astep: f64,
+    start: Option<Instant>,
+}
+
+impl Observer for Recorder {
+    fn quench(&mut self, q: &QuenchReport) {
+        let t = self.start.get_or_insert_with(Instant::now).elapsed().as_secs_f64();
+        self.lines.push(output::quench_line(q, t));
+        self.energy.push(output::track_energy_line(q.step, q.energy));
+        self.markov.push(output::track_g_line(q.step, q.markov_energy));
+        self.best.push(output::track_g_line(q.step, q.best_energy));
+    }
+    fn acceptance(&mut self, a: &AcceptanceReport) {
+        self.lines.extend(output::acceptance_lines(a, self.astep));
+    }
+}
+
+fn append_lines(w: &mut impl Write, lines: &[String]) -> std::io::Result<()> {
+    for l in lines {
+        writeln!(w, "{l}")?;
+    }
+    Ok(())
+}
+
+/// Run a prepared job and write all outputs into its directory.
+pub fn execute(p: Prepared) -> Result<()> {
+    let Prepared {
+        input,
+        model,
+        x0,
+        restored,
+        dir,
+    } = p;
+    let pot = model.potential();
+    let settings = &input.settings;
+    let nw = input.walkers;
+    let out_path = dir.join("GMIN_out");
+    let mut out = BufWriter::new(
+        // A restored run continues the existing main output.
+        if restored.is_some() {
+            std::fs::OpenOptions::new().create(true).append(true).open(&out_path)
+        } else {
+            File::create(&out_path)
+        }
+        .with_context(|| format!("cannot create {}", out_path.display()))?,
+    );
+    let open_track = |name: &str| -> Result<Option<BufWriter<File>>> {
+        if !input.trackdata {
+            return Ok(None);
+        }
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(restored.is_some())
+            .write(true)
+            .truncate(restored.is_none())
+            .open(dir.join(name))?;
+        Ok(Some(BufWriter::new(f)))
+    };
+    let mut track = [open_track("energy")?, open_track("markov")?, open_track("best")?];
+    let t0 = Instant::now();
+    let temperatures = [settings.temperature];
+    let mut recorders: Vec<Recorder> = (0..nw)
+        .map(|_| Recorder {
+            astep: settings.step,
+            start: Some(t0),
+            ..Default::default()
+        })
+        .collect();
+    let mut walkers: Vec<Walker> = match restored {
+        Some(w) => {
+            writeln!(out, "Restored {} walker(s) from {}", w.len(), input.restore.as_deref().unwrap_or(""))?;
+            w
+        }
+        None => recorders
+            .par_iter_mut()
+            .enumerate()
+            .map(|(k, rec)| {
+                let mut w = Walker::start(pot, settings, &x0, Stream::new(input.seed, k as u64), rec);
+                w.temperature = *temperatures.get(k).unwrap_or(&settings.temperature);
+                w
+            })
+            .collect(),
+    };
+    // Run in blocks of DUMPINT steps so that dumps are taken at well-defined points.
+    let block = if input.dump_interval > 0 {
+        input.dump_interval
+    } else {
+        usize::MAX
+    };
+    let flush = |out: &mut BufWriter<File>,
+                     track: &mut [Option<BufWriter<File>>; 3],
+                     recorders: &mut [Recorder]|
+     -> Result<()> {
+        for (k, rec) in recorders.iter_mut().enumerate() {
+            if nw > 1 && !rec.lines.is_empty() {
+                writeln!(out, "Walker {}:", k + 1)?;
+            }
+            append_lines(out, &rec.lines)?;
+            rec.lines.clear();
+            for (t, lines) in track.iter_mut().zip([&mut rec.energy, &mut rec.markov, &mut rec.best]) {
+                if let Some(f) = t {
+                    append_lines(f, lines)?;
+                }
+                lines.clear();
+            }
+        }
+        out.flush()?;
+        Ok(())
+    };
+    flush(&mut out, &mut track, &mut recorders)?;
+    loop {
+        if walkers.iter().all(|w| w.finished(settings)) {
+            break;
+        }
+        walkers
+            .par_iter_mut()
+            .zip(recorders.par_iter_mut())
+            .for_each(|(w, rec)| {
+                let stop = w.steps_done.saturating_add(block);
+                while !w.finished(settings) && w.steps_done < stop {
+                    w.step(pot, settings, rec);
+                }
+            });
+        flush(&mut out, &mut track, &mut recorders)?;
+        if input.dump_interval > 0 {
+            dump::write(&dir.join("GMIN.dump"), &walkers).context("writing GMIN.dump")?;
+        }
+    }
+    for (k, w) in walkers.iter().enumerate() {
+        if w.target_hit {
+            writeln!(out, "Walker {}: target reached at step {}", k + 1, w.steps_done)?;
+        }
+        let ratio = if w.steps_done > 0 {
+            w.accepted_total as f64 / w.steps_done as f64
+        } else {
+            0.0
+        };
+        writeln!(
+            out,
+            "{}",
+            output::run_acceptance_line(ratio, w.step, settings.step, w.temperature)
+        )?;
+    }
+    let mut saved = SaveList::merged(settings.nsave, settings.ediff, walkers.iter().map(|w| &w.saved));
+    let t_final = Instant::now();
+    let reports = final_quenches(pot, settings, &mut saved);
+    for r in &reports {
+        writeln!(
+            out,
+            "{}",
+            output::final_quench_line(r.index, r.energy, r.iterations, r.rms, t_final.elapsed().as_secs_f64())
+        )?;
+        if !r.converged {
+            writeln!(out, "WARNING - Final Quench {} did not converge", r.index)?;
+        }
+    }
+    for (k, m) in saved.entries().iter().enumerate() {
+        writeln!(out, "{}", output::lowest_minimum_line(k + 1, m.energy))?;
+    }
+    let style = match &model {
+        Model::Ljat(_) => CoordStyle::Atoms,
+        Model::Mlp(_) => CoordStyle::Values,
+    };
+    if let Model::Mlp(mlp) = &model {
+        if let Some(pos) = input.mlpprob {
+            let nout = mlp.network().nout();
+            if pos > nout {
+                bail!("MLPPROB: positive outcome {pos} exceeds Nout = {nout}");
+            }
+            for (k, m) in saved.entries().iter().enumerate() {
+                let probs = mlp.probabilities(&m.coords);
+                let auc = class_auc(&probs, mlp.data().labels(), nout, pos - 1).unwrap_or(f64::NAN);
+                writeln!(out, "{}", output::auc_line(k + 1, auc))?;
+            }
+        }
+        if input.mlprint {
+            if let Some(m) = saved.entries().first() {
+                let probs = mlp.probabilities(&m.coords);
+                let nout = mlp.network().nout();
+                for (d, row) in probs.chunks(nout).enumerate() {
+                    let vals: Vec<String> = row.iter().map(|p| format!("{p:.10}")).collect();
+                    writeln!(out, "item {:>8} label {} p= {}", d + 1, mlp.data().label(d), vals.join(" "))?;
+                }
+            }
+        }
+    }
+    std::fs::write(dir.join("lowest"), output::lowest_file(saved.entries(), style))?;
+    out.flush()?;
+    Ok(())
+}
