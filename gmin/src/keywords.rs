@@ -56,6 +56,8 @@ pub struct GminInput {
     pub mlpprob: Option<usize>,
     /// MLPRINT.
     pub mlprint: bool,
+    /// All TEMPERATURE values: walker k starts at the k-th (the first when fewer are given).
+    pub temperatures: Vec<f64>,
     /// PARALLEL n: independent walkers (project extension).
     pub walkers: usize,
     /// DUMPMINDB [file]: append every distinct minimum to a min.data.info-style file
@@ -99,6 +101,7 @@ impl Default for GminInput {
             mlpnorm: false,
             mlpprob: None,
             mlprint: false,
+            temperatures: vec![0.3],
             walkers: 1,
             dump_min_db: None,
         }
@@ -169,7 +172,13 @@ impl GminInput {
                         );
                     }
                 }
-                "TEMPERATURE" => s.temperature = positive(line, 1, line.f64(1)?)?,
+                "TEMPERATURE" => {
+                    g.temperatures.clear();
+                    for i in 1..=line.nargs().max(1) {
+                        g.temperatures.push(positive(line, i, line.f64(i)?)?);
+                    }
+                    s.temperature = g.temperatures[0];
+                }
                 "STEP" => s.step = line.f64(1)?,
                 "ACCEPTRATIO" => s.accept_ratio = line.f64(1)?,
                 "CHANGEACCEPT" => s.naccept = line.usize(1)?,

@@ -173,7 +173,7 @@ pub fn execute(p: Prepared) -> Result<()> {
     };
     let mut track = [open_track("energy")?, open_track("markov")?, open_track("best")?];
     let t0 = Instant::now();
-    let temperatures = [settings.temperature];
+    let temperatures = &input.temperatures;
     let mut recorders: Vec<Recorder> = (0..nw)
         .map(|_| Recorder {
             astep: settings.step,
