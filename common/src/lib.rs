@@ -14,6 +14,7 @@ extern crate openblas_src;
 
 pub mod dataset;
 pub mod deck;
+pub mod geometry;
 pub mod lbfgs;
 pub mod linalg;
 pub mod ljat;
