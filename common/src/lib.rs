@@ -8,6 +8,9 @@
 //! - [`linalg`]: LAPACK symmetric eigenproblems, fvib, Cholesky log-determinants.
 //! - [`deck`]: the keyword-deck lexer shared by all four programs (and the `dinfo` variant).
 //! - [`rng`]: seeded, reproducible random streams.
+//! - [`fortran_fmt`]: Fortran edit descriptors (I, F, E, G, ...) rendered byte for byte.
+//! - [`geometry`]: centring, moments of inertia, optimal alignment, point groups.
+//! - [`dataset`]: the LJAT3 classification datasets (D1, D2, D3).
 
 // Link OpenBLAS (system library) for LAPACK/BLAS symbols.
 extern crate openblas_src;
@@ -15,6 +18,7 @@ extern crate openblas_src;
 pub mod dataset;
 pub mod deck;
 pub mod fortran_fmt;
+pub mod geometry;
 pub mod lbfgs;
 pub mod linalg;
 pub mod ljat;
