@@ -1,1 +1,88 @@
-//! End-to-end test helpers.
+//! Helpers for the end-to-end tests: locate the workspace binaries, make working directories
+//! from the decks in `test_inputs/`, run a program and capture its output.
+//!
+//! The binaries are the ones `cargo test --workspace` builds next to the test executables
+//! (each binary crate has an integration test, which makes cargo build its binary).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Path of a workspace binary (`GMIN`, `OPTIM`, `PATHSAMPLE`, `disconnectionDPS`).
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("current test executable");
+    // target/<profile>/deps/<test> -> target/<profile>/<name>
+    let dir = exe.parent().and_then(Path::parent).expect("target directory");
+    let p = dir.join(name);
+    assert!(
+        p.exists(),
+        "{} not built; run the tests with `cargo test --release --workspace`",
+        p.display()
+    );
+    p
+}
+
+/// The repository's `test_inputs/<case>` folder.
+pub fn test_input(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("test_inputs").join(case)
+}
+
+/// A fresh temporary working directory holding a copy of `test_inputs/<case>`.
+pub fn workdir(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    copy_dir(&test_input(case), dir.path());
+    dir
+}
+
+/// Copy the plain files of `from` into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// Run `program` with `args` in `dir` (log output quiet unless RUST_LOG is set).
+pub fn run(program: &str, args: &[&str], dir: &Path) -> Output {
+    Command::new(bin(program))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+/// Read a file of a working directory as text.
+pub fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The energies of a GMIN `lowest` file (columns 26-45 of each `Energy of minimum` line).
+pub fn lowest_energies(text: &str) -> Vec<f64> {
+    text.lines()
+        .filter(|l| l.starts_with("Energy of minimum"))
+        .map(|l| l[25..45].trim().parse().expect("energy field"))
+        .collect()
+}
+
+/// The coordinate blocks of a GMIN `lowest` file: atoms (`SI x y z` lines, `count` atoms) or
+/// network values (one per line, `count` values).
+pub fn lowest_coordinates(text: &str) -> Vec<Vec<f64>> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(count_line) = lines.next() {
+        let count: usize = count_line.trim().parse().expect("count line");
+        lines.next().expect("energy line");
+        let mut v = Vec::new();
+        for _ in 0..count {
+            let l = lines.next().expect("coordinate line");
+            v.extend(
+                l.split_whitespace()
+                    .filter(|f| *f != "SI")
+                    .map(|f| f.parse::<f64>().expect("coordinate")),
+            );
+        }
+        out.push(v);
+    }
+    out
+}

@@ -82,6 +82,8 @@ pub struct QuenchReport {
     pub accepted: bool,
     /// Lowest energy seen so far.
     pub best_energy: f64,
+    /// Quenched coordinates.
+    pub coords: Vec<f64>,
 }
 
 /// One acceptance-ratio check.
@@ -186,6 +188,7 @@ impl Walker {
             markov_energy: w.e_markov,
             accepted: true,
             best_energy: w.best_energy,
+            coords: r.x,
         });
         w
     }
@@ -271,6 +274,7 @@ impl Walker {
             markov_energy: self.e_markov,
             accepted,
             best_energy: self.best_energy,
+            coords: r.x,
         });
         if settings.naccept > 0 && n.is_multiple_of(settings.naccept) {
             let ratio = self.accepted_in_block as f64 / settings.naccept as f64;

@@ -142,6 +142,7 @@ mod tests {
             markov_energy: -167.3731638,
             accepted: true,
             best_energy: -168.6121576,
+            coords: vec![],
         };
         assert_eq!(
             quench_line(&q, 0.0),

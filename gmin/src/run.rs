@@ -11,6 +11,9 @@ use crate::output::{self, CoordStyle};
 use crate::save::SaveList;
 use anyhow::{bail, Context, Result};
 use common::deck::Deck;
+use common::files::min_data_info::{self, MinDataInfo};
+use common::hessian_data::{point_data, System};
+use common::lbfgs::minimise;
 use common::ljat::Ljat;
 use common::mlp::{class_auc, Mlp, MlpSpec};
 use common::potential::Potential;
@@ -115,6 +118,9 @@ struct Recorder {
     best: Vec<String>,
     astep: f64,
     start: Option<Instant>,
+    /// With DUMPMINDB: quenched minima in the order found (energy-distinct within the walker).
+    found: Option<Vec<(f64, Vec<f64>)>>,
+    ediff: f64,
 }
 
 impl Observer for Recorder {
@@ -124,6 +130,11 @@ impl Observer for Recorder {
         self.energy.push(output::track_energy_line(q.step, q.energy));
         self.markov.push(output::track_g_line(q.step, q.markov_energy));
         self.best.push(output::track_g_line(q.step, q.best_energy));
+        if let Some(found) = &mut self.found {
+            if !found.iter().any(|(e, _)| (e - q.energy).abs() < self.ediff) {
+                found.push((q.energy, q.coords.clone()));
+            }
+        }
     }
     fn acceptance(&mut self, a: &AcceptanceReport) {
         self.lines.extend(output::acceptance_lines(a, self.astep));
@@ -135,6 +146,70 @@ fn append_lines(w: &mut impl Write, lines: &[String]) -> std::io::Result<()> {
         writeln!(w, "{l}")?;
     }
     Ok(())
+}
+
+/// DUMPMINDB: every distinct minimum found, tightly requenched, appended to a
+/// `min.data.info`-style file (flushed after every record) that PATHSAMPLE's READMIN loads.
+struct MinDb {
+    file: File,
+    energies: Vec<f64>,
+    ediff: f64,
+}
+
+impl MinDb {
+    /// Open for appending; minima already in the file (an earlier or restored run) are known.
+    fn open(path: &Path, ediff: f64, nopt: usize) -> Result<MinDb> {
+        let energies = match std::fs::read_to_string(path) {
+            Ok(text) => min_data_info::parse(&text, &path.display().to_string(), nopt)?
+                .iter()
+                .map(|m| m.energy)
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        Ok(MinDb { file, energies, ediff })
+    }
+
+    fn known(&self, e: f64) -> bool {
+        self.energies.iter().any(|k| (k - e).abs() < self.ediff)
+    }
+
+    /// Take the walkers' newly found minima, in walker order.
+    fn absorb(
+        &mut self,
+        pot: &dyn Potential,
+        settings: &crate::hopping::BhSettings,
+        system: System,
+        recorders: &mut [Recorder],
+    ) -> Result<()> {
+        for rec in recorders.iter_mut() {
+            let Some(found) = &mut rec.found else { continue };
+            for (e, x) in found.drain(..) {
+                if self.known(e) {
+                    continue;
+                }
+                let r = minimise(pot, &x, &settings.final_quench);
+                if self.known(r.energy) {
+                    continue;
+                }
+                let data = point_data(pot, &r.x, system, false)?;
+                if data.index != 0 {
+                    log::warn!("DUMPMINDB: skipping a point with {} negative eigenvalues (E = {})", data.index, r.energy);
+                    continue;
+                }
+                self.file.write_all(MinDataInfo::from_point(&data, &r.x).render().as_bytes())?;
+                self.file.flush()?;
+                self.energies.push(r.energy);
+            }
+            // Keep the walker's list bounded to what is still unknown.
+            found.clear();
+        }
+        Ok(())
+    }
 }
 
 /// Run a prepared job and write all outputs into its directory.
@@ -178,9 +253,19 @@ pub fn execute(p: Prepared) -> Result<()> {
         .map(|_| Recorder {
             astep: settings.step,
             start: Some(t0),
+            found: input.dump_min_db.as_ref().map(|_| Vec::new()),
+            ediff: settings.ediff,
             ..Default::default()
         })
         .collect();
+    let system = match &model {
+        Model::Ljat(_) => System::Atoms,
+        Model::Mlp(_) => System::Network { nzero: 0 },
+    };
+    let mut min_db = match &input.dump_min_db {
+        Some(name) => Some(MinDb::open(&dir.join(name), settings.ediff, x0.len())?),
+        None => None,
+    };
     let mut walkers: Vec<Walker> = match restored {
         Some(w) => {
             writeln!(out, "Restored {} walker(s) from {}", w.len(), input.restore.as_deref().unwrap_or(""))?;
@@ -223,6 +308,9 @@ pub fn execute(p: Prepared) -> Result<()> {
         Ok(())
     };
     flush(&mut out, &mut track, &mut recorders)?;
+    if let Some(db) = &mut min_db {
+        db.absorb(pot, settings, system, &mut recorders)?;
+    }
     loop {
         if walkers.iter().all(|w| w.finished(settings)) {
             break;
@@ -237,6 +325,9 @@ pub fn execute(p: Prepared) -> Result<()> {
                 }
             });
         flush(&mut out, &mut track, &mut recorders)?;
+        if let Some(db) = &mut min_db {
+            db.absorb(pot, settings, system, &mut recorders)?;
+        }
         if input.dump_interval > 0 {
             dump::write(&dir.join("GMIN.dump"), &walkers).context("writing GMIN.dump")?;
         }

@@ -1,0 +1,6 @@
+//! Readers and writers of the suite's data files (files.md), one submodule per format.
+//!
+//! Writers reproduce the Fortran edit descriptors byte for byte (through
+//! [`crate::fortran_fmt`]); readers accept any whitespace-separated layout.
+
+pub mod min_data_info;
