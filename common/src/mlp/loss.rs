@@ -7,15 +7,19 @@ use rayon::prelude::*;
 
 use super::data::MlpData;
 use super::kernel::{softmax_nll, Scratch};
+
+/// The items `d0 .. d0 + nc` of chunk `ci`.
+fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
+    let d0 = ci * CHUNK;
+    (d0, CHUNK.min(ndata - d0))
+}
 use super::network::Network;
 use super::spec::MlpSpec;
 use super::MlpError;
 use crate::potential::{FrozenMask, Potential};
 
-/// Number of data items per parallel work item. Fixed (independent of the thread count), and
-/// per-chunk partial sums are reduced sequentially in chunk order, so every result is
-/// bit-identical for any number of rayon threads.
-pub const CHUNK: usize = 64;
+use super::batch::Batch;
+pub use super::batch::CHUNK;
 
 /// The loss of a tanh network on a data set:
 ///
@@ -136,14 +140,19 @@ impl Mlp {
         assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
         let nout = self.net.nout();
         let mut out = vec![0.0; data.ndata() * nout];
+        let net = &self.net;
         out.par_chunks_mut(CHUNK * nout).enumerate().for_each_init(
-            || Scratch::new(&self.net),
-            |sc, (ci, block)| {
-                for (j, p) in block.chunks_exact_mut(nout).enumerate() {
-                    let d = ci * CHUNK + j;
-                    self.net.forward(x, data.input(d), &mut sc.act);
-                    softmax_nll(self.net.output(&sc.act), 0, p);
-                }
+            || Batch::new(net),
+            |bt, (ci, block)| {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                bt.forward(
+                    net,
+                    x,
+                    &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+                );
+                // Labels are irrelevant here; class 0 stands in.
+                bt.softmax(net, &[0; CHUNK][..nc]);
+                bt.probabilities(net, block);
             },
         );
         out
@@ -172,18 +181,20 @@ impl Mlp {
 
     /// `Σ_d −ln p_{c_d}(d)` (not averaged): chunk sums in item order, chunks summed in order.
     fn data_term(&self, data: &MlpData, x: &[f64]) -> f64 {
+        let net = &self.net;
         let nchunks = data.ndata().div_ceil(CHUNK);
         let parts: Vec<f64> = (0..nchunks)
             .into_par_iter()
             .map_init(
-                || Scratch::new(&self.net),
-                |sc, ci| {
-                    let mut sum = 0.0;
-                    for d in ci * CHUNK..((ci + 1) * CHUNK).min(data.ndata()) {
-                        self.net.forward(x, data.input(d), &mut sc.act);
-                        sum += softmax_nll(self.net.output(&sc.act), data.label(d), &mut sc.p);
-                    }
-                    sum
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    bt.forward(
+                        net,
+                        x,
+                        &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+                    );
+                    bt.softmax(net, &data.labels()[d0..d0 + nc])
                 },
             )
             .collect();
@@ -195,22 +206,19 @@ impl Mlp {
         let data = &self.data;
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
+        let net = &self.net;
         let parts: Vec<(f64, Vec<f64>)> = (0..nchunks)
             .into_par_iter()
             .map_init(
-                || Scratch::new(&self.net),
-                |sc, ci| {
-                    let mut sum = 0.0;
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                    let labels = &data.labels()[d0..d0 + nc];
                     let mut g = vec![0.0; nopt];
-                    for d in ci * CHUNK..((ci + 1) * CHUNK).min(data.ndata()) {
-                        let xd = data.input(d);
-                        let c = data.label(d);
-                        self.net.forward(x, xd, &mut sc.act);
-                        sum += softmax_nll(self.net.output(&sc.act), c, &mut sc.p);
-                        self.net.output_delta(&sc.p, c, &mut sc.del);
-                        self.net
-                            .backward(x, xd, &sc.act, &mut sc.del, &mut sc.err, Some(&mut g));
-                    }
+                    bt.forward(net, x, xs);
+                    let sum = bt.softmax(net, labels);
+                    bt.backward(net, x, xs, labels, &mut g);
                     (sum, g)
                 },
             )

@@ -23,6 +23,7 @@
 //! ```
 
 mod auc;
+mod batch;
 mod data;
 mod freeze;
 mod hessian;
