@@ -35,6 +35,10 @@ pub(crate) struct Batch {
     p: Vec<f64>,
     m: Vec<f64>,
     s: Vec<f64>,
+    /// R-operator buffers (allocated on the first Hessian-vector product).
+    ract: Vec<f64>,
+    rdel: Vec<f64>,
+    rerr: Vec<f64>,
     nc: usize,
 }
 
@@ -70,6 +74,9 @@ impl Batch {
             p: vec![0.0; net.nout() * CHUNK],
             m: vec![0.0; CHUNK],
             s: vec![0.0; CHUNK],
+            ract: Vec::new(),
+            rdel: Vec::new(),
+            rerr: Vec::new(),
             nc: 0,
         }
     }
@@ -328,6 +335,251 @@ impl Batch {
                 {
                     for ((dv, &ev), &zv) in drow[..nc].iter_mut().zip(erow).zip(zrow) {
                         *dv = ev * (1.0 - zv * zv);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hessian-vector product of the chunk: forward pass, softmax, then Pearlmutter's
+    /// R-operator along `v` (same layout as `w`) through the network and back; adds
+    /// `Σ_b H_b v` over the chunk's items to `hv`.
+    pub(crate) fn hessian_vector(
+        &mut self,
+        net: &Network,
+        w: &[f64],
+        v: &[f64],
+        xs: &[f64],
+        labels: &[usize],
+        hv: &mut [f64],
+    ) {
+        if self.ract.is_empty() {
+            self.ract = vec![0.0; net.n_nodes() * CHUNK];
+            self.rdel = vec![0.0; net.n_nodes() * CHUNK];
+            self.rerr = vec![0.0; net.max_width() * CHUNK];
+        }
+        #[cfg(target_arch = "x86_64")]
+        {
+            if has_avx2() {
+                // SAFETY: the CPU supports AVX2 (checked just above).
+                unsafe { self.hessian_vector_avx2(net, w, v, xs, labels, hv) };
+                return;
+            }
+        }
+        self.hessian_vector_impl(net, w, v, xs, labels, hv);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn hessian_vector_avx2(
+        &mut self,
+        net: &Network,
+        w: &[f64],
+        v: &[f64],
+        xs: &[f64],
+        labels: &[usize],
+        hv: &mut [f64],
+    ) {
+        self.hessian_vector_impl(net, w, v, xs, labels, hv);
+    }
+
+    #[inline(always)]
+    fn hessian_vector_impl(
+        &mut self,
+        net: &Network,
+        w: &[f64],
+        v: &[f64],
+        xs: &[f64],
+        labels: &[usize],
+        hv: &mut [f64],
+    ) {
+        self.forward_impl(net, w, xs);
+        self.softmax_impl(net, labels);
+        let nc = self.nc;
+        let nin = net.nin();
+        let nmat = net.n_matrices();
+
+        // R-forward: R{a_{k+1}} = V_k z_k + W_k R{z_k} + R{b_k}; R{z} = (1 − z²) R{a} (hidden).
+        for k in 0..nmat {
+            let (s_n, t_n) = (net.sizes()[k], net.sizes()[k + 1]);
+            let (rlo, rhi) = self.ract.split_at_mut(net.layer(k + 1).start * CHUNK);
+            let dst = &mut rhi[..t_n * CHUNK];
+            let wk = &w[net.weight_range(k)];
+            let vk = &v[net.weight_range(k)];
+            let vb = &v[net.bias_range(k)];
+            let src: &[f64] = if k == 0 {
+                &self.xt
+            } else {
+                &self.act[net.layer(k).start * CHUNK..]
+            };
+            let rsrc: &[f64] = if k == 0 {
+                &[]
+            } else {
+                &rlo[net.layer(k).start * CHUNK..]
+            };
+            if use_gemm(net, k, nc) {
+                let b = if k == 0 {
+                    DMatrixView::from_slice_with_strides(xs, nin, nc, 1, nin)
+                } else {
+                    DMatrixView::from_slice_with_strides(src, s_n, nc, CHUNK, 1)
+                };
+                let mut c = DMatrixViewMut::from_slice_with_strides_mut(dst, t_n, nc, CHUNK, 1);
+                let va = DMatrixView::from_slice_with_strides(vk, t_n, s_n, s_n, 1);
+                c.gemm(1.0, &va, &b, 0.0);
+                if k > 0 {
+                    let wa = DMatrixView::from_slice_with_strides(wk, t_n, s_n, s_n, 1);
+                    let rb = DMatrixView::from_slice_with_strides(rsrc, s_n, nc, CHUNK, 1);
+                    c.gemm(1.0, &wa, &rb, 1.0);
+                }
+                for (t, &bt) in vb.iter().enumerate() {
+                    for x in &mut dst[t * CHUNK..t * CHUNK + nc] {
+                        *x += bt;
+                    }
+                }
+            } else {
+                for t in 0..t_n {
+                    let row = &mut dst[t * CHUNK..t * CHUNK + nc];
+                    row.fill(vb.get(t).copied().unwrap_or(0.0));
+                    for s in 0..s_n {
+                        axpy(vk[t * s_n + s], &src[s * CHUNK..s * CHUNK + nc], row);
+                    }
+                    if k > 0 {
+                        for s in 0..s_n {
+                            axpy(wk[t * s_n + s], &rsrc[s * CHUNK..s * CHUNK + nc], row);
+                        }
+                    }
+                }
+            }
+            if k + 1 < nmat {
+                let z = &self.act[net.layer(k + 1).start * CHUNK..][..t_n * CHUNK];
+                for (rrow, zrow) in dst.chunks_exact_mut(CHUNK).zip(z.chunks_exact(CHUNK)) {
+                    for (r, &zv) in rrow[..nc].iter_mut().zip(zrow) {
+                        *r *= 1.0 - zv * zv;
+                    }
+                }
+            }
+        }
+
+        // Output: δ = p − e_c and R{δ} = p ⊙ (R{y} − p·R{y}).
+        let out = net.layer(nmat).start * CHUNK;
+        let nout = net.nout();
+        self.del[out..out + nout * CHUNK].copy_from_slice(&self.p[..nout * CHUNK]);
+        for (b, &c) in labels[..nc].iter().enumerate() {
+            self.del[out + c * CHUNK + b] -= 1.0;
+        }
+        let ry = &self.ract[out..out + nout * CHUNK];
+        let pr = &mut self.m[..nc];
+        pr.fill(0.0);
+        for (prow, rrow) in self.p.chunks_exact(CHUNK).zip(ry.chunks_exact(CHUNK)) {
+            for ((a, &pv), &rv) in pr.iter_mut().zip(prow).zip(rrow) {
+                *a += pv * rv;
+            }
+        }
+        let rd_out = &mut self.rdel[out..out + nout * CHUNK];
+        for ((drow, prow), rrow) in rd_out
+            .chunks_exact_mut(CHUNK)
+            .zip(self.p.chunks_exact(CHUNK))
+            .zip(ry.chunks_exact(CHUNK))
+        {
+            for (((dv, &pv), &rv), &a) in drow[..nc].iter_mut().zip(prow).zip(rrow).zip(pr.iter()) {
+                *dv = pv * (rv - a);
+            }
+        }
+
+        // Backward with R: R{∇W_k} = R{δ} zᵀ + δ R{z}ᵀ, R{∇b_k} = R{δ};
+        // R{e} = Wᵀ R{δ} + Vᵀ δ, R{δ_k} = R{e} ⊙ (1 − z²) − 2 e ⊙ z ⊙ R{z}.
+        for k in (0..nmat).rev() {
+            let (s_n, t_n) = (net.sizes()[k], net.sizes()[k + 1]);
+            let up = net.layer(k + 1).start * CHUNK;
+            let (dlo, dhi) = self.del.split_at_mut(up);
+            let (rdlo, rdhi) = self.rdel.split_at_mut(up);
+            let d = &dhi[..t_n * CHUNK];
+            let rd = &rdhi[..t_n * CHUNK];
+            let gemm = use_gemm(net, k, nc);
+            let (src, rsrc): (&[f64], &[f64]) = if k == 0 {
+                (&self.xt, &[])
+            } else {
+                let base = net.layer(k).start * CHUNK;
+                (&self.act[base..], &self.ract[base..])
+            };
+            let hk = &mut hv[net.weight_range(k)];
+            if gemm {
+                let mut c = DMatrixViewMut::from_slice_with_strides_mut(hk, t_n, s_n, s_n, 1);
+                let a = DMatrixView::from_slice_with_strides(rd, t_n, nc, CHUNK, 1);
+                let b = if k == 0 {
+                    DMatrixView::from_slice_with_strides(xs, nc, nin, nin, 1)
+                } else {
+                    DMatrixView::from_slice_with_strides(src, nc, s_n, 1, CHUNK)
+                };
+                c.gemm(1.0, &a, &b, 1.0);
+                if k > 0 {
+                    let a = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
+                    let b = DMatrixView::from_slice_with_strides(rsrc, nc, s_n, 1, CHUNK);
+                    c.gemm(1.0, &a, &b, 1.0);
+                }
+            } else {
+                for (t, hrow) in hk.chunks_exact_mut(s_n).enumerate() {
+                    let rdt = &rd[t * CHUNK..t * CHUNK + nc];
+                    let dt = &d[t * CHUNK..t * CHUNK + nc];
+                    for (s, hval) in hrow.iter_mut().enumerate() {
+                        let mut a = dot(rdt, &src[s * CHUNK..s * CHUNK + nc]);
+                        if k > 0 {
+                            a += dot(dt, &rsrc[s * CHUNK..s * CHUNK + nc]);
+                        }
+                        *hval += a;
+                    }
+                }
+            }
+            for (t, hb) in hv[net.bias_range(k)].iter_mut().enumerate() {
+                *hb += sum8(&rd[t * CHUNK..t * CHUNK + nc]);
+            }
+            if k > 0 {
+                let wk = &w[net.weight_range(k)];
+                let vk = &v[net.weight_range(k)];
+                let e = &mut self.err[..s_n * CHUNK];
+                let re = &mut self.rerr[..s_n * CHUNK];
+                if gemm {
+                    let wt = DMatrixView::from_slice_with_strides(wk, s_n, t_n, 1, s_n);
+                    let vt = DMatrixView::from_slice_with_strides(vk, s_n, t_n, 1, s_n);
+                    let dm = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
+                    let rdm = DMatrixView::from_slice_with_strides(rd, t_n, nc, CHUNK, 1);
+                    DMatrixViewMut::from_slice_with_strides_mut(e, s_n, nc, CHUNK, 1)
+                        .gemm(1.0, &wt, &dm, 0.0);
+                    let mut rc = DMatrixViewMut::from_slice_with_strides_mut(re, s_n, nc, CHUNK, 1);
+                    rc.gemm(1.0, &wt, &rdm, 0.0);
+                    rc.gemm(1.0, &vt, &dm, 1.0);
+                } else {
+                    for (s, (erow, rerow)) in e
+                        .chunks_exact_mut(CHUNK)
+                        .zip(re.chunks_exact_mut(CHUNK))
+                        .enumerate()
+                    {
+                        let (erow, rerow) = (&mut erow[..nc], &mut rerow[..nc]);
+                        erow.fill(0.0);
+                        rerow.fill(0.0);
+                        for t in 0..t_n {
+                            let (dt, rdt) = (
+                                &d[t * CHUNK..t * CHUNK + nc],
+                                &rd[t * CHUNK..t * CHUNK + nc],
+                            );
+                            axpy(wk[t * s_n + s], dt, erow);
+                            axpy(wk[t * s_n + s], rdt, rerow);
+                            axpy(vk[t * s_n + s], dt, rerow);
+                        }
+                    }
+                }
+                let base = net.layer(k).start * CHUNK;
+                let z = &self.act[base..base + s_n * CHUNK];
+                let rz = &self.ract[base..base + s_n * CHUNK];
+                let dk = &mut dlo[base..base + s_n * CHUNK];
+                let rdk = &mut rdlo[base..base + s_n * CHUNK];
+                for s in 0..s_n {
+                    let r = s * CHUNK..s * CHUNK + nc;
+                    for b in r {
+                        let zv = z[b];
+                        let dz = 1.0 - zv * zv;
+                        dk[b] = e[b] * dz;
+                        rdk[b] = re[b] * dz - 2.0 * e[b] * zv * rz[b];
                     }
                 }
             }

@@ -286,32 +286,6 @@ impl Network {
         }
     }
 
-    /// R-forward pass along the direction `v` (same layout as `w`) after
-    /// [`Network::forward`]: fills `ract` with `R{z}` (hidden) and `R{y}` (output).
-    pub(crate) fn r_forward(&self, w: &[f64], v: &[f64], x: &[f64], act: &[f64], ract: &mut [f64]) {
-        let nmat = self.n_matrices();
-        for k in 0..nmat {
-            let t_n = self.sizes()[k + 1];
-            let start = self.layer(k + 1).start;
-            let (lo, hi) = ract.split_at_mut(start);
-            let src: &[f64] = if k == 0 { x } else { &act[self.layer(k)] };
-            let rsrc: Option<&[f64]> = (k > 0).then(|| &lo[self.layer(k)]);
-            let hidden = k + 1 < nmat;
-            let z = &act[self.layer(k + 1)];
-            let bias = self.bias_index(k, 0);
-            for (t, out) in hi[..t_n].iter_mut().enumerate() {
-                let mut ra = dot(self.wrow(v, k, t), src);
-                if let Some(rs) = rsrc {
-                    ra += dot(self.wrow(w, k, t), rs);
-                }
-                if let Some(b) = bias {
-                    ra += v[b + t];
-                }
-                *out = if hidden { (1.0 - z[t] * z[t]) * ra } else { ra };
-            }
-        }
-    }
-
     /// Output-layer `R{δ} = R{p} = p ⊙ (R{y} − p·R{y})` into `rdel`.
     #[inline]
     pub(crate) fn output_r_delta(&self, p: &[f64], ract: &[f64], rdel: &mut [f64]) {
@@ -320,71 +294,6 @@ impl Network {
         let pr: f64 = p.iter().zip(ry).map(|(a, b)| a * b).sum();
         for ((rd, &pi), &r) in rdel[out].iter_mut().zip(p).zip(ry) {
             *rd = pi * (r - pr);
-        }
-    }
-
-    /// Backward pass together with its R-derivative, after [`Network::forward`],
-    /// [`Network::r_forward`], [`Network::output_delta`] and [`Network::output_r_delta`]:
-    /// adds the item's `R{∇ℓ}` (the item's Hessian times `v`) to `hv`.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn r_backward(
-        &self,
-        w: &[f64],
-        v: &[f64],
-        x: &[f64],
-        sc: &mut Scratch,
-        hv: &mut [f64],
-    ) {
-        let sizes = self.sizes();
-        let Scratch {
-            act,
-            del,
-            err,
-            ract,
-            rdel,
-            tmp,
-            ..
-        } = sc;
-        for k in (0..self.n_matrices()).rev() {
-            let s_n = sizes[k];
-            let t_n = sizes[k + 1];
-            let up = self.layer(k + 1).start;
-            let (dlo, dhi) = del.split_at_mut(up);
-            let (rdlo, rdhi) = rdel.split_at_mut(up);
-            let d = &dhi[..t_n];
-            let rd = &rdhi[..t_n];
-            let src: &[f64] = if k == 0 { x } else { &act[self.layer(k)] };
-            let rsrc: Option<&[f64]> = (k > 0).then(|| &ract[self.layer(k)]);
-            let hk = &mut hv[self.weight_range(k)];
-            for ((row, &dt), &rdt) in hk.chunks_exact_mut(s_n).zip(d).zip(rd) {
-                axpy(rdt, src, row);
-                if let Some(rs) = rsrc {
-                    axpy(dt, rs, row);
-                }
-            }
-            for (hb, &rdt) in hv[self.bias_range(k)].iter_mut().zip(rd) {
-                *hb += rdt;
-            }
-            if k > 0 {
-                let lk = self.layer(k);
-                let e = &mut err[lk.clone()];
-                let re = &mut tmp[..s_n];
-                e.fill(0.0);
-                re.fill(0.0);
-                for t in 0..t_n {
-                    let wr = self.wrow(w, k, t);
-                    axpy(d[t], wr, e);
-                    axpy(rd[t], wr, re);
-                    axpy(d[t], self.wrow(v, k, t), re);
-                }
-                let z = &act[lk.clone()];
-                let rz = &ract[lk.clone()];
-                for s in 0..s_n {
-                    let dz = 1.0 - z[s] * z[s];
-                    dlo[lk.start + s] = e[s] * dz;
-                    rdlo[lk.start + s] = re[s] * dz - 2.0 * e[s] * z[s] * rz[s];
-                }
-            }
         }
     }
 }

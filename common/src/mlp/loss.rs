@@ -5,21 +5,19 @@ use std::path::Path;
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
+use super::batch::Batch;
+pub use super::batch::CHUNK;
 use super::data::MlpData;
-use super::kernel::{softmax_nll, Scratch};
+use super::network::Network;
+use super::spec::MlpSpec;
+use super::MlpError;
+use crate::potential::{FrozenMask, Potential};
 
 /// The items `d0 .. d0 + nc` of chunk `ci`.
 fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
     let d0 = ci * CHUNK;
     (d0, CHUNK.min(ndata - d0))
 }
-use super::network::Network;
-use super::spec::MlpSpec;
-use super::MlpError;
-use crate::potential::{FrozenMask, Potential};
-
-use super::batch::Batch;
-pub use super::batch::CHUNK;
 
 /// The loss of a tanh network on a data set:
 ///
@@ -239,23 +237,17 @@ impl Mlp {
         let data = &self.data;
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
+        let net = &self.net;
         let parts: Vec<Vec<f64>> = (0..nchunks)
             .into_par_iter()
             .map_init(
-                || Scratch::new(&self.net),
-                |sc, ci| {
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                    let labels = &data.labels()[d0..d0 + nc];
                     let mut h = vec![0.0; nopt];
-                    for d in ci * CHUNK..((ci + 1) * CHUNK).min(data.ndata()) {
-                        let xd = data.input(d);
-                        let c = data.label(d);
-                        let net = &self.net;
-                        net.forward(x, xd, &mut sc.act);
-                        net.r_forward(x, v, xd, &sc.act, &mut sc.ract);
-                        softmax_nll(net.output(&sc.act), c, &mut sc.p);
-                        net.output_delta(&sc.p, c, &mut sc.del);
-                        net.output_r_delta(&sc.p, &sc.ract, &mut sc.rdel);
-                        net.r_backward(x, v, xd, sc, &mut h);
-                    }
+                    bt.hessian_vector(net, x, v, xs, labels, &mut h);
                     h
                 },
             )
