@@ -10,7 +10,7 @@ mod mlp_timing {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
 
-    fn setup(sizes: Vec<usize>, ndata: usize) -> (Mlp, Vec<f64>) {
+    pub fn setup(sizes: Vec<usize>, ndata: usize) -> (Mlp, Vec<f64>) {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let nin = sizes[0];
         let nout = *sizes.last().unwrap();
@@ -23,7 +23,7 @@ mod mlp_timing {
     }
 
     /// Best of five batches of `reps` calls (the machine may be shared).
-    fn time<F: FnMut()>(label: &str, reps: usize, mut f: F) {
+    pub fn time<F: FnMut()>(label: &str, reps: usize, mut f: F) {
         f();
         let mut best = f64::INFINITY;
         for _ in 0..5 {
@@ -96,5 +96,21 @@ mod mlp_timing {
                 std::hint::black_box(p.energy_gradient(&x, &mut g));
             });
         });
+    }
+}
+
+mod mlp_timing_hessian {
+    use super::mlp_timing::{setup, time};
+    use common::potential::Potential;
+
+    #[test]
+    #[ignore]
+    fn timing_mnist_hessian() {
+        for n in [20, 100] {
+            let (p, x) = setup(vec![784, 10, 10], n);
+            time(&format!("[784,10,10] N={n} Hessian"), 1, || {
+                std::hint::black_box(p.hessian(&x));
+            });
+        }
     }
 }

@@ -25,7 +25,8 @@ const GEMM_MIN_ITEMS: usize = 8;
 /// Buffers and state of one chunk.
 #[derive(Debug, Clone)]
 pub(crate) struct Batch {
-    /// Inputs transposed (`Nin × CHUNK`), when the first layer is not a matrix product.
+    /// Inputs transposed (`Nin × CHUNK`), when the first layer is not a matrix product
+    /// (allocated on first use).
     xt: Vec<f64>,
     act: Vec<f64>,
     del: Vec<f64>,
@@ -67,7 +68,7 @@ fn sum8(a: &[f64]) -> f64 {
 impl Batch {
     pub(crate) fn new(net: &Network) -> Self {
         Self {
-            xt: vec![0.0; net.nin() * CHUNK],
+            xt: Vec::new(),
             act: vec![0.0; net.n_nodes() * CHUNK],
             del: vec![0.0; net.n_nodes() * CHUNK],
             err: vec![0.0; net.max_width() * CHUNK],
@@ -107,6 +108,9 @@ impl Batch {
         debug_assert!((1..=CHUNK).contains(&nc) && xs.len() == nc * nin);
         self.nc = nc;
         if !use_gemm(net, 0, nc) {
+            if self.xt.is_empty() {
+                self.xt = vec![0.0; nin * CHUNK];
+            }
             for (b, x) in xs.chunks_exact(nin).enumerate() {
                 for (s, &v) in x.iter().enumerate() {
                     self.xt[s * CHUNK + b] = v;

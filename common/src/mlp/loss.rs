@@ -27,9 +27,28 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 ///
 /// with `R` all variables, or all weights only with `NOREGBIAS` (biases are the trailing block
 /// of the layout, see [`Network`]). The softmax uses a max shift (log-sum-exp). Labels `c_d` are
-/// 0-based. Gradient by backpropagation, Hessian-vector products by Pearlmutter's R-operator,
-/// the dense Hessian exactly (see [`Potential::hessian`] below). Frozen variables (MLPVB3NN or
-/// a caller's mask) follow the [`Potential`] contract.
+/// 0-based. Frozen variables (MLPVB3NN or a caller's mask) follow the [`Potential`] contract:
+/// zero gradient components, zero Hessian rows and columns, `Hv = P H P v`.
+///
+/// **Derivatives.** Gradient by backpropagation; Hessian-vector products by Pearlmutter's
+/// R-operator (one forward and one backward sweep, about twice the cost of a gradient; `H` is
+/// never formed). The dense Hessian is exact: for the column block of each weight row
+/// `W_k[t, ·]` an R-pass per item for a unit perturbation of the pre-activation `a_{k+1}[t]`
+/// gives the block's rows from its own first row onward as one matrix product over the items;
+/// the remaining entries follow by symmetry (the result is exactly symmetric). Cost: about
+/// `Ndata·NOPT²/2` multiply-adds in cache-blocked matrix products plus `O(Ndata·NOPT·nodes)`
+/// R-passes; memory: the matrix plus a `NOPT × min(Ndata, 256)` buffer per block in flight.
+/// For `[2,10,4]` with 1000 items this is a few milliseconds; for `[784,10,10]` (NOPT 7960,
+/// a 0.5 GB matrix) about 0.5 s with 20 items.
+///
+/// **Evaluation and determinism.** Items are processed in fixed chunks of [`CHUNK`] in parallel
+/// (rayon), and per-chunk partial sums are added sequentially in chunk order, so every result
+/// is bit-identical for any number of threads. Within a chunk the layers are evaluated for all
+/// items at once (vectorised loops; weight matrices with at least 1024 entries use
+/// matrixmultiply's GEMM, which may use FMA where the CPU has it). `tanh` and the softmax
+/// `exp` use branch-free vectorisable implementations within 3 and 1 units in the last place
+/// of the C library. [`Potential::energy`] and [`Potential::energy_gradient`] return the same
+/// energy bits.
 #[derive(Debug, Clone)]
 pub struct Mlp {
     net: Network,
@@ -311,8 +330,8 @@ impl Potential for Mlp {
         sum / n + self.regulariser(x)
     }
 
-    /// Exact dense Hessian, assembled from R-operator passes and matrix products; see
-    /// [`super::hessian`] for the method and its cost.
+    /// Exact dense Hessian, assembled from R-operator passes and matrix products (method and
+    /// cost in the [`Mlp`] documentation).
     fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
         assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
         let mut h = super::hessian::dense_data_hessian(&self.net, &self.data, x);
