@@ -9,7 +9,7 @@
 
 use nalgebra::{DMatrixView, DMatrixViewMut};
 
-use super::kernel::{axpy, dot, exp_nonpos_in_place_generic, has_avx2, tanh_in_place_generic};
+use super::kernel::{axpy, dot, exp_nonpos_in_place_generic, tanh_in_place_generic};
 use super::network::Network;
 
 /// Number of data items per chunk: the unit of parallel work. Fixed (independent of the thread
@@ -86,7 +86,7 @@ impl Batch {
     pub(crate) fn forward(&mut self, net: &Network, w: &[f64], xs: &[f64]) {
         #[cfg(target_arch = "x86_64")]
         {
-            if has_avx2() {
+            if super::kernel::has_avx2() {
                 // SAFETY: the CPU supports AVX2 (checked just above).
                 unsafe { self.forward_avx2(net, w, xs) };
                 return;
@@ -169,7 +169,7 @@ impl Batch {
     pub(crate) fn softmax(&mut self, net: &Network, labels: &[usize]) -> f64 {
         #[cfg(target_arch = "x86_64")]
         {
-            if has_avx2() {
+            if super::kernel::has_avx2() {
                 // SAFETY: the CPU supports AVX2 (checked just above).
                 return unsafe { self.softmax_avx2(net, labels) };
             }
@@ -239,7 +239,7 @@ impl Batch {
     ) {
         #[cfg(target_arch = "x86_64")]
         {
-            if has_avx2() {
+            if super::kernel::has_avx2() {
                 // SAFETY: the CPU supports AVX2 (checked just above).
                 unsafe { self.backward_avx2(net, w, xs, labels, g) };
                 return;
@@ -364,7 +364,7 @@ impl Batch {
         }
         #[cfg(target_arch = "x86_64")]
         {
-            if has_avx2() {
+            if super::kernel::has_avx2() {
                 // SAFETY: the CPU supports AVX2 (checked just above).
                 unsafe { self.hessian_vector_avx2(net, w, v, xs, labels, hv) };
                 return;

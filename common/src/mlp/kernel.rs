@@ -40,6 +40,7 @@ pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
 
 /// Whether the AVX2 versions of the vectorised loops can run (x86-64 only; cached by std).
 #[inline]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 pub(crate) fn has_avx2() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
@@ -165,7 +166,7 @@ pub(crate) fn softmax_nll(y: &[f64], c: usize, p: &mut [f64]) -> f64 {
     let m = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut s = 0.0;
     for (pi, &yi) in p.iter_mut().zip(y) {
-        let e = (yi - m).exp();
+        let e = exp_nonpos(yi - m);
         *pi = e;
         s += e;
     }
