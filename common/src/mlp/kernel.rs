@@ -1,0 +1,370 @@
+//! Per-item forward, backward and R-operator passes of a [`Network`] (allocation-free; all
+//! buffers come from a [`Scratch`]).
+//!
+//! Per-node buffers hold the hidden layers then the output layer (`Network::layer(j)`,
+//! `j = 1..=L+1`): `act` = `z_j = tanh(a_j)` for hidden layers and `y` for the output layer;
+//! `del` = `δ_j = ∂ℓ/∂a_j` (item loss ℓ = −ln p_c); `err` = `e_j = W_jᵀ δ_{j+1} = ∂ℓ/∂z_j`
+//! (hidden layers only). R-buffers hold directional derivatives `R{·}` along a direction `v`:
+//! `ract` = `R{z_j}` (hidden) / `R{y}` (output), `rdel` = `R{δ_j}`.
+
+use super::network::Network;
+
+/// Dot product with eight independent partial sums (a fixed order, hence deterministic).
+#[inline(always)]
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let ca = a.chunks_exact(8);
+    let cb = b.chunks_exact(8);
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    let mut acc = [0.0f64; 8];
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+    for (x, y) in ra.iter().zip(rb) {
+        s += x * y;
+    }
+    s
+}
+
+/// `y += alpha · x`.
+#[inline(always)]
+pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += alpha * xi;
+    }
+}
+
+/// Whether the AVX2 versions of the vectorised loops can run (x86-64 only; cached by std).
+#[inline]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+pub(crate) fn has_avx2() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("avx2")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// `tanh` of every element in place (see [`tanh`]). On x86-64 CPUs with AVX2 the same code is
+/// compiled for 4-wide vectors; there is no FMA contraction, so the results are bit-identical
+/// to the baseline build.
+#[inline]
+pub(crate) fn tanh_in_place(v: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if has_avx2() {
+            // SAFETY: the CPU supports AVX2 (checked just above).
+            unsafe { tanh_in_place_avx2(v) };
+            return;
+        }
+    }
+    tanh_in_place_generic(v);
+}
+
+/// The loop of [`tanh_in_place`], compiled with the caller's target features.
+#[inline(always)]
+pub(crate) fn tanh_in_place_generic(v: &mut [f64]) {
+    for x in v.iter_mut() {
+        *x = tanh(*x);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn tanh_in_place_avx2(v: &mut [f64]) {
+    tanh_in_place_generic(v);
+}
+
+/// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
+#[inline(always)]
+pub(crate) fn exp_nonpos_in_place_generic(v: &mut [f64]) {
+    for x in v.iter_mut() {
+        *x = exp_nonpos(*x);
+    }
+}
+
+/// Reduction shared by [`tanh`] and [`exp_nonpos`]: for `y ∈ [−708, 0]`, returns
+/// `(2^k, expm1(r))` with `y = k ln 2 + r`, `|r| ≤ ln2/2`, so `exp(y) = 2^k (1 + expm1(r))`.
+/// `expm1(r)` is a degree-13 Taylor polynomial (truncation below 1e-17 relative); NaN
+/// propagates.
+#[inline(always)]
+fn exp_parts(y: f64) -> (f64, f64) {
+    // 1.5·2^52: adding it rounds to an integer.
+    const SHIFTER: f64 = 6_755_399_441_055_744.0;
+    // fdlibm's split of ln 2 (ln2_hi has 32 significant bits, so k·ln2_hi is exact).
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    const C: [f64; 12] = [
+        1.0 / 2.0,
+        1.0 / 6.0,
+        1.0 / 24.0,
+        1.0 / 120.0,
+        1.0 / 720.0,
+        1.0 / 5_040.0,
+        1.0 / 40_320.0,
+        1.0 / 362_880.0,
+        1.0 / 3_628_800.0,
+        1.0 / 39_916_800.0,
+        1.0 / 479_001_600.0,
+        1.0 / 6_227_020_800.0,
+    ];
+    let t = y * std::f64::consts::LOG2_E + SHIFTER;
+    let kf = t - SHIFTER;
+    let r = (y - kf * LN2_HI) - kf * LN2_LO;
+    // Horner: q = 1/2 + r/6 + ... + r^11/13!, expm1(r) = r + r²·q.
+    let mut q = C[11];
+    for &c in C[..11].iter().rev() {
+        q = q * r + c;
+    }
+    let em_r = r + r * r * q;
+    // 2^k from the integer k held in the low bits of t (k in −1021..=0).
+    let k = t.to_bits().wrapping_sub(SHIFTER.to_bits());
+    let scale = f64::from_bits(k.wrapping_add(1023) << 52);
+    (scale, em_r)
+}
+
+/// Branch-free `tanh`, accurate to a few units in the last place (checked against the library
+/// `tanh` in the unit tests): `tanh a = sign(a)·(−m)/(2 + m)` with
+/// `m = expm1(−2|a|) = 2^k·expm1(r) + (2^k − 1)` (see [`exp_parts`]). `|a| ≥ 20` gives `±1`
+/// exactly, as the library function does; NaN propagates.
+#[inline(always)]
+pub(crate) fn tanh(a: f64) -> f64 {
+    let y = -2.0 * a.abs();
+    // Clamp to −40 (tanh(20) rounds to 1); a comparison keeps NaN.
+    let y = if y < -40.0 { -40.0 } else { y };
+    let (scale, em_r) = exp_parts(y);
+    let em = scale * em_r + (scale - 1.0);
+    (-em / (2.0 + em)).copysign(a)
+}
+
+/// Branch-free `exp(y)` for `y ≤ 0`, within a few units in the last place of the library
+/// function; `y < −708` gives 0 (the library would return tiny or subnormal values), `exp(0)`
+/// is exactly 1, NaN propagates.
+#[inline(always)]
+pub(crate) fn exp_nonpos(y: f64) -> f64 {
+    let under = y < -708.0;
+    let yc = if under { -708.0 } else { y };
+    let (scale, em_r) = exp_parts(yc);
+    let e = scale + scale * em_r;
+    if under {
+        0.0
+    } else {
+        e
+    }
+}
+
+/// Softmax of `y` into `p` with a max shift; returns `−ln p_c = ln Σ exp(y − m) − (y_c − m)`.
+#[inline]
+pub(crate) fn softmax_nll(y: &[f64], c: usize, p: &mut [f64]) -> f64 {
+    let m = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut s = 0.0;
+    for (pi, &yi) in p.iter_mut().zip(y) {
+        let e = exp_nonpos(yi - m);
+        *pi = e;
+        s += e;
+    }
+    for pi in p.iter_mut() {
+        *pi /= s;
+    }
+    s.ln() - (y[c] - m)
+}
+
+/// Per-item work buffers (one node value per hidden/output node, see the module doc).
+#[derive(Debug, Clone)]
+pub(crate) struct Scratch {
+    pub act: Vec<f64>,
+    pub del: Vec<f64>,
+    pub err: Vec<f64>,
+    pub p: Vec<f64>,
+    pub ract: Vec<f64>,
+    pub rdel: Vec<f64>,
+    pub tmp: Vec<f64>,
+}
+
+impl Scratch {
+    pub(crate) fn new(net: &Network) -> Self {
+        let n = net.n_nodes();
+        Self {
+            act: vec![0.0; n],
+            del: vec![0.0; n],
+            err: vec![0.0; n],
+            p: vec![0.0; net.nout()],
+            ract: vec![0.0; n],
+            rdel: vec![0.0; n],
+            tmp: vec![0.0; net.max_width()],
+        }
+    }
+}
+
+impl Network {
+    /// Row `t` of weight matrix `k` (the weights into target node `t`).
+    #[inline]
+    pub(crate) fn wrow<'a>(&self, w: &'a [f64], k: usize, t: usize) -> &'a [f64] {
+        let s = self.sizes()[k];
+        let o = self.weight_offset(k) + t * s;
+        &w[o..o + s]
+    }
+
+    /// Forward pass for one item: fills `act` (hidden `z`, output `y`).
+    pub(crate) fn forward(&self, w: &[f64], x: &[f64], act: &mut [f64]) {
+        let nmat = self.n_matrices();
+        for k in 0..nmat {
+            let t_n = self.sizes()[k + 1];
+            let (lo, hi) = act.split_at_mut(self.layer(k + 1).start);
+            let src: &[f64] = if k == 0 { x } else { &lo[self.layer(k)] };
+            let dst = &mut hi[..t_n];
+            let bias = &w[self.bias_range(k)];
+            for (t, out) in dst.iter_mut().enumerate() {
+                let a = dot(self.wrow(w, k, t), src);
+                *out = if bias.is_empty() { a } else { a + bias[t] };
+            }
+            if k + 1 < nmat {
+                tanh_in_place(dst);
+            }
+        }
+    }
+
+    /// Output activations of the last forward pass.
+    #[inline]
+    pub(crate) fn output<'a>(&self, act: &'a [f64]) -> &'a [f64] {
+        &act[self.layer(self.n_matrices())]
+    }
+
+    /// Sets the output-layer `δ = p − e_c` in `del`.
+    #[inline]
+    pub(crate) fn output_delta(&self, p: &[f64], c: usize, del: &mut [f64]) {
+        let d = &mut del[self.layer(self.n_matrices())];
+        d.copy_from_slice(p);
+        d[c] -= 1.0;
+    }
+
+    /// Backward pass for one item after [`Network::forward`] and [`Network::output_delta`]:
+    /// fills `δ` of every layer in `del` and `e` of the hidden layers in `err`; when `g` is
+    /// given, adds the item's gradient `∂ℓ/∂W_k = δ_{k+1} z_kᵀ`, `∂ℓ/∂b_k = δ_{k+1}` to it.
+    pub(crate) fn backward(
+        &self,
+        w: &[f64],
+        x: &[f64],
+        act: &[f64],
+        del: &mut [f64],
+        err: &mut [f64],
+        mut g: Option<&mut [f64]>,
+    ) {
+        let sizes = self.sizes();
+        for k in (0..self.n_matrices()).rev() {
+            let s_n = sizes[k];
+            let (dlo, dhi) = del.split_at_mut(self.layer(k + 1).start);
+            let d = &dhi[..sizes[k + 1]];
+            if let Some(g) = g.as_deref_mut() {
+                let src: &[f64] = if k == 0 { x } else { &act[self.layer(k)] };
+                let gk = &mut g[self.weight_range(k)];
+                for (row, &dt) in gk.chunks_exact_mut(s_n).zip(d) {
+                    axpy(dt, src, row);
+                }
+                for (gb, &dt) in g[self.bias_range(k)].iter_mut().zip(d) {
+                    *gb += dt;
+                }
+            }
+            if k > 0 {
+                let lk = self.layer(k);
+                let e = &mut err[lk.clone()];
+                e.fill(0.0);
+                for (t, &dt) in d.iter().enumerate() {
+                    axpy(dt, self.wrow(w, k, t), e);
+                }
+                let z = &act[lk.clone()];
+                for ((dk, &ek), &zk) in dlo[lk].iter_mut().zip(e.iter()).zip(z) {
+                    *dk = ek * (1.0 - zk * zk);
+                }
+            }
+        }
+    }
+
+    /// Output-layer `R{δ} = R{p} = p ⊙ (R{y} − p·R{y})` into `rdel`.
+    #[inline]
+    pub(crate) fn output_r_delta(&self, p: &[f64], ract: &[f64], rdel: &mut [f64]) {
+        let out = self.layer(self.n_matrices());
+        let ry = &ract[out.clone()];
+        let pr: f64 = p.iter().zip(ry).map(|(a, b)| a * b).sum();
+        for ((rd, &pi), &r) in rdel[out].iter_mut().zip(p).zip(ry) {
+            *rd = pi * (r - pr);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ulps(a: f64, b: f64) -> u64 {
+        (a.to_bits() as i64 - b.to_bits() as i64).unsigned_abs()
+    }
+
+    #[test]
+    fn tanh_matches_the_library() {
+        let mut worst = 0;
+        let mut a = 1.0e-300;
+        while a < 30.0 {
+            for x in [a, -a, a * 1.37, a * 0.71] {
+                let (f, s) = (tanh(x), x.tanh());
+                worst = worst.max(ulps(f, s));
+                assert!(ulps(f, s) <= 4, "tanh({x}) = {f:e}, library {s:e}");
+            }
+            a *= 1.001;
+        }
+        for i in 0..200_000 {
+            let x = -12.0 + 24.0 * i as f64 / 200_000.0;
+            assert!(ulps(tanh(x), x.tanh()) <= 4, "tanh({x})");
+        }
+        eprintln!("worst tanh error: {worst} ulp");
+        assert!(worst <= 4);
+        assert_eq!(tanh(0.0).to_bits(), 0.0f64.to_bits());
+        assert_eq!(tanh(-0.0).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(tanh(25.0), 1.0);
+        assert_eq!(tanh(-1.0e300), -1.0);
+        assert_eq!(tanh(f64::INFINITY), 1.0);
+        assert_eq!(tanh(f64::NEG_INFINITY), -1.0);
+        assert!(tanh(f64::NAN).is_nan());
+    }
+
+    #[test]
+    fn exp_matches_the_library() {
+        let mut worst = 0;
+        for i in 0..=400_000 {
+            let y = -708.0 * i as f64 / 400_000.0;
+            for v in [y, y * 1e-3, y * 1e-9] {
+                let (f, s) = (exp_nonpos(v), v.exp());
+                worst = worst.max(ulps(f, s));
+                assert!(ulps(f, s) <= 2, "exp({v}) = {f:e}, library {s:e}");
+            }
+        }
+        eprintln!("worst exp error: {worst} ulp");
+        assert_eq!(exp_nonpos(0.0), 1.0);
+        assert_eq!(exp_nonpos(-0.0), 1.0);
+        assert_eq!(exp_nonpos(-800.0), 0.0);
+        assert_eq!(exp_nonpos(f64::NEG_INFINITY), 0.0);
+        assert!(exp_nonpos(f64::NAN).is_nan());
+    }
+
+    #[test]
+    #[cfg(target_arch = "x86_64")]
+    fn avx2_and_baseline_agree_bitwise() {
+        if !has_avx2() {
+            return;
+        }
+        let v: Vec<f64> = (0..1001).map(|i| (i as f64 - 500.0) * 0.037).collect();
+        let mut a = v.clone();
+        let mut b = v.clone();
+        tanh_in_place_generic(&mut a);
+        // SAFETY: AVX2 is available (checked above).
+        unsafe { tanh_in_place_avx2(&mut b) };
+        assert_eq!(a, b);
+    }
+}

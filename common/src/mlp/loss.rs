@@ -1,0 +1,382 @@
+//! The MLP loss landscape as a [`Potential`].
+
+use std::path::Path;
+
+use nalgebra::DMatrix;
+use rayon::prelude::*;
+
+use super::batch::Batch;
+pub use super::batch::CHUNK;
+use super::data::MlpData;
+use super::network::Network;
+use super::spec::MlpSpec;
+use super::MlpError;
+use crate::potential::{FrozenMask, Potential};
+
+/// The items `d0 .. d0 + nc` of chunk `ci`.
+fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
+    let d0 = ci * CHUNK;
+    (d0, CHUNK.min(ndata - d0))
+}
+
+/// The loss of a tanh network on a data set:
+///
+/// ```text
+/// E(X) = (1/Ndata) Σ_d −ln p_{c_d}(d)  +  λ Σ_{v ∈ R} X_v²,   p(d) = softmax(y(d))
+/// ```
+///
+/// with `R` all variables, or all weights only with `NOREGBIAS` (biases are the trailing block
+/// of the layout, see [`Network`]). The softmax uses a max shift (log-sum-exp). Labels `c_d` are
+/// 0-based. Frozen variables (MLPVB3NN or a caller's mask) follow the [`Potential`] contract:
+/// zero gradient components, zero Hessian rows and columns, `Hv = P H P v`.
+///
+/// **Derivatives.** Gradient by backpropagation; Hessian-vector products by Pearlmutter's
+/// R-operator (one forward and one backward sweep, about twice the cost of a gradient; `H` is
+/// never formed). The dense Hessian is exact: for the column block of each weight row
+/// `W_k[t, ·]` an R-pass per item for a unit perturbation of the pre-activation `a_{k+1}[t]`
+/// gives the block's rows from its own first row onward as one matrix product over the items;
+/// the remaining entries follow by symmetry (the result is exactly symmetric). Cost: about
+/// `Ndata·NOPT²/2` multiply-adds in cache-blocked matrix products plus `O(Ndata·NOPT·nodes)`
+/// R-passes; memory: the matrix plus a `NOPT × min(Ndata, 256)` buffer per block in flight.
+/// For `[2,10,4]` with 1000 items this is a few milliseconds; for `[784,10,10]` (NOPT 7960,
+/// a 0.5 GB matrix) about 0.5 s with 20 items.
+///
+/// **Evaluation and determinism.** Items are processed in fixed chunks of [`CHUNK`] in parallel
+/// (rayon), and per-chunk partial sums are added sequentially in chunk order, so every result
+/// is bit-identical for any number of threads. Within a chunk the layers are evaluated for all
+/// items at once (vectorised loops; weight matrices with at least 1024 entries use
+/// matrixmultiply's GEMM, which may use FMA where the CPU has it). `tanh` and the softmax
+/// `exp` use branch-free vectorisable implementations within 3 and 1 units in the last place
+/// of the C library. [`Potential::energy`] and [`Potential::energy_gradient`] return the same
+/// energy bits.
+#[derive(Debug, Clone)]
+pub struct Mlp {
+    net: Network,
+    data: MlpData,
+    lambda: f64,
+    noregbias: bool,
+    frozen: Option<FrozenMask>,
+}
+
+impl Mlp {
+    /// The potential a keyword defines, on the given data (its frozen mask for MLPVB3NN).
+    /// Errors: MLPB3/MLPB3NEW (`MLPB3/MLPB3NEW energy is not supported`), or data that do not
+    /// match the network (inputs per item, labels `≥ Nout`, no items).
+    pub fn new(spec: &MlpSpec, data: MlpData) -> Result<Self, MlpError> {
+        let net = spec.network()?;
+        let mlp = Self::from_network(net, data, spec.lambda, spec.noregbias)?;
+        Ok(match spec.frozen_mask() {
+            Some(mask) => mlp.with_frozen(mask)?,
+            None => mlp,
+        })
+    }
+
+    /// Read the data file (`MLPdata`) with the keyword's layout and build the potential.
+    pub fn load(spec: &MlpSpec, path: impl AsRef<Path>) -> Result<Self, MlpError> {
+        spec.network()?;
+        let data = MlpData::read(path, &spec.data_layout())?;
+        Self::new(spec, data)
+    }
+
+    /// A potential from a network description directly.
+    pub fn from_network(
+        net: Network,
+        data: MlpData,
+        lambda: f64,
+        noregbias: bool,
+    ) -> Result<Self, MlpError> {
+        check_data(&net, &data)?;
+        Ok(Self {
+            net,
+            data,
+            lambda,
+            noregbias,
+            frozen: None,
+        })
+    }
+
+    /// Replace the frozen mask (an empty mask removes it).
+    pub fn with_frozen(mut self, mask: FrozenMask) -> Result<Self, MlpError> {
+        if mask.len() != self.net.nopt() {
+            return Err(MlpError::Invalid(format!(
+                "frozen mask covers {} variables, NOPT is {}",
+                mask.len(),
+                self.net.nopt()
+            )));
+        }
+        self.frozen = (mask.count() > 0).then_some(mask);
+        Ok(self)
+    }
+
+    /// The network.
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+
+    /// The training data.
+    pub fn data(&self) -> &MlpData {
+        &self.data
+    }
+
+    /// λ.
+    pub fn lambda(&self) -> f64 {
+        self.lambda
+    }
+
+    /// Whether the biases are left out of the L2 term.
+    pub fn noregbias(&self) -> bool {
+        self.noregbias
+    }
+
+    /// Variables `0..reg_end()` are regularised (all, or the weights with NOREGBIAS).
+    pub fn reg_end(&self) -> usize {
+        if self.noregbias {
+            self.net.n_weights()
+        } else {
+            self.net.nopt()
+        }
+    }
+
+    /// `λ Σ_{v∈R} X_v²` (summed in index order).
+    pub fn regulariser(&self, x: &[f64]) -> f64 {
+        self.lambda * x[..self.reg_end()].iter().map(|v| v * v).sum::<f64>()
+    }
+
+    /// Softmax probabilities on the training data: `Ndata × Nout`, item-major (`d·Nout + i`).
+    pub fn probabilities(&self, x: &[f64]) -> Vec<f64> {
+        self.probabilities_on(&self.data, x)
+    }
+
+    /// Softmax probabilities on another data set with the same number of inputs (e.g. a test
+    /// set), item-major `Ndata × Nout`. Labels play no role.
+    ///
+    /// # Panics
+    /// If the data's `nin` differs from the network's or `x.len() != NOPT`.
+    pub fn probabilities_on(&self, data: &MlpData, x: &[f64]) -> Vec<f64> {
+        assert_eq!(data.nin(), self.net.nin(), "data and network inputs differ");
+        assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
+        let nout = self.net.nout();
+        let mut out = vec![0.0; data.ndata() * nout];
+        let net = &self.net;
+        out.par_chunks_mut(CHUNK * nout).enumerate().for_each_init(
+            || Batch::new(net),
+            |bt, (ci, block)| {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                bt.forward(
+                    net,
+                    x,
+                    &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+                );
+                // Labels are irrelevant here; class 0 stands in.
+                bt.softmax(net, &[0; CHUNK][..nc]);
+                bt.probabilities(net, block);
+            },
+        );
+        out
+    }
+
+    /// Mean cross-entropy `(1/Ndata) Σ_d −ln p_{c_d}(d)` on another data set (no regulariser).
+    ///
+    /// # Panics
+    /// If the data do not match the network (inputs, labels `≥ Nout`, no items).
+    pub fn cross_entropy_on(&self, data: &MlpData, x: &[f64]) -> f64 {
+        if let Err(e) = check_data(&self.net, data) {
+            panic!("{e}");
+        }
+        assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
+        self.data_term(data, x) / data.ndata() as f64
+    }
+
+    /// The full energy (mean cross-entropy plus the same regulariser) with the training data
+    /// replaced by `data`.
+    ///
+    /// # Panics
+    /// As [`Mlp::cross_entropy_on`].
+    pub fn loss_on(&self, data: &MlpData, x: &[f64]) -> f64 {
+        self.cross_entropy_on(data, x) + self.regulariser(x)
+    }
+
+    /// `Σ_d −ln p_{c_d}(d)` (not averaged): chunk sums in item order, chunks summed in order.
+    fn data_term(&self, data: &MlpData, x: &[f64]) -> f64 {
+        let net = &self.net;
+        let nchunks = data.ndata().div_ceil(CHUNK);
+        let parts: Vec<f64> = (0..nchunks)
+            .into_par_iter()
+            .map_init(
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    bt.forward(
+                        net,
+                        x,
+                        &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+                    );
+                    bt.softmax(net, &data.labels()[d0..d0 + nc])
+                },
+            )
+            .collect();
+        parts.iter().fold(0.0, |a, b| a + b)
+    }
+
+    /// Sum over items of `−ln p` and of the item gradients (not averaged), reduced in order.
+    fn data_term_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        let data = &self.data;
+        let nopt = self.net.nopt();
+        let nchunks = data.ndata().div_ceil(CHUNK);
+        let net = &self.net;
+        let parts: Vec<(f64, Vec<f64>)> = (0..nchunks)
+            .into_par_iter()
+            .map_init(
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                    let labels = &data.labels()[d0..d0 + nc];
+                    let mut g = vec![0.0; nopt];
+                    bt.forward(net, x, xs);
+                    let sum = bt.softmax(net, labels);
+                    bt.backward(net, x, xs, labels, &mut g);
+                    (sum, g)
+                },
+            )
+            .collect();
+        grad.fill(0.0);
+        let mut sum = 0.0;
+        for (s, g) in &parts {
+            sum += s;
+            for (a, b) in grad.iter_mut().zip(g) {
+                *a += b;
+            }
+        }
+        sum
+    }
+
+    /// `Σ_d H_d v` (data term, not averaged), reduced in chunk order.
+    fn data_term_hv(&self, x: &[f64], v: &[f64], hv: &mut [f64]) {
+        let data = &self.data;
+        let nopt = self.net.nopt();
+        let nchunks = data.ndata().div_ceil(CHUNK);
+        let net = &self.net;
+        let parts: Vec<Vec<f64>> = (0..nchunks)
+            .into_par_iter()
+            .map_init(
+                || Batch::new(net),
+                |bt, ci| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                    let labels = &data.labels()[d0..d0 + nc];
+                    let mut h = vec![0.0; nopt];
+                    bt.hessian_vector(net, x, v, xs, labels, &mut h);
+                    h
+                },
+            )
+            .collect();
+        hv.fill(0.0);
+        for h in &parts {
+            for (a, b) in hv.iter_mut().zip(h) {
+                *a += b;
+            }
+        }
+    }
+}
+
+fn check_data(net: &Network, data: &MlpData) -> Result<(), MlpError> {
+    if data.nin() != net.nin() {
+        return Err(MlpError::Invalid(format!(
+            "data items have {} inputs, the network {}",
+            data.nin(),
+            net.nin()
+        )));
+    }
+    if data.ndata() == 0 {
+        return Err(MlpError::Invalid("the data set is empty".into()));
+    }
+    if let Some(d) = data.labels().iter().position(|&c| c >= net.nout()) {
+        return Err(MlpError::Invalid(format!(
+            "data item {} has outcome {} but Nout is {}",
+            d + 1,
+            data.label(d),
+            net.nout()
+        )));
+    }
+    Ok(())
+}
+
+impl Potential for Mlp {
+    fn nopt(&self) -> usize {
+        self.net.nopt()
+    }
+
+    fn energy(&self, x: &[f64]) -> f64 {
+        assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
+        self.data_term(&self.data, x) / self.data.ndata() as f64 + self.regulariser(x)
+    }
+
+    fn energy_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
+        assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
+        assert_eq!(grad.len(), self.net.nopt(), "grad must hold NOPT values");
+        let n = self.data.ndata() as f64;
+        let sum = self.data_term_gradient(x, grad);
+        let two_lambda = 2.0 * self.lambda;
+        for g in grad.iter_mut() {
+            *g /= n;
+        }
+        for (g, xv) in grad[..self.reg_end()].iter_mut().zip(x) {
+            *g += two_lambda * xv;
+        }
+        if let Some(m) = &self.frozen {
+            m.apply(grad);
+        }
+        sum / n + self.regulariser(x)
+    }
+
+    /// Exact dense Hessian, assembled from R-operator passes and matrix products (method and
+    /// cost in the [`Mlp`] documentation).
+    fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
+        assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
+        let mut h = super::hessian::dense_data_hessian(&self.net, &self.data, x);
+        let two_lambda = 2.0 * self.lambda;
+        for v in 0..self.reg_end() {
+            h[(v, v)] += two_lambda;
+        }
+        if let Some(m) = &self.frozen {
+            m.apply_matrix(&mut h);
+        }
+        h
+    }
+
+    fn hessian_vector(&self, x: &[f64], v: &[f64], hv: &mut [f64]) {
+        let nopt = self.net.nopt();
+        assert_eq!(x.len(), nopt, "x must hold NOPT values");
+        assert_eq!(v.len(), nopt, "v must hold NOPT values");
+        assert_eq!(hv.len(), nopt, "hv must hold NOPT values");
+        let masked;
+        let v = match &self.frozen {
+            Some(m) => {
+                masked = {
+                    let mut w = v.to_vec();
+                    m.apply(&mut w);
+                    w
+                };
+                &masked[..]
+            }
+            None => v,
+        };
+        self.data_term_hv(x, v, hv);
+        let n = self.data.ndata() as f64;
+        for h in hv.iter_mut() {
+            *h /= n;
+        }
+        let two_lambda = 2.0 * self.lambda;
+        for (h, vv) in hv[..self.reg_end()].iter_mut().zip(v) {
+            *h += two_lambda * vv;
+        }
+        if let Some(m) = &self.frozen {
+            m.apply(hv);
+        }
+    }
+
+    fn frozen(&self) -> Option<&FrozenMask> {
+        self.frozen.as_ref()
+    }
+}
