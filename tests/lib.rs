@@ -11,7 +11,10 @@ use std::process::{Command, Output};
 pub fn bin(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("current test executable");
     // target/<profile>/deps/<test> -> target/<profile>/<name>
-    let dir = exe.parent().and_then(Path::parent).expect("target directory");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target directory");
     let p = dir.join(name);
     assert!(
         p.exists(),
@@ -23,7 +26,10 @@ pub fn bin(name: &str) -> PathBuf {
 
 /// The repository's `test_inputs/<case>` folder.
 pub fn test_input(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("test_inputs").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("test_inputs")
+        .join(case)
 }
 
 /// A fresh temporary working directory holding a copy of `test_inputs/<case>`.

@@ -49,7 +49,12 @@ pub const INDEX_TOL: f64 = 1.0e-6;
 
 /// Compute the Hessian data at `x`; `ts` selects the TS rule for fvib (one negative mode
 /// excluded).
-pub fn point_data<P: Potential + ?Sized>(p: &P, x: &[f64], system: System, ts: bool) -> Result<PointData, LinalgError> {
+pub fn point_data<P: Potential + ?Sized>(
+    p: &P,
+    x: &[f64],
+    system: System,
+    ts: bool,
+) -> Result<PointData, LinalgError> {
     let energy = p.energy(x);
     let eigenvalues = sym_eigenvalues(&p.hessian(x))?;
     let nz = zero_modes(p, system);
@@ -77,7 +82,7 @@ mod tests {
     #[test]
     fn ljat3_points_match_db1() {
         let p = Ljat::new(3, 2.0);
-        let tri = geometry::equilateral3(1.168752317363380);
+        let tri = geometry::equilateral3(1.16875231736338);
         let d = point_data(&p, &tri, System::Atoms, false).unwrap();
         assert_eq!(d.index, 0);
         assert_eq!(d.group.order, 12);

@@ -17,8 +17,8 @@ extern crate openblas_src;
 
 pub mod dataset;
 pub mod deck;
-pub mod fortran_fmt;
 pub mod files;
+pub mod fortran_fmt;
 pub mod geometry;
 pub mod hessian_data;
 pub mod lbfgs;

@@ -96,7 +96,11 @@ pub fn dataset(args: &[String]) -> Result<()> {
         let correct: String = train.iter().map(|it| format!("{}\n", it.label)).collect();
         let moved = dataset::mislabel(&mut train, p, seed);
         std::fs::write(out.join("MLPdata.correct"), correct)?;
-        println!("mislabelled {} of {} training items ({p}%)", moved.len(), train.len());
+        println!(
+            "mislabelled {} of {} training items ({p}%)",
+            moved.len(),
+            train.len()
+        );
     }
     std::fs::write(out.join("MLPdata"), dataset::to_mlpdata(&train))?;
     std::fs::write(out.join("MLPdata.test"), dataset::to_mlpdata(test))?;

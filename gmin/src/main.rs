@@ -17,7 +17,9 @@ fn main() -> ExitCode {
         }
         Some("--ljat3-dataset") => gmin::cli::dataset(&args[1..]),
         _ => {
-            let deck = args.first().map_or_else(|| PathBuf::from("data"), PathBuf::from);
+            let deck = args
+                .first()
+                .map_or_else(|| PathBuf::from("data"), PathBuf::from);
             gmin::run::prepare(&PathBuf::from("."), &deck).and_then(gmin::run::execute)
         }
     };

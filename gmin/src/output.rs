@@ -50,7 +50,13 @@ pub fn run_acceptance_line(ratio: f64, step: f64, astep: f64, temperature: f64) 
 }
 
 /// `'Final Quench ',I6,' energy=',G20.10,' steps=',I5,' RMS force=',G15.7,' time=',F12.2`.
-pub fn final_quench_line(index: usize, energy: f64, iterations: usize, rms: f64, seconds: f64) -> String {
+pub fn final_quench_line(
+    index: usize,
+    energy: f64,
+    iterations: usize,
+    rms: f64,
+    seconds: f64,
+) -> String {
     format!(
         "Final Quench {} energy={} steps={} RMS force={} time={}",
         fmt_i(index as i64, 6),
@@ -63,12 +69,20 @@ pub fn final_quench_line(index: usize, energy: f64, iterations: usize, rms: f64,
 
 /// `'Lowest Minimum ',I6,' Energy= ',G20.10`.
 pub fn lowest_minimum_line(index: usize, energy: f64) -> String {
-    format!("Lowest Minimum {} Energy= {}", fmt_i(index as i64, 6), fmt_g(energy, 20, 10))
+    format!(
+        "Lowest Minimum {} Energy= {}",
+        fmt_i(index as i64, 6),
+        fmt_g(energy, 20, 10)
+    )
 }
 
 /// MLPPROB (project format): `AUC for minimum <I6> = <F20.10>`.
 pub fn auc_line(index: usize, auc: f64) -> String {
-    format!("AUC for minimum {} = {}", fmt_i(index as i64, 6), fmt_f(auc, 20, 10))
+    format!(
+        "AUC for minimum {} = {}",
+        fmt_i(index as i64, 6),
+        fmt_f(auc, 20, 10)
+    )
 }
 
 /// How `lowest` writes coordinates.
@@ -155,8 +169,14 @@ mod tests {
             temperature: 1.0,
         };
         let [l1, l2] = acceptance_lines(&a, 0.5355);
-        assert_eq!(l1, "Acceptance ratio for previous     50 steps=  0.6200  FAC=  1.0500");
-        assert_eq!(l2, "Steps are now:  STEP=    0.4200  ASTEP=    0.5355 Temperature is now:    1.0000");
+        assert_eq!(
+            l1,
+            "Acceptance ratio for previous     50 steps=  0.6200  FAC=  1.0500"
+        );
+        assert_eq!(
+            l2,
+            "Steps are now:  STEP=    0.4200  ASTEP=    0.5355 Temperature is now:    1.0000"
+        );
         assert_eq!(
             run_acceptance_line(0.4846, 0.4, 0.51, 1.0),
             "Acceptance ratio for run=     0.48460 Step=     0.40000 Angular step factor=     0.51000 T=     1.00000"
@@ -169,8 +189,14 @@ mod tests {
             lowest_minimum_line(1, -173.9284262),
             "Lowest Minimum      1 Energy=     -173.9284262    "
         );
-        assert_eq!(track_energy_line(1, -168.6121575988), "         1     -168.6121575988");
-        assert_eq!(track_g_line(1, -167.3731638), "         1    -167.3731638    ");
+        assert_eq!(
+            track_energy_line(1, -168.6121575988),
+            "         1     -168.6121575988"
+        );
+        assert_eq!(
+            track_g_line(1, -167.3731638),
+            "         1    -167.3731638    "
+        );
     }
 
     #[test]
@@ -181,16 +207,22 @@ mod tests {
             step: 108,
             calls: 14890,
         };
-        let text = lowest_file(&[m.clone()], CoordStyle::Atoms);
+        let text = lowest_file(std::slice::from_ref(&m), CoordStyle::Atoms);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "           1");
         assert_eq!(
             lines[1],
             "Energy of minimum      1=    -173.9284262     first found at step      108 after                14890 function calls"
         );
-        assert_eq!(lines[2], "SI         0.6299851998        0.3044874184       -1.6035162520");
+        assert_eq!(
+            lines[2],
+            "SI         0.6299851998        0.3044874184       -1.6035162520"
+        );
         // The energy occupies columns 26-45 (PATHSAMPLE's FROMLOWEST reads it there).
-        assert_eq!(lines[1][25..45].trim().parse::<f64>().unwrap(), -173.9284262);
+        assert_eq!(
+            lines[1][25..45].trim().parse::<f64>().unwrap(),
+            -173.9284262
+        );
         let v = lowest_file(&[m], CoordStyle::Values);
         let vl: Vec<&str> = v.lines().collect();
         assert_eq!(vl[0], "           3");

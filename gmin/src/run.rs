@@ -72,8 +72,9 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             (Model::Ljat(Ljat::new(natoms, *z)), x0)
         }
         PotentialChoice::Mlp(line) => {
-            let mut spec = MlpSpec::from_keyword(&line.keyword, &line.args)
-                .map_err(|m| anyhow::anyhow!("{}:{}: {}: {m}", line.file, line.line, line.keyword))?;
+            let mut spec = MlpSpec::from_keyword(&line.keyword, &line.args).map_err(|m| {
+                anyhow::anyhow!("{}:{}: {}: {m}", line.file, line.line, line.keyword)
+            })?;
             spec.noregbias = input.noregbias;
             spec.mlpnorm = input.mlpnorm;
             let text = read_text(&coords_path)?;
@@ -91,10 +92,17 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
                 .with_context(|| format!("RESTORE: cannot read {}", path.display()))?;
             let w = dump::parse(&text, f)?;
             if w.len() != input.walkers {
-                bail!("{f}: the dump holds {} walkers but the deck asks for {}", w.len(), input.walkers);
+                bail!(
+                    "{f}: the dump holds {} walkers but the deck asks for {}",
+                    w.len(),
+                    input.walkers
+                );
             }
             if w.iter().any(|w| w.x_markov.len() != x0.len()) {
-                bail!("{f}: the dump's coordinates do not match NOPT = {}", x0.len());
+                bail!(
+                    "{f}: the dump's coordinates do not match NOPT = {}",
+                    x0.len()
+                );
             }
             Some(w)
         }
@@ -125,10 +133,16 @@ struct Recorder {
 
 impl Observer for Recorder {
     fn quench(&mut self, q: &QuenchReport) {
-        let t = self.start.get_or_insert_with(Instant::now).elapsed().as_secs_f64();
+        let t = self
+            .start
+            .get_or_insert_with(Instant::now)
+            .elapsed()
+            .as_secs_f64();
         self.lines.push(output::quench_line(q, t));
-        self.energy.push(output::track_energy_line(q.step, q.energy));
-        self.markov.push(output::track_g_line(q.step, q.markov_energy));
+        self.energy
+            .push(output::track_energy_line(q.step, q.energy));
+        self.markov
+            .push(output::track_g_line(q.step, q.markov_energy));
         self.best.push(output::track_g_line(q.step, q.best_energy));
         if let Some(found) = &mut self.found {
             if !found.iter().any(|(e, _)| (e - q.energy).abs() < self.ediff) {
@@ -171,7 +185,11 @@ impl MinDb {
             .append(true)
             .open(path)
             .with_context(|| format!("cannot open {}", path.display()))?;
-        Ok(MinDb { file, energies, ediff })
+        Ok(MinDb {
+            file,
+            energies,
+            ediff,
+        })
     }
 
     fn known(&self, e: f64) -> bool {
@@ -187,7 +205,9 @@ impl MinDb {
         recorders: &mut [Recorder],
     ) -> Result<()> {
         for rec in recorders.iter_mut() {
-            let Some(found) = &mut rec.found else { continue };
+            let Some(found) = &mut rec.found else {
+                continue;
+            };
             for (e, x) in found.drain(..) {
                 if self.known(e) {
                     continue;
@@ -198,10 +218,15 @@ impl MinDb {
                 }
                 let data = point_data(pot, &r.x, system, false)?;
                 if data.index != 0 {
-                    log::warn!("DUMPMINDB: skipping a point with {} negative eigenvalues (E = {})", data.index, r.energy);
+                    log::warn!(
+                        "DUMPMINDB: skipping a point with {} negative eigenvalues (E = {})",
+                        data.index,
+                        r.energy
+                    );
                     continue;
                 }
-                self.file.write_all(MinDataInfo::from_point(&data, &r.x).render().as_bytes())?;
+                self.file
+                    .write_all(MinDataInfo::from_point(&data, &r.x).render().as_bytes())?;
                 self.file.flush()?;
                 self.energies.push(r.energy);
             }
@@ -228,7 +253,10 @@ pub fn execute(p: Prepared) -> Result<()> {
     let mut out = BufWriter::new(
         // A restored run continues the existing main output.
         if restored.is_some() {
-            std::fs::OpenOptions::new().create(true).append(true).open(&out_path)
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&out_path)
         } else {
             File::create(&out_path)
         }
@@ -246,7 +274,11 @@ pub fn execute(p: Prepared) -> Result<()> {
             .open(dir.join(name))?;
         Ok(Some(BufWriter::new(f)))
     };
-    let mut track = [open_track("energy")?, open_track("markov")?, open_track("best")?];
+    let mut track = [
+        open_track("energy")?,
+        open_track("markov")?,
+        open_track("best")?,
+    ];
     let t0 = Instant::now();
     let temperatures = &input.temperatures;
     let mut recorders: Vec<Recorder> = (0..nw)
@@ -268,14 +300,20 @@ pub fn execute(p: Prepared) -> Result<()> {
     };
     let mut walkers: Vec<Walker> = match restored {
         Some(w) => {
-            writeln!(out, "Restored {} walker(s) from {}", w.len(), input.restore.as_deref().unwrap_or(""))?;
+            writeln!(
+                out,
+                "Restored {} walker(s) from {}",
+                w.len(),
+                input.restore.as_deref().unwrap_or("")
+            )?;
             w
         }
         None => recorders
             .par_iter_mut()
             .enumerate()
             .map(|(k, rec)| {
-                let mut w = Walker::start(pot, settings, &x0, Stream::new(input.seed, k as u64), rec);
+                let mut w =
+                    Walker::start(pot, settings, &x0, Stream::new(input.seed, k as u64), rec);
                 w.temperature = *temperatures.get(k).unwrap_or(&settings.temperature);
                 w
             })
@@ -288,8 +326,8 @@ pub fn execute(p: Prepared) -> Result<()> {
         usize::MAX
     };
     let flush = |out: &mut BufWriter<File>,
-                     track: &mut [Option<BufWriter<File>>; 3],
-                     recorders: &mut [Recorder]|
+                 track: &mut [Option<BufWriter<File>>; 3],
+                 recorders: &mut [Recorder]|
      -> Result<()> {
         for (k, rec) in recorders.iter_mut().enumerate() {
             if nw > 1 && !rec.lines.is_empty() {
@@ -297,7 +335,11 @@ pub fn execute(p: Prepared) -> Result<()> {
             }
             append_lines(out, &rec.lines)?;
             rec.lines.clear();
-            for (t, lines) in track.iter_mut().zip([&mut rec.energy, &mut rec.markov, &mut rec.best]) {
+            for (t, lines) in
+                track
+                    .iter_mut()
+                    .zip([&mut rec.energy, &mut rec.markov, &mut rec.best])
+            {
                 if let Some(f) = t {
                     append_lines(f, lines)?;
                 }
@@ -334,7 +376,12 @@ pub fn execute(p: Prepared) -> Result<()> {
     }
     for (k, w) in walkers.iter().enumerate() {
         if w.target_hit {
-            writeln!(out, "Walker {}: target reached at step {}", k + 1, w.steps_done)?;
+            writeln!(
+                out,
+                "Walker {}: target reached at step {}",
+                k + 1,
+                w.steps_done
+            )?;
         }
         let ratio = if w.steps_done > 0 {
             w.accepted_total as f64 / w.steps_done as f64
@@ -347,14 +394,24 @@ pub fn execute(p: Prepared) -> Result<()> {
             output::run_acceptance_line(ratio, w.step, settings.step, w.temperature)
         )?;
     }
-    let mut saved = SaveList::merged(settings.nsave, settings.ediff, walkers.iter().map(|w| &w.saved));
+    let mut saved = SaveList::merged(
+        settings.nsave,
+        settings.ediff,
+        walkers.iter().map(|w| &w.saved),
+    );
     let t_final = Instant::now();
     let reports = final_quenches(pot, settings, &mut saved);
     for r in &reports {
         writeln!(
             out,
             "{}",
-            output::final_quench_line(r.index, r.energy, r.iterations, r.rms, t_final.elapsed().as_secs_f64())
+            output::final_quench_line(
+                r.index,
+                r.energy,
+                r.iterations,
+                r.rms,
+                t_final.elapsed().as_secs_f64()
+            )
         )?;
         if !r.converged {
             writeln!(out, "WARNING - Final Quench {} did not converge", r.index)?;
@@ -385,12 +442,21 @@ pub fn execute(p: Prepared) -> Result<()> {
                 let nout = mlp.network().nout();
                 for (d, row) in probs.chunks(nout).enumerate() {
                     let vals: Vec<String> = row.iter().map(|p| format!("{p:.10}")).collect();
-                    writeln!(out, "item {:>8} label {} p= {}", d + 1, mlp.data().label(d), vals.join(" "))?;
+                    writeln!(
+                        out,
+                        "item {:>8} label {} p= {}",
+                        d + 1,
+                        mlp.data().label(d),
+                        vals.join(" ")
+                    )?;
                 }
             }
         }
     }
-    std::fs::write(dir.join("lowest"), output::lowest_file(saved.entries(), style))?;
+    std::fs::write(
+        dir.join("lowest"),
+        output::lowest_file(saved.entries(), style),
+    )?;
     out.flush()?;
     Ok(())
 }

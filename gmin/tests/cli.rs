@@ -5,7 +5,10 @@ use std::process::Command;
 
 #[test]
 fn help_names_both_modes() {
-    let out = Command::new(env!("CARGO_BIN_EXE_GMIN")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_GMIN"))
+        .arg("--help")
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("usage: GMIN [deck]"));
@@ -15,9 +18,15 @@ fn help_names_both_modes() {
 #[test]
 fn a_missing_deck_is_a_clear_error() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_GMIN")).current_dir(dir.path()).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_GMIN"))
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("data"), "{err}");
-    assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none(), "no file may be written");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "no file may be written"
+    );
 }

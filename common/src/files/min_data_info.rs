@@ -75,14 +75,24 @@ pub fn parse(text: &str, file: &str, nopt: usize) -> Result<Vec<MinDataInfo>, Re
         message,
     };
     let mut out = Vec::new();
-    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
     while let Some((i, header)) = lines.next() {
         let h: Vec<&str> = header.split_whitespace().collect();
         if h.len() < 6 {
-            return Err(err(i + 1, format!("expected 6 header values (E fvib h Ix Iy Iz), found {}", h.len())));
+            return Err(err(
+                i + 1,
+                format!(
+                    "expected 6 header values (E fvib h Ix Iy Iz), found {}",
+                    h.len()
+                ),
+            ));
         }
         let num = |t: &str| {
-            crate::deck::list_directed_real(t).ok_or_else(|| err(i + 1, format!("cannot read '{t}' as a number")))
+            crate::deck::list_directed_real(t)
+                .ok_or_else(|| err(i + 1, format!("cannot read '{t}' as a number")))
         };
         let energy = num(h[0])?;
         let fvib = num(h[1])?;
@@ -94,7 +104,10 @@ pub fn parse(text: &str, file: &str, nopt: usize) -> Result<Vec<MinDataInfo>, Re
         let mut coords = Vec::with_capacity(nopt);
         while coords.len() < nopt {
             let Some((j, l)) = lines.next() else {
-                return Err(err(i + 1, format!("record ends after {} of {nopt} coordinates", coords.len())));
+                return Err(err(
+                    i + 1,
+                    format!("record ends after {} of {nopt} coordinates", coords.len()),
+                ));
             };
             for t in l.split_whitespace() {
                 coords.push(
@@ -103,7 +116,10 @@ pub fn parse(text: &str, file: &str, nopt: usize) -> Result<Vec<MinDataInfo>, Re
                 );
             }
             if coords.len() > nopt {
-                return Err(err(j + 1, format!("more than {nopt} coordinates in the record")));
+                return Err(err(
+                    j + 1,
+                    format!("more than {nopt} coordinates in the record"),
+                ));
             }
         }
         out.push(MinDataInfo {
@@ -128,7 +144,17 @@ mod tests {
             fvib: 11.693670447770367,
             order: 12,
             inertia: [0.6829909897, 0.6829909897, 1.3659819793],
-            coords: vec![0.0, 0.0, 0.0, 1.16875231736338, 0.0, 0.0, 0.58437615868169, 1.01216919756862, 0.0],
+            coords: vec![
+                0.0,
+                0.0,
+                0.0,
+                1.16875231736338,
+                0.0,
+                0.0,
+                0.58437615868169,
+                1.01216919756862,
+                0.0,
+            ],
         };
         let text = m.render();
         let lines: Vec<&str> = text.lines().collect();
@@ -136,7 +162,10 @@ mod tests {
             lines[0],
             "       -2.185098840268771       11.693670447770367    12        0.6829909897        0.6829909897        1.3659819793"
         );
-        assert_eq!(lines[2], "        1.168752317363380        0.000000000000000        0.000000000000000");
+        assert_eq!(
+            lines[2],
+            "        1.168752317363380        0.000000000000000        0.000000000000000"
+        );
         assert_eq!(lines.len(), 4);
         let two = format!("{text}{text}");
         let back = parse(&two, "min.data.info", 9).unwrap();
