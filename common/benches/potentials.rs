@@ -6,6 +6,7 @@
 
 use common::linalg::{cholesky_log_det, sym_eigenvalues};
 use common::ljat::{geometry, Ljat};
+use common::mlp::{Mlp, MlpData, Network};
 use common::potential::{fd, Potential};
 use common::rng::Stream;
 use nalgebra::DMatrix;
@@ -130,6 +131,71 @@ fn bench_eigen(quick: bool) {
     }
 }
 
+/// A random network and data set of the given shape (inputs uniform in [-1, 1]).
+fn random_mlp(sizes: &[usize], ndata: usize, seed: u64) -> (Mlp, Vec<f64>) {
+    let net = Network::new(sizes.to_vec(), true).unwrap();
+    let nin = sizes[0];
+    let nout = *sizes.last().unwrap();
+    let mut s = Stream::new(seed, 0);
+    let inputs: Vec<f64> = (0..ndata * nin).map(|_| s.uniform_in(-1.0, 1.0)).collect();
+    let labels: Vec<usize> = (0..ndata).map(|_| s.index(nout)).collect();
+    let data = MlpData::new(nin, inputs, labels);
+    let x: Vec<f64> = (0..net.nopt()).map(|_| s.uniform_in(-0.3, 0.3)).collect();
+    (Mlp::from_network(net, data, 1e-4, false).unwrap(), x)
+}
+
+fn bench_mlp(budget: Duration, quick: bool) {
+    println!("\n## MLP energy+gradient and Hv (calls/s; ratio = 2 threads / 1 thread)");
+    for (name, sizes, ndata) in [
+        ("[2,10,4,1000]", vec![2, 10, 4], 1000),
+        ("[784,10,10,1000]", vec![784, 10, 10], 1000),
+    ] {
+        let (mlp, x) = random_mlp(&sizes, ndata, 1);
+        let n = mlp.nopt();
+        let mut g = vec![0.0; n];
+        let mut eg = [0.0; 2];
+        let mut hvr = [0.0; 2];
+        let v: Vec<f64> = (0..n).map(|i| ((i * 7) as f64).sin()).collect();
+        let mut hv = vec![0.0; n];
+        for (k, threads) in [1, 2].into_iter().enumerate() {
+            pool(threads).install(|| {
+                eg[k] = rate(budget, || {
+                    black_box(mlp.energy_gradient(black_box(&x), &mut g));
+                });
+                hvr[k] = rate(budget, || mlp.hessian_vector(&x, &v, &mut hv));
+            });
+        }
+        println!(
+            "{name:<18} E+G {:>9.0} /s (1 thr) {:>9.0} /s (2 thr) ratio {:.2} | Hv {:>9.0} /s (1 thr) {:>9.0} /s (2 thr) ratio {:.2} | Hv/E+G cost {:.2}",
+            eg[0], eg[1], eg[1] / eg[0], hvr[0], hvr[1], hvr[1] / hvr[0], eg[1] / hvr[1]
+        );
+        let rfd = rate(budget, || {
+            black_box(fd::hessian_vector(&mlp, &x, &v, 1e-6));
+        });
+        println!(
+            "{name:<18} analytic Hv {:.0}/s vs finite-difference Hv {:.0}/s (ratio {:.2})",
+            hvr[1],
+            rfd,
+            hvr[1] / rfd
+        );
+    }
+    println!("\n## MLP Hessians: build and eigenvalues");
+    let (mlp, x) = random_mlp(&[2, 10, 4], 1000, 2);
+    let (h, tb) = once(|| mlp.hessian(&x));
+    let (_, te) = once(|| sym_eigenvalues(&h).unwrap());
+    println!(
+        "[2,10,4,1000] (74 variables): Hessian {:.2} ms, eigenvalues {:.2} ms",
+        tb * 1e3,
+        te * 1e3
+    );
+    if !quick {
+        let (mlp, x) = random_mlp(&[784, 10, 10], 20, 3);
+        let (h, tb) = once(|| mlp.hessian(&x));
+        let (_, te) = once(|| sym_eigenvalues(&h).unwrap());
+        println!("[784,10,10,20] (7960 variables): Hessian {tb:.2} s, eigenvalues {te:.1} s");
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; ignore arguments.
     let quick = std::env::var_os("BENCH_QUICK").is_some();
@@ -139,6 +205,6 @@ fn main() {
         rayon::current_num_threads()
     );
     bench_ljat(budget);
+    bench_mlp(budget, quick);
     bench_eigen(quick);
-    let _ = pool; // used by the MLP section
 }

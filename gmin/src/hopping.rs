@@ -339,7 +339,9 @@ pub struct FinalQuench {
 }
 
 /// Requench every saved minimum tightly (TIGHTCONV), update the entries and re-sort
-/// (algorithms.md §2, step 4). Returns one report per entry in the original order.
+/// (algorithms.md §2, step 4). Entries that become identical within EDIFF after the requench
+/// (sloppy quenches of one minimum) are merged, keeping the lowest. Returns one report per
+/// entry in the original order.
 pub fn final_quenches<P: Potential + ?Sized>(
     potential: &P,
     settings: &BhSettings,
@@ -360,6 +362,11 @@ pub fn final_quenches<P: Potential + ?Sized>(
         });
     }
     saved.resort();
+    let mut distinct = SaveList::new(saved.capacity(), saved.ediff());
+    for e in saved.entries() {
+        distinct.offer(e.clone());
+    }
+    *saved = distinct;
     reports
 }
 
