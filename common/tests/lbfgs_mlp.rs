@@ -41,19 +41,29 @@ fn mlpvb3_2_10_4_100_converges_to_rms_1e_8_at_a_true_minimum() {
     for start in 0..3 {
         let x0: Vec<f64> = (0..mlp.nopt()).map(|_| s.uniform_in(-1.0, 1.0)).collect();
         let r = minimise(&mlp, &x0, &tight());
-        assert!(r.converged(), "start {start}: {:?} after {} iterations", r.termination, r.iterations);
+        assert!(
+            r.converged(),
+            "start {start}: {:?} after {} iterations",
+            r.termination,
+            r.iterations
+        );
         assert!(r.rms < 1e-8);
         // Independent checks: gradient recomputed, energy below the start, Hessian index 0.
         assert!(rms(&mlp.gradient(&r.x)) < 1e-8);
         assert!(r.energy < mlp.energy(&x0));
         let ev = sym_eigenvalues(&mlp.hessian(&r.x)).unwrap();
-        assert!(ev.iter().all(|&v| v > -1e-7), "lowest eigenvalue {}", ev[ev.len() - 1]);
+        assert!(
+            ev.iter().all(|&v| v > -1e-7),
+            "lowest eigenvalue {}",
+            ev[ev.len() - 1]
+        );
     }
 }
 
 #[test]
 fn nearest_neighbour_weights_stay_frozen_during_minimisation() {
-    let spec = MlpSpec::from_keyword("MLPVB3NN", &[2.0, 1.0, 10.0, 4.0, 100.0, 1.0e-4, 2.0]).unwrap();
+    let spec =
+        MlpSpec::from_keyword("MLPVB3NN", &[2.0, 1.0, 10.0, 4.0, 100.0, 1.0e-4, 2.0]).unwrap();
     let mlp = Mlp::new(&spec, random_data(2, 4, 100, 3)).unwrap();
     let mask = mlp.frozen().expect("MLPVB3NN freezes weights").clone();
     assert_eq!(mask.count(), 20);
