@@ -5,6 +5,7 @@
 //! - [`eigen`]: the lowest Hessian eigenpair (Rayleigh–Ritz with analytic Hv, or LAPACK).
 //! - [`hef`]: hybrid eigenvector-following TS search (BFGSTS).
 
+pub mod connect;
 pub mod dneb;
 pub mod eigen;
 pub mod hef;
