@@ -92,3 +92,54 @@ pub fn lowest_coordinates(text: &str) -> Vec<Vec<f64>> {
     }
     out
 }
+
+/// One block of a path.info file.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Energy.
+    pub energy: f64,
+    /// Point-group order.
+    pub order: usize,
+    /// Eigenvalues (descending) if present.
+    pub eigenvalues: Option<Vec<f64>>,
+    /// Coordinates.
+    pub coords: Vec<f64>,
+}
+
+/// Parse path.info by content (energy line, order line, NOPT eigenvalues if `with_eigen`,
+/// NOPT coordinates) — an independent reader for the tests.
+pub fn parse_path_info(text: &str, nopt: usize, with_eigen: bool) -> Vec<Block> {
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let mut out = Vec::new();
+    let take = |lines: &mut dyn Iterator<Item = &str>| -> Vec<f64> {
+        let mut v = Vec::new();
+        while v.len() < nopt {
+            let l = lines.next().expect("truncated block");
+            v.extend(
+                l.split_whitespace()
+                    .map(|t| t.parse::<f64>().expect("number")),
+            );
+        }
+        v
+    };
+    while let Some(e) = lines.next() {
+        let energy: f64 = e.trim().parse().expect("energy line");
+        let order: usize = lines
+            .next()
+            .expect("order line")
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let eigenvalues = with_eigen.then(|| take(&mut lines));
+        let coords = take(&mut lines);
+        out.push(Block {
+            energy,
+            order,
+            eigenvalues,
+            coords,
+        });
+    }
+    out
+}

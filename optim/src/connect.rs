@@ -67,7 +67,7 @@ pub enum DijkstraCost {
 impl DijkstraCost {
     fn weight(self, d: f64) -> f64 {
         match self {
-            DijkstraCost::Power(p) if p == 0.0 => d + 1.0,
+            DijkstraCost::Power(0.0) => d + 1.0,
             DijkstraCost::Power(p) => d.powf(p),
             DijkstraCost::Exp => d.exp(),
         }

@@ -78,8 +78,8 @@ impl Objective for RayleighQuotient<'_> {
         self.products += 1;
         let vv = dot(&self.v, &self.v).max(1e-300);
         let q = dot(&self.v, &self.hv) / vv;
-        for i in 0..grad.len() {
-            grad[i] = 2.0 * (self.hv[i] - q * self.v[i]) / vv;
+        for ((gi, hvi), vi) in grad.iter_mut().zip(&self.hv).zip(&self.v) {
+            *gi = 2.0 * (hvi - q * vi) / vv;
         }
         project_out(grad, self.zero);
         if let Some(m) = self.model.potential.frozen() {

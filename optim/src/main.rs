@@ -1,1 +1,20 @@
-fn main() {}
+//! `OPTIM`: transition-state searches and connections, a drop-in replacement for the Fortran
+//! OPTIM. `OPTIM` reads `odata`; `OPTIM s` reads `odata.s`/`finish.s` and writes `.s` files.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let suffix = std::env::args().nth(1);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = optim::run::prepare(std::path::Path::new("."), suffix.as_deref())
+        .and_then(|p| optim::run::execute(p, &mut out));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("OPTIM: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

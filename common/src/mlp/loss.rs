@@ -200,21 +200,20 @@ impl Mlp {
     fn data_term(&self, data: &MlpData, x: &[f64]) -> f64 {
         let net = &self.net;
         let nchunks = data.ndata().div_ceil(CHUNK);
-        let parts: Vec<f64> = (0..nchunks)
-            .into_par_iter()
-            .map_init(
-                || Batch::new(net),
-                |bt, ci| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    bt.forward(
-                        net,
-                        x,
-                        &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
-                    );
-                    bt.softmax(net, &data.labels()[d0..d0 + nc])
-                },
-            )
-            .collect();
+        let parts: Vec<f64> = map_chunks(
+            nchunks,
+            data.ndata() * net.nopt(),
+            || Batch::new(net),
+            |bt, ci| {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                bt.forward(
+                    net,
+                    x,
+                    &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+                );
+                bt.softmax(net, &data.labels()[d0..d0 + nc])
+            },
+        );
         parts.iter().fold(0.0, |a, b| a + b)
     }
 
@@ -224,22 +223,21 @@ impl Mlp {
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
-        let parts: Vec<(f64, Vec<f64>)> = (0..nchunks)
-            .into_par_iter()
-            .map_init(
-                || Batch::new(net),
-                |bt, ci| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                    let labels = &data.labels()[d0..d0 + nc];
-                    let mut g = vec![0.0; nopt];
-                    bt.forward(net, x, xs);
-                    let sum = bt.softmax(net, labels);
-                    bt.backward(net, x, xs, labels, &mut g);
-                    (sum, g)
-                },
-            )
-            .collect();
+        let parts: Vec<(f64, Vec<f64>)> = map_chunks(
+            nchunks,
+            data.ndata() * nopt,
+            || Batch::new(net),
+            |bt, ci| {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                let labels = &data.labels()[d0..d0 + nc];
+                let mut g = vec![0.0; nopt];
+                bt.forward(net, x, xs);
+                let sum = bt.softmax(net, labels);
+                bt.backward(net, x, xs, labels, &mut g);
+                (sum, g)
+            },
+        );
         grad.fill(0.0);
         let mut sum = 0.0;
         for (s, g) in &parts {
@@ -257,26 +255,46 @@ impl Mlp {
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
-        let parts: Vec<Vec<f64>> = (0..nchunks)
-            .into_par_iter()
-            .map_init(
-                || Batch::new(net),
-                |bt, ci| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                    let labels = &data.labels()[d0..d0 + nc];
-                    let mut h = vec![0.0; nopt];
-                    bt.hessian_vector(net, x, v, xs, labels, &mut h);
-                    h
-                },
-            )
-            .collect();
+        let parts: Vec<Vec<f64>> = map_chunks(
+            nchunks,
+            data.ndata() * nopt,
+            || Batch::new(net),
+            |bt, ci| {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                let labels = &data.labels()[d0..d0 + nc];
+                let mut h = vec![0.0; nopt];
+                bt.hessian_vector(net, x, v, xs, labels, &mut h);
+                h
+            },
+        );
         hv.fill(0.0);
         for h in &parts {
             for (a, b) in hv.iter_mut().zip(h) {
                 *a += b;
             }
         }
+    }
+}
+
+/// Below this much work per call (items × variables) the chunks are evaluated on the calling
+/// thread: waking rayon workers would cost more than it saves. The per-chunk work and the
+/// reduction order are the same either way, so results are bit-identical.
+const PARALLEL_WORK: usize = 50_000;
+
+/// Map `f` over chunk indices `0..nchunks` with per-worker scratch from `init`, in parallel
+/// when the call is large enough; results in chunk order.
+fn map_chunks<S, T: Send>(
+    nchunks: usize,
+    work: usize,
+    init: impl Fn() -> S + Sync + Send,
+    f: impl Fn(&mut S, usize) -> T + Sync + Send,
+) -> Vec<T> {
+    if work < PARALLEL_WORK || nchunks < 2 {
+        let mut s = init();
+        (0..nchunks).map(|ci| f(&mut s, ci)).collect()
+    } else {
+        (0..nchunks).into_par_iter().map_init(init, f).collect()
     }
 }
 
