@@ -26,6 +26,9 @@ pub struct EigenSettings {
     pub max_step: f64,
     /// Maximum rise of the Rayleigh quotient per step (2nd MAXERISE value).
     pub max_erise: f64,
+    /// Use a central finite difference of gradients for Hv (the Fortran's NOHESS route)
+    /// instead of the analytic product; for comparisons only.
+    pub finite_difference_hv: bool,
 }
 
 impl Default for EigenSettings {
@@ -38,6 +41,7 @@ impl Default for EigenSettings {
             dguess: 0.1,
             max_step: 0.2,
             max_erise: 1.0e-3,
+            finite_difference_hv: false,
         }
     }
 }
@@ -60,6 +64,7 @@ struct RayleighQuotient<'a> {
     model: &'a Model,
     x: &'a [f64],
     zero: &'a [Vec<f64>],
+    finite_difference: bool,
     hv: Vec<f64>,
     v: Vec<f64>,
     products: usize,
@@ -72,9 +77,18 @@ impl Objective for RayleighQuotient<'_> {
     fn evaluate(&mut self, v: &[f64], grad: &mut [f64]) -> f64 {
         self.v.copy_from_slice(v);
         project_out(&mut self.v, self.zero);
-        self.model
-            .potential
-            .hessian_vector(self.x, &self.v, &mut self.hv);
+        if self.finite_difference {
+            // Central difference of gradients along the unit vector, step 1e-6 (as OPTIM).
+            let nv = dot(&self.v, &self.v).sqrt().max(1e-300);
+            let unit: Vec<f64> = self.v.iter().map(|a| a / nv).collect();
+            let pot = self.model.potential.as_ref();
+            let fd = common::potential::fd::hessian_vector(pot, self.x, &unit, 1e-6);
+            self.hv.iter_mut().zip(&fd).for_each(|(h, f)| *h = f * nv);
+        } else {
+            self.model
+                .potential
+                .hessian_vector(self.x, &self.v, &mut self.hv);
+        }
         self.products += 1;
         let vv = dot(&self.v, &self.v).max(1e-300);
         let q = dot(&self.v, &self.hv) / vv;
@@ -146,6 +160,7 @@ pub fn lowest_mode(
         model,
         x,
         zero: &zero,
+        finite_difference: s.finite_difference_hv,
         hv: vec![0.0; n],
         v: vec![0.0; n],
         products: 0,
