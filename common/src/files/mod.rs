@@ -3,4 +3,6 @@
 //! Writers reproduce the Fortran edit descriptors byte for byte (through
 //! [`crate::fortran_fmt`]); readers accept any whitespace-separated layout.
 
+pub mod error;
 pub mod min_data_info;
+pub mod path_info;
