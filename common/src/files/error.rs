@@ -70,3 +70,20 @@ pub(crate) fn read_text(path: &Path) -> Result<String, FileError> {
 pub(crate) fn real(tok: &str) -> Option<f64> {
     crate::deck::list_directed_real(tok)
 }
+/// Write `text` to `path` atomically: into `path.tmp` first, then renamed over `path`, so a
+/// crash leaves either the old or the new file, never a mixture.
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), FileError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, text).map_err(|e| FileError::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| FileError::io(path, e))
+}
+
+/// Parse one token as an integer; a real with an integral value (`2.0`) is accepted too.
+pub(crate) fn integer(tok: &str) -> Option<i64> {
+    crate::deck::list_directed_int(tok).or_else(|| {
+        let v = real(tok)?;
+        (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
+    })
+}
