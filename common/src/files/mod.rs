@@ -2,5 +2,21 @@
 //!
 //! Writers reproduce the Fortran edit descriptors byte for byte (through
 //! [`crate::fortran_fmt`]); readers accept any whitespace-separated layout.
+//!
+//! - [`path_info`]: OPTIM `path.info` blocks, triples and sequential layouts.
+//! - [`min_data_info`]: OPTIM `min.data.info` (DUMPDATA) records.
+//! - [`min_data`], [`ts_data`]: the PATHSAMPLE database lines; [`points`]: the binary
+//!   coordinate records; [`min_ab`]: the A and B sets.
+//! - [`bookkeeping`]: `pairs.data`, `min.done`, `commit.data`, `ts.attempts`, `perm.allow`.
+//! - [`job`]: the OPTIM job files PATHSAMPLE writes.
+//! - [`error`]: the error types ([`error::ReadError`] names file and line).
 
+pub mod bookkeeping;
+pub mod error;
+pub mod job;
+pub mod min_ab;
+pub mod min_data;
 pub mod min_data_info;
+pub mod path_info;
+pub mod points;
+pub mod ts_data;

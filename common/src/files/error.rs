@@ -1,0 +1,89 @@
+//! The error type of the file readers and writers that touch the file system.
+//!
+//! Parsing a text returns [`ReadError`] (file name, 1-based line, message; shared with
+//! [`crate::files::min_data_info`]). Functions that open, read or write files return
+//! [`FileError`], which adds I/O failures and whole-file consistency problems (such as a
+//! `points.min` size that is not a multiple of the record size). Every message names the file.
+
+use std::path::Path;
+
+pub use crate::files::min_data_info::ReadError;
+
+/// A failure reading or writing one of the suite's files.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The operating system refused an operation on `file`.
+    #[error("{file}: {source}")]
+    Io {
+        /// File name (as given by the caller).
+        file: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of `file` could not be read (see [`ReadError`]).
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    /// The file as a whole is inconsistent (size, counts, cross-file references).
+    #[error("{file}: {message}")]
+    Invalid {
+        /// File name.
+        file: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl FileError {
+    /// An [`FileError::Io`] for `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        FileError::Io {
+            file: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// An [`FileError::Invalid`] for `path`.
+    pub fn invalid(path: &Path, message: impl Into<String>) -> Self {
+        FileError::Invalid {
+            file: path.display().to_string(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A [`ReadError`] at 1-based `line` of `file`.
+pub(crate) fn read_error(file: &str, line: usize, message: impl Into<String>) -> ReadError {
+    ReadError {
+        file: file.to_string(),
+        line,
+        message: message.into(),
+    }
+}
+
+/// Read a whole text file, mapping failures to [`FileError::Io`].
+pub(crate) fn read_text(path: &Path) -> Result<String, FileError> {
+    std::fs::read_to_string(path).map_err(|e| FileError::io(path, e))
+}
+
+/// Parse one whitespace-separated token as a list-directed real (`1.0`, `1.0D-3`, `1e-3`).
+pub(crate) fn real(tok: &str) -> Option<f64> {
+    crate::deck::list_directed_real(tok)
+}
+/// Write `text` to `path` atomically: into `path.tmp` first, then renamed over `path`, so a
+/// crash leaves either the old or the new file, never a mixture.
+pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), FileError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, text).map_err(|e| FileError::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| FileError::io(path, e))
+}
+
+/// Parse one token as an integer; a real with an integral value (`2.0`) is accepted too.
+pub(crate) fn integer(tok: &str) -> Option<i64> {
+    crate::deck::list_directed_int(tok).or_else(|| {
+        let v = real(tok)?;
+        (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
+    })
+}
