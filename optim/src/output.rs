@@ -4,7 +4,8 @@ use crate::keywords::OptimInput;
 use crate::model::Model;
 use crate::run::Names;
 use anyhow::Result;
-use common::fortran_fmt::{fmt_f, fmt_g, fmt_i};
+use common::files::path_info::{self, PathInfoBlock};
+use common::fortran_fmt::fmt_f;
 use common::hessian_data::{zero_modes, System};
 use common::linalg::{fvib, sym_eigenvalues};
 use common::potential::fd;
@@ -83,30 +84,15 @@ impl StationaryPoint {
         Self::build(model, x, input, true)
     }
 
-    /// The path.info block: energy `F25.15`; `(I6,1X,A4)`; eigenvalues `3G20.10`;
-    /// coordinates `3F25.15`.
-    pub fn block(&self) -> String {
-        let mut s = String::new();
-        s.push_str(&fmt_f(self.energy, 25, 15));
-        s.push('\n');
-        let mut sym = self.symbol.clone();
-        sym.truncate(4);
-        s.push_str(&format!("{} {sym:<4}\n", fmt_i(self.order as i64, 6)));
-        if let Some(ev) = &self.eigenvalues {
-            for chunk in ev.chunks(3) {
-                for v in chunk {
-                    s.push_str(&fmt_g(*v, 20, 10));
-                }
-                s.push('\n');
-            }
+    /// The path.info block (files.md §2.4).
+    pub fn block(&self) -> PathInfoBlock {
+        PathInfoBlock {
+            energy: self.energy,
+            order: self.order,
+            symbol: self.symbol.trim_end().to_string(),
+            eigenvalues: self.eigenvalues.clone(),
+            coords: self.coords.clone(),
         }
-        for chunk in self.coords.chunks(3) {
-            for v in chunk {
-                s.push_str(&fmt_f(*v, 25, 15));
-            }
-            s.push('\n');
-        }
-        s
     }
 }
 
@@ -130,7 +116,7 @@ impl PathWriter {
         ts: &StationaryPoint,
         minus: &StationaryPoint,
     ) -> Result<()> {
-        let text = format!("{}{}{}", plus.block(), ts.block(), minus.block());
+        let text = path_info::render(&[plus.block(), ts.block(), minus.block()]);
         self.file.write_all(text.as_bytes())?;
         self.file.flush()?;
         Ok(())

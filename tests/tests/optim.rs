@@ -1,5 +1,6 @@
 //! End-to-end tests of `OPTIM` in temporary working directories.
 
+use common::files::path_info;
 use common::linalg::{count_negative, sym_eigenvalues};
 use common::ljat::Ljat;
 use common::mlp::{Mlp, MlpSpec};
@@ -30,7 +31,12 @@ fn ljat3_newconnect_finds_the_golden_ts_between_the_two_minima() {
     let dir = workdir("optim_ljat3_connect");
     let log = ok(&run("OPTIM", &[], dir.path()));
     assert!(log.contains("Connected path found"), "{log}");
-    let blocks = parse_path_info(&read(dir.path(), "path.info"), 9, true);
+    let text = read(dir.path(), "path.info");
+    // The file round-trips byte for byte through the common reader and writer.
+    let info = path_info::parse(&text, "path.info", 9, path_info::Eigenvalues::Auto).unwrap();
+    assert!(info.has_eigenvalues && info.incomplete.is_none());
+    assert_eq!(path_info::render(&info.blocks), text);
+    let blocks = parse_path_info(&text, 9, true);
     assert_eq!(blocks.len() % 3, 0);
     let ts = &blocks[1];
     assert!((ts.energy - TS_E).abs() < 1e-8, "{}", ts.energy);
