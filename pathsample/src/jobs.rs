@@ -1,0 +1,282 @@
+//! OPTIM jobs: job files, launching `EXEC N` in a rolling pool of CPUS slots, timeouts, and
+//! collecting `path.info.N` (algorithms.md §9.2, files.md §3.7, DECISION 6).
+
+use crate::keywords::PathsampleInput;
+use anyhow::{anyhow, bail, Context, Result};
+use common::fortran_fmt::fmt_f;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A job's pair and number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    /// Unique increasing suffix.
+    pub n: usize,
+    /// First minimum (1-based; its coordinates go into odata.N).
+    pub a: usize,
+    /// Second minimum (finish.N).
+    pub b: usize,
+}
+
+/// How a job ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The job.
+    pub job: Job,
+    /// Whether OPTIM exited with status 0.
+    pub success: bool,
+    /// Whether it was killed for running past the timeout.
+    pub timed_out: bool,
+    /// `path.info.N`, if OPTIM wrote one.
+    pub path_info: Option<PathBuf>,
+}
+
+/// Render coordinates as they follow POINTS (`(A2,2X,3F20.10)` with the SYSTEM symbol) or
+/// VARIABLES (`F25.15`, one per line).
+pub fn start_coordinates(input: &PathsampleInput, x: &[f64]) -> String {
+    let mut s = String::new();
+    if input.db.is_atoms() {
+        for a in x.chunks(3) {
+            let sym: String = input.symbol.chars().take(2).collect();
+            s.push_str(&format!("{sym:<2}  "));
+            for c in a {
+                s.push_str(&fmt_f(*c, 20, 10));
+            }
+            s.push('\n');
+        }
+    } else {
+        for c in x {
+            s.push_str(&fmt_f(*c, 25, 15));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Render a `finish` file: atoms `(3F20.10)` per atom, networks `(F25.15)` per value.
+pub fn finish_coordinates(input: &PathsampleInput, x: &[f64]) -> String {
+    let mut s = String::new();
+    if input.db.is_atoms() {
+        for a in x.chunks(3) {
+            for c in a {
+                s.push_str(&fmt_f(*c, 20, 10));
+            }
+            s.push('\n');
+        }
+    } else {
+        for c in x {
+            s.push_str(&fmt_f(*c, 25, 15));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Check that a template ends with POINTS (atoms) or VARIABLES (networks) and return it with a
+/// final newline.
+pub fn check_template(text: &str, name: &str, atoms: bool) -> Result<String> {
+    let last = text
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_ascii_uppercase())
+        .unwrap_or_default();
+    let want = if atoms { "POINTS" } else { "VARIABLES" };
+    if last != want {
+        bail!("{name}: the template must end with {want} (the coordinates are appended after it)");
+    }
+    let mut t = text.to_string();
+    if !t.ends_with('\n') {
+        t.push('\n');
+    }
+    Ok(t)
+}
+
+/// The names of a job's files.
+pub fn job_files(dir: &Path, n: usize) -> Vec<PathBuf> {
+    [
+        format!("odata.{n}"),
+        format!("finish.{n}"),
+        format!("path.info.{n}"),
+        format!("min.data.info.{n}"),
+        format!("OPTIM.connect.{n}"),
+        format!("EofS.{n}"),
+        format!("path.{n}.xyz"),
+    ]
+    .into_iter()
+    .map(|f| dir.join(f))
+    .collect()
+}
+
+/// Whether a file name is a stale job file (`odata.<digits>` etc.).
+pub fn is_job_file(name: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    for p in ["odata.", "finish.", "path.info.", "min.data.info.", "OPTIM.connect.", "EofS."] {
+        if let Some(rest) = name.strip_prefix(p) {
+            return digits(rest);
+        }
+    }
+    if let Some(rest) = name.strip_prefix("path.") {
+        let parts: Vec<&str> = rest.split('.').collect();
+        return match parts.as_slice() {
+            [a, "xyz"] => digits(a),
+            [a, "xyz", b] => digits(a) && digits(b),
+            _ => false,
+        };
+    }
+    false
+}
+
+/// Remove stale job files of an earlier (killed) run.
+pub fn remove_stale(dir: &Path) -> Result<usize> {
+    let mut n = 0;
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        if let Some(name) = e.file_name().to_str() {
+            if is_job_file(name) && e.file_type()?.is_file() {
+                std::fs::remove_file(e.path())?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Runs OPTIM jobs, at most `slots` at a time.
+pub struct Pool {
+    dir: PathBuf,
+    exec: Vec<String>,
+    slots: usize,
+    timeout: Duration,
+    running: Vec<(Job, Child, Instant)>,
+}
+
+impl Pool {
+    /// A pool running `exec` (program and arguments, blank-separated) in `dir`.
+    pub fn new(dir: &Path, exec: &str, slots: usize, timeout_s: f64) -> Result<Pool> {
+        let exec: Vec<String> = exec.split_whitespace().map(str::to_string).collect();
+        if exec.is_empty() {
+            bail!("EXEC is empty");
+        }
+        Ok(Pool {
+            dir: dir.to_path_buf(),
+            exec,
+            slots: slots.max(1),
+            timeout: Duration::from_secs_f64(timeout_s.max(0.001)),
+            running: Vec::new(),
+        })
+    }
+
+    /// Whether a slot is free.
+    pub fn has_free_slot(&self) -> bool {
+        self.running.len() < self.slots
+    }
+
+    /// Number of running jobs.
+    pub fn running(&self) -> usize {
+        self.running.len()
+    }
+
+    /// Start `EXEC N` with stdout and stderr redirected to `OPTIM.connect.N`.
+    pub fn launch(&mut self, job: Job) -> Result<()> {
+        let log = File::create(self.dir.join(format!("OPTIM.connect.{}", job.n)))?;
+        let err = log.try_clone()?;
+        let child = Command::new(&self.exec[0])
+            .args(&self.exec[1..])
+            .arg(job.n.to_string())
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(err))
+            .spawn()
+            .with_context(|| format!("cannot start EXEC {}", self.exec.join(" ")))?;
+        self.running.push((job, child, Instant::now()));
+        Ok(())
+    }
+
+    /// Wait until some job ends (or is killed at its timeout) and return it.
+    pub fn wait_any(&mut self) -> Result<Finished> {
+        if self.running.is_empty() {
+            return Err(anyhow!("no job is running"));
+        }
+        loop {
+            for i in 0..self.running.len() {
+                let (job, child, started) = &mut self.running[i];
+                let status = child.try_wait()?;
+                let timed_out = status.is_none() && started.elapsed() > self.timeout;
+                if status.is_some() || timed_out {
+                    let success = if timed_out {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        false
+                    } else {
+                        status.is_some_and(|s| s.success())
+                    };
+                    let job = *job;
+                    self.running.swap_remove(i);
+                    let pi = self.dir.join(format!("path.info.{}", job.n));
+                    return Ok(Finished {
+                        job,
+                        success,
+                        timed_out,
+                        path_info: pi.exists().then_some(pi),
+                    });
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Kill every running job (on errors or a STOP request).
+    pub fn kill_all(&mut self) {
+        for (_, c, _) in &mut self.running {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        self.running.clear();
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.kill_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_job_file_names() {
+        for n in ["odata.12", "finish.3", "path.info.7", "min.data.info.1", "OPTIM.connect.44", "EofS.2", "path.3.xyz", "path.3.xyz.2"] {
+            assert!(is_job_file(n), "{n}");
+        }
+        for n in ["odata.connect", "odata", "path.info", "finish", "min.data", "odata.start", "path.xyz", "odata.1a"] {
+            assert!(!is_job_file(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn templates_must_end_with_the_coordinate_keyword() {
+        assert!(check_template("BFGSTS\nPOINTS\n", "odata.connect", true).is_ok());
+        assert!(check_template("BFGSTS\nVARIABLES\n\n", "odata.connect", false).is_ok());
+        let e = check_template("BFGSTS\n", "odata.connect", true).unwrap_err();
+        assert!(e.to_string().contains("POINTS"));
+    }
+
+    #[test]
+    fn a_hung_job_is_killed_at_its_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut pool = Pool::new(dir.path(), "sleep", 1, 0.2).unwrap();
+        // `sleep N` with N = job number: job 30 sleeps 30 s unless killed.
+        pool.launch(Job { n: 30, a: 1, b: 2 }).unwrap();
+        let t = Instant::now();
+        let f = pool.wait_any().unwrap();
+        assert!(f.timed_out && !f.success);
+        assert!(t.elapsed() < Duration::from_secs(5));
+        assert!(f.path_info.is_none());
+    }
+}

@@ -1,0 +1,403 @@
+//! Pair selection strategies (algorithms.md §9.4) and the tried-pairs bookkeeping.
+
+use crate::keywords::{PairCost, Strategy, UncOrder};
+use common::database::Database;
+use common::geometry::{aligned_distance, euclidean_distance};
+use std::collections::{BTreeSet, HashMap};
+
+/// Pairs already chosen (either order), as written to `pairs.data`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TriedPairs {
+    set: BTreeSet<(usize, usize)>,
+    order: Vec<(usize, usize)>,
+}
+
+impl TriedPairs {
+    fn key(a: usize, b: usize) -> (usize, usize) {
+        (a.min(b), a.max(b))
+    }
+
+    /// Record a pair.
+    pub fn insert(&mut self, a: usize, b: usize) {
+        if self.set.insert(Self::key(a, b)) {
+            self.order.push((a, b));
+        }
+    }
+
+    /// Whether a pair was tried.
+    pub fn contains(&self, a: usize, b: usize) -> bool {
+        self.set.contains(&Self::key(a, b))
+    }
+
+    /// Pairs in the order they were chosen.
+    pub fn pairs(&self) -> &[(usize, usize)] {
+        &self.order
+    }
+
+    /// `pairs.data` text: `(2I8)` per pair.
+    pub fn render(&self) -> String {
+        self.order.iter().map(|(a, b)| format!("{a:>8}{b:>8}\n")).collect()
+    }
+
+    /// Parse `pairs.data`; ids above `nmin` are an error.
+    pub fn parse(text: &str, nmin: usize) -> Result<TriedPairs, String> {
+        let mut t = TriedPairs::default();
+        for (k, line) in text.lines().enumerate() {
+            let v: Vec<&str> = line.split_whitespace().collect();
+            if v.is_empty() {
+                continue;
+            }
+            if v.len() < 2 {
+                return Err(format!("pairs.data:{}: expected two minimum ids", k + 1));
+            }
+            let a: usize = v[0].parse().map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[0]))?;
+            let b: usize = v[1].parse().map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[1]))?;
+            if a == 0 || b == 0 || a > nmin || b > nmin {
+                return Err(format!("pairs.data:{}: minimum id beyond min.data ({nmin} minima)", k + 1));
+            }
+            t.insert(a, b);
+        }
+        Ok(t)
+    }
+}
+
+/// Distances between minima, computed on demand and cached.
+#[derive(Default)]
+pub struct Distances {
+    cache: HashMap<(usize, usize), f64>,
+}
+
+impl Distances {
+    /// Aligned (atoms) or Euclidean (networks) distance between minima `a` and `b` (1-based).
+    pub fn get(&mut self, db: &Database, a: usize, b: usize) -> f64 {
+        if a == b {
+            return 0.0;
+        }
+        let key = (a.min(b), a.max(b));
+        if let Some(&d) = self.cache.get(&key) {
+            return d;
+        }
+        let (xa, xb) = (db.min_coords(a), db.min_coords(b));
+        let d = if db.config().is_atoms() {
+            aligned_distance(xa, xb, &db.config().align).distance
+        } else {
+            euclidean_distance(xa, xb)
+        };
+        self.cache.insert(key, d);
+        d
+    }
+}
+
+/// Why no pair could be produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NoPair {
+    /// The strategy's goal is reached (e.g. the initial path is complete).
+    Done(String),
+    /// No candidate is left.
+    Exhausted(String),
+}
+
+/// A strategy with its state (candidate list, resume point).
+pub struct Selector {
+    strategy: Strategy,
+    candidates: Vec<(usize, usize)>,
+    region_resume: (usize, usize),
+    /// Minima already used by UNTRAP (`min.done`).
+    pub done: BTreeSet<usize>,
+    dist: Distances,
+}
+
+impl Selector {
+    /// A selector for `strategy`.
+    pub fn new(strategy: Strategy) -> Self {
+        let start = match &strategy {
+            Strategy::ConnectRegion { m1, m2, .. } => (*m1, *m2),
+            _ => (1, 1),
+        };
+        Self {
+            strategy,
+            candidates: Vec::new(),
+            region_resume: start,
+            done: BTreeSet::new(),
+            dist: Distances::default(),
+        }
+    }
+
+    /// Drop the candidate list so it is rebuilt (PAIRLIST).
+    pub fn reset(&mut self) {
+        self.candidates.clear();
+    }
+
+    /// The next untried pair.
+    pub fn next(&mut self, db: &Database, tried: &TriedPairs, direction_ab: bool) -> Result<(usize, usize), NoPair> {
+        loop {
+            while let Some((a, b)) = (!self.candidates.is_empty()).then(|| self.candidates.remove(0)) {
+                if a != b && !tried.contains(a, b) {
+                    return Ok((a, b));
+                }
+            }
+            self.build(db, tried, direction_ab)?;
+        }
+    }
+
+    fn build(&mut self, db: &Database, tried: &TriedPairs, direction_ab: bool) -> Result<(), NoPair> {
+        let n = db.nmin();
+        match self.strategy.clone() {
+            Strategy::DijInit { cost } => {
+                let list = dijkstra_pairs(db, tried, direction_ab, cost, &mut self.dist)?;
+                self.candidates = list;
+            }
+            Strategy::ConnectRegion { dist, .. } => {
+                let (mut a, mut b) = self.region_resume;
+                let mut list = Vec::new();
+                while a <= n && list.len() < 10_000 {
+                    let b0 = b.max(a + 1);
+                    for bb in b0..=n {
+                        if !db.directly_connected(a, bb) && !tried.contains(a, bb) && self.dist.get(db, a, bb) <= dist {
+                            list.push((a, bb));
+                        }
+                    }
+                    a += 1;
+                    b = 1;
+                }
+                self.region_resume = (a, b);
+                if list.is_empty() {
+                    // Start over once: new minima may have appeared since the first sweep.
+                    if self.region_resume != (1, 1) {
+                        self.region_resume = (1, 1);
+                        return self.build(db, tried, direction_ab);
+                    }
+                    return Err(NoPair::Exhausted(format!(
+                        "connectregion> no unconnected, untried pair closer than {dist}"
+                    )));
+                }
+                self.candidates = list;
+            }
+            Strategy::ConnectUnc { order, natt } => {
+                let ab: Vec<usize> = db.set_a().iter().chain(db.set_b()).copied().collect();
+                let inab = db.connected_to(&ab);
+                let mut unc: Vec<usize> = (1..=n).filter(|&m| !inab[m - 1]).collect();
+                if unc.is_empty() {
+                    return Err(NoPair::Done("connectunc> every minimum is connected to A and B".into()));
+                }
+                match order {
+                    UncOrder::Lowest => unc.sort_by(|&x, &y| db.minimum(x).energy.total_cmp(&db.minimum(y).energy)),
+                    UncOrder::Eref(r) => {
+                        let er = db.minimum(r.min(n).max(1)).energy;
+                        unc.sort_by(|&x, &y| {
+                            (db.minimum(x).energy - er).abs().total_cmp(&(db.minimum(y).energy - er).abs())
+                        })
+                    }
+                    UncOrder::Distref(r) => {
+                        let r = r.min(n).max(1);
+                        let d: HashMap<usize, f64> = unc.iter().map(|&m| (m, self.dist.get(db, r, m))).collect();
+                        unc.sort_by(|x, y| d[x].total_cmp(&d[y]));
+                    }
+                }
+                let members: Vec<usize> = (1..=n).filter(|&m| inab[m - 1]).collect();
+                let mut list = Vec::new();
+                for m in unc {
+                    let mut partners: Vec<(f64, usize)> = members
+                        .iter()
+                        .filter(|&&p| !tried.contains(m, p))
+                        .map(|&p| (self.dist.get(db, m, p), p))
+                        .collect();
+                    partners.sort_by(|x, y| x.0.total_cmp(&y.0));
+                    list.extend(partners.into_iter().take(natt).map(|(_, p)| (m, p)));
+                }
+                if list.is_empty() {
+                    return Err(NoPair::Exhausted("connectunc> every candidate pair has been tried".into()));
+                }
+                self.candidates = list;
+            }
+            Strategy::Untrap {
+                einc,
+                ethresh,
+                edeltamin,
+                elowbar,
+                ehighbar,
+            } => {
+                let list = untrap_pairs(db, tried, direction_ab, einc, ethresh, edeltamin, elowbar, ehighbar, &self.done, &mut self.dist);
+                if list.is_empty() {
+                    return Err(NoPair::Exhausted("untrap> no candidate minimum left".into()));
+                }
+                for &(m, _) in &list {
+                    self.done.insert(m);
+                }
+                self.candidates = list;
+            }
+            Strategy::Shortcut { .. } => {
+                return Err(NoPair::Exhausted("SHORTCUT is not supported by this implementation yet".into()));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// DIJINITSTART/DIJINITCONT: Dijkstra over the complete graph from the starting set (B for
+/// DIRECTION AB) to the end set; every missing connection on the best path is a candidate.
+fn dijkstra_pairs(
+    db: &Database,
+    tried: &TriedPairs,
+    direction_ab: bool,
+    cost: PairCost,
+    dist: &mut Distances,
+) -> Result<Vec<(usize, usize)>, NoPair> {
+    let n = db.nmin();
+    let (from, to) = if direction_ab {
+        (db.set_b().to_vec(), db.set_a().to_vec())
+    } else {
+        (db.set_a().to_vec(), db.set_b().to_vec())
+    };
+    if from.is_empty() || to.is_empty() {
+        return Err(NoPair::Exhausted("dijinit> the A or B set is empty".into()));
+    }
+    let mut best = vec![f64::INFINITY; n + 1];
+    let mut prev = vec![0usize; n + 1];
+    let mut done = vec![false; n + 1];
+    for &s in &from {
+        best[s] = 0.0;
+    }
+    let is_end: Vec<bool> = (0..=n).map(|m| to.contains(&m)).collect();
+    let mut reached = None;
+    for _ in 0..n {
+        let Some(u) = (1..=n).filter(|&i| !done[i]).min_by(|&a, &b| best[a].total_cmp(&best[b])) else {
+            break;
+        };
+        if best[u].is_infinite() {
+            break;
+        }
+        done[u] = true;
+        if is_end[u] {
+            reached = Some(u);
+            break;
+        }
+        for v in 1..=n {
+            if done[v] || v == u {
+                continue;
+            }
+            let w = if db.directly_connected(u, v) {
+                0.0
+            } else if tried.contains(u, v) {
+                continue;
+            } else {
+                cost.weight(dist.get(db, u, v))
+            };
+            if best[u] + w < best[v] {
+                best[v] = best[u] + w;
+                prev[v] = u;
+            }
+        }
+    }
+    let Some(end) = reached else {
+        return Err(NoPair::Exhausted("dijinit> no path between A and B with untried pairs".into()));
+    };
+    let mut list = Vec::new();
+    let mut v = end;
+    while best[v] > 0.0 || !from.contains(&v) {
+        let u = prev[v];
+        if u == 0 {
+            break;
+        }
+        if !db.directly_connected(u, v) {
+            list.push((u, v));
+        }
+        v = u;
+    }
+    if list.is_empty() {
+        return Err(NoPair::Done("dijinit> the initial path is complete: A and B are connected".into()));
+    }
+    list.reverse();
+    Ok(list)
+}
+
+/// UNTRAP (algorithms.md §9.4): superbasins at thresholds E_lowest_product + k·einc.
+#[allow(clippy::too_many_arguments)]
+fn untrap_pairs(
+    db: &Database,
+    tried: &TriedPairs,
+    direction_ab: bool,
+    einc: f64,
+    ethresh: f64,
+    edeltamin: f64,
+    elowbar: f64,
+    ehighbar: f64,
+    done: &BTreeSet<usize>,
+    dist: &mut Distances,
+) -> Vec<(usize, usize)> {
+    let n = db.nmin();
+    let product: Vec<usize> = if direction_ab { db.set_a().to_vec() } else { db.set_b().to_vec() };
+    if product.is_empty() || einc <= 0.0 {
+        return vec![];
+    }
+    let e_low = product.iter().map(|&m| db.minimum(m).energy).fold(f64::INFINITY, f64::min);
+    let e_max_ts = db.transition_states().iter().map(|t| t.energy).fold(e_low, f64::max);
+    let levels = (((e_max_ts - e_low) / einc).ceil() as usize + 1).min(100_000);
+    // For each level, the superbasin (component through TSs below the threshold).
+    let mut joined_at: Vec<Option<(f64, Vec<usize>)>> = vec![None; n + 1];
+    for k in 0..=levels {
+        let thr = e_low + k as f64 * einc;
+        let comp = db.components_where(|_, t| t.energy < thr);
+        let pcomps: BTreeSet<usize> = product.iter().map(|&m| comp[m - 1]).collect();
+        for m in 1..=n {
+            if joined_at[m].is_none() && pcomps.contains(&comp[m - 1]) && !product.contains(&m) {
+                let members: Vec<usize> = (1..=n).filter(|&x| pcomps.contains(&comp[x - 1]) && comp[x - 1] == comp[m - 1]).collect();
+                joined_at[m] = Some((thr, members));
+            }
+        }
+    }
+    let mut cands: Vec<(f64, usize, usize)> = Vec::new();
+    for m in 1..=n {
+        if product.contains(&m) || done.contains(&m) || db.ts_of_minimum(m).is_empty() {
+            continue;
+        }
+        let Some((thr, members)) = &joined_at[m] else { continue };
+        let em = db.minimum(m).energy;
+        let barrier = thr - em;
+        let gap = em - e_low;
+        if gap < edeltamin || barrier < elowbar || barrier > ehighbar || gap <= 0.0 {
+            continue;
+        }
+        let ratio = barrier / gap;
+        if ratio < 0.0 {
+            continue;
+        }
+        let low: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&x| x != m && db.minimum(x).energy < e_low + ethresh && !tried.contains(m, x))
+            .collect();
+        let pool: Vec<usize> = if low.is_empty() {
+            members.iter().copied().filter(|&x| x != m && !tried.contains(m, x)).collect()
+        } else {
+            low
+        };
+        let partner = pool
+            .iter()
+            .map(|&x| (dist.get(db, m, x), x))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, p)) = partner {
+            cands.push((ratio, m, p));
+        }
+    }
+    cands.sort_by(|a, b| b.0.total_cmp(&a.0));
+    cands.into_iter().map(|(_, m, p)| (m, p)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tried_pairs_round_trip_and_ignore_order() {
+        let mut t = TriedPairs::default();
+        t.insert(3, 1);
+        t.insert(1, 3);
+        t.insert(2, 4);
+        assert!(t.contains(1, 3) && t.contains(4, 2) && !t.contains(1, 2));
+        assert_eq!(t.render(), "       3       1\n       2       4\n");
+        let back = TriedPairs::parse(&t.render(), 4).unwrap();
+        assert_eq!(back, t);
+        assert!(TriedPairs::parse("1 9\n", 4).unwrap_err().contains("beyond"));
+    }
+}

@@ -1,0 +1,377 @@
+//! One PATHSAMPLE run in a working directory (algorithms.md §9.1–9.2).
+
+use crate::jobs::{check_template, finish_coordinates, job_files, remove_stale, start_coordinates, Job, Pool};
+use crate::keywords::{Mode, PathsampleInput, Startup};
+use crate::pairs::{NoPair, Selector, TriedPairs};
+use anyhow::{anyhow, bail, Context, Result};
+use common::database::{Database, MinRecord};
+use common::deck::Deck;
+use common::files::min_data_info;
+use common::files::path_info::Layout;
+use common::fortran_fmt::fmt_f;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Write `text` to `path` atomically (temporary file, then rename).
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("tmp.write");
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
+
+fn min_ab_text(ids: &[usize]) -> String {
+    let mut s = format!("{:>10}\n", ids.len());
+    for id in ids {
+        s.push_str(&format!("{id:>10}\n"));
+    }
+    s
+}
+
+/// Read `pathdata` in `dir`.
+pub fn read_input(dir: &Path) -> Result<PathsampleInput> {
+    let deck = Deck::read(&dir.join("pathdata"))?;
+    Ok(PathsampleInput::from_deck(&deck)?)
+}
+
+/// The run.
+pub struct Run<'a> {
+    dir: PathBuf,
+    input: PathsampleInput,
+    out: &'a mut dyn Write,
+}
+
+impl<'a> Run<'a> {
+    /// A run in `dir`.
+    pub fn new(dir: &Path, input: PathsampleInput, out: &'a mut dyn Write) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            input,
+            out,
+        }
+    }
+
+    fn log(&mut self, line: impl AsRef<str>) {
+        let _ = writeln!(self.out, "{}", line.as_ref());
+        let _ = self.out.flush();
+    }
+
+    fn layout(flag: bool) -> Option<Layout> {
+        flag.then_some(Layout::Triples)
+    }
+
+    /// Execute everything the deck asks for.
+    pub fn execute(&mut self) -> Result<()> {
+        let dir = self.dir.clone();
+        let mut db = match self.input.startup.clone() {
+            Startup::FromPath { file, a, b } => {
+                for f in ["min.data", "ts.data", "min.A", "min.B"] {
+                    if dir.join(f).exists() {
+                        bail!("STARTFROMPATH: {f} already exists; refusing to overwrite a database");
+                    }
+                }
+                let src = dir.join(&file);
+                if !src.exists() {
+                    bail!("STARTFROMPATH: cannot find {file}");
+                }
+                if file != "path.info" {
+                    std::fs::copy(&src, dir.join("path.info"))?;
+                }
+                let mut db = Database::open(&dir, self.input.db.clone())?;
+                let s = db.add_path_info(&dir.join("path.info"), Self::layout(self.input.start_triples))?;
+                self.log(format!(
+                    "setup> STARTFROMPATH {file}: {} new minima, {} new transition states",
+                    s.new_minima, s.new_ts
+                ));
+                if a == 0 || b == 0 || a > db.nmin() || b > db.nmin() {
+                    bail!("STARTFROMPATH: minima {a} and {b} must lie within 1..{}", db.nmin());
+                }
+                db.set_ab(&[a], &[b])?;
+                write_atomic(&dir.join("min.A"), &min_ab_text(&[a]))?;
+                write_atomic(&dir.join("min.B"), &min_ab_text(&[b]))?;
+                if self.input.cycles == 0 {
+                    return Ok(());
+                }
+                db
+            }
+            Startup::DijInitStart => self.dijinit_start()?,
+            Startup::Existing => {
+                let needs_ab = !matches!(self.input.mode, Some(Mode::ReadMin(_)) | Some(Mode::MergeDb(_)));
+                let db = Database::open(&dir, self.input.db.clone())?;
+                if needs_ab && (db.set_a().is_empty() || db.set_b().is_empty()) && self.input.cycles > 0 {
+                    bail!("min.A and min.B must exist and be non-empty");
+                }
+                db
+            }
+        };
+        for line in db.load_report().to_vec() {
+            self.log(format!("setup> {line}"));
+        }
+        self.log(format!("setup> {} minima and {} transition states in the database", db.nmin(), db.nts()));
+        for f in self.input.addpath.clone() {
+            let s = db.add_path_info(&dir.join(&f), Self::layout(self.input.add_triples))?;
+            self.log(format!("setup> ADDPATH {f}: {} new minima, {} new transition states", s.new_minima, s.new_ts));
+        }
+        if let Some(mode) = self.input.mode.clone() {
+            return self.mode(&mut db, &mode);
+        }
+        if self.input.cycles > 0 {
+            return self.cycles(&mut db);
+        }
+        crate::analysis::run(&dir, &self.input, &db, self.out)
+    }
+
+    fn mode(&mut self, db: &mut Database, mode: &Mode) -> Result<()> {
+        let dir = self.dir.clone();
+        match mode {
+            Mode::ReadMin(file) => {
+                let path = dir.join(file);
+                let text = std::fs::read_to_string(&path).with_context(|| format!("READMIN: cannot read {}", path.display()))?;
+                let recs = min_data_info::parse(&text, file, db.nopt())?;
+                let mut added = 0;
+                for r in &recs {
+                    let fvib = if self.input.db.nofrqs { 1.0 } else { r.fvib };
+                    let rec = MinRecord {
+                        energy: r.energy,
+                        fvib,
+                        order: r.order,
+                        inertia: r.inertia,
+                        lowest_frq: None,
+                    };
+                    if db.add_minimum_if_new(rec, &r.coords)?.new {
+                        added += 1;
+                    }
+                }
+                self.log(format!("readmin> {} records read from {file}, {added} new minima", recs.len()));
+                Ok(())
+            }
+            Mode::ExtractMin(n) | Mode::ExtractTs(n) => {
+                let ts = matches!(mode, Mode::ExtractTs(_));
+                let count = if ts { db.nts() } else { db.nmin() };
+                let ids: Vec<usize> = if *n > 0 {
+                    if *n > count {
+                        bail!("EXTRACT{}: id {n} beyond the {count} in the database", if ts { "TS" } else { "MIN" });
+                    }
+                    vec![*n]
+                } else {
+                    (1..=count).collect()
+                };
+                let mut text = String::new();
+                for id in ids {
+                    let x = if ts { db.ts_coords(id) } else { db.min_coords(id) };
+                    let per = if db.config().is_atoms() { 3 } else { 1 };
+                    for chunk in x.chunks(per) {
+                        for v in chunk {
+                            text.push_str(&fmt_f(*v, 25, 15));
+                        }
+                        text.push('\n');
+                    }
+                }
+                std::fs::write(dir.join(if ts { "extractedts" } else { "extractedmin" }), text)?;
+                Ok(())
+            }
+            other => crate::analysis::stand_alone(&dir, &self.input, db, other, self.out),
+        }
+    }
+
+    fn template(&self, name: &str) -> Result<String> {
+        let path = self.dir.join(name);
+        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {name}"))?;
+        check_template(&text, name, self.input.db.is_atoms())
+    }
+
+    fn exec(&self) -> Result<String> {
+        self.input.exec.clone().ok_or_else(|| anyhow!("EXEC is required to run OPTIM jobs"))
+    }
+
+    /// DIJINITSTART: back up and replace the database; jobs 1 and 2 minimise the structures of
+    /// `odata.start` / `odata.finish` (DUMPDATA); their minima become A = {1}, B = {2}.
+    fn dijinit_start(&mut self) -> Result<Database> {
+        let dir = self.dir.clone();
+        for (from, to) in [
+            ("min.data", "min.data.save"),
+            ("ts.data", "ts.data.save"),
+            ("points.min", "points.min.save"),
+            ("points.ts", "points.ts.save"),
+            ("pairs.data", "pairs.data.old"),
+            ("commit.data", "commit.data.old"),
+            ("min.A", "min.A.save"),
+            ("min.B", "min.B.save"),
+        ] {
+            if dir.join(from).exists() {
+                std::fs::rename(dir.join(from), dir.join(to))?;
+            }
+        }
+        remove_stale(&dir)?;
+        let exec = self.exec()?;
+        let mut recs = Vec::new();
+        for (n, name, log) in [(1, "odata.start", "output.start"), (2, "odata.finish", "output.finish")] {
+            let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
+            std::fs::write(dir.join(format!("odata.{n}")), text)?;
+            let mut pool = Pool::new(&dir, &exec, 1, self.input.job_timeout)?;
+            pool.launch(Job { n, a: 0, b: 0 })?;
+            pool.wait_any()?;
+            let _ = std::fs::rename(dir.join(format!("OPTIM.connect.{n}")), dir.join(log));
+            let info = dir.join(format!("min.data.info.{n}"));
+            let text = std::fs::read_to_string(&info)
+                .map_err(|_| anyhow!("no min.data.info.{n} found - check OPTIM output in {log}"))?;
+            let r = min_data_info::parse(&text, &format!("min.data.info.{n}"), self.input.db.nopt)?;
+            let r = r.into_iter().next().ok_or_else(|| anyhow!("min.data.info.{n} is empty"))?;
+            recs.push(r);
+            if !self.input.keep_job_files {
+                for f in job_files(&dir, n) {
+                    let _ = std::fs::remove_file(f);
+                }
+            }
+        }
+        let mut db = Database::open(&dir, self.input.db.clone())?;
+        let mut ids = Vec::new();
+        for r in recs {
+            let rec = MinRecord {
+                energy: r.energy,
+                fvib: if self.input.db.nofrqs { 1.0 } else { r.fvib },
+                order: r.order,
+                inertia: r.inertia,
+                lowest_frq: None,
+            };
+            ids.push(db.add_minimum(rec, &r.coords)?);
+        }
+        if ids[0] == ids[1] {
+            bail!("DIJINITSTART: the start and finish minima are the same");
+        }
+        db.set_ab(&[ids[0]], &[ids[1]])?;
+        write_atomic(&dir.join("min.A"), &min_ab_text(&[ids[0]]))?;
+        write_atomic(&dir.join("min.B"), &min_ab_text(&[ids[1]]))?;
+        self.log(format!(
+            "setup> DIJINITSTART: A = minimum {} (E = {:.10}), B = minimum {} (E = {:.10})",
+            ids[0],
+            db.minimum(ids[0]).energy,
+            ids[1],
+            db.minimum(ids[1]).energy
+        ));
+        Ok(db)
+    }
+
+    /// The rolling job scheduler (algorithms.md §9.2).
+    fn cycles(&mut self, db: &mut Database) -> Result<()> {
+        let dir = self.dir.clone();
+        let exec = self.exec()?;
+        let template = self.template("odata.connect")?;
+        let strategy = self
+            .input
+            .strategy
+            .clone()
+            .ok_or_else(|| anyhow!("no pair-selection strategy (DIJINITSTART, CONNECTREGION, UNTRAP, CONNECTUNC, ...)"))?;
+        let removed = remove_stale(&dir)?;
+        if removed > 0 {
+            self.log(format!("setup> removed {removed} stale job files"));
+        }
+        let mut tried = match std::fs::read_to_string(dir.join("pairs.data")) {
+            Ok(t) => TriedPairs::parse(&t, db.nmin()).map_err(|e| anyhow!(e))?,
+            Err(_) => TriedPairs::default(),
+        };
+        let mut selector = Selector::new(strategy);
+        if let Ok(t) = std::fs::read_to_string(dir.join("min.done")) {
+            selector.done = t.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+        }
+        let ncpu = self.input.cpus;
+        let total = self.input.cycles * ncpu;
+        let mut pool = Pool::new(&dir, &exec, ncpu, self.input.job_timeout)?;
+        let mut launched = 0usize;
+        let mut completed = 0usize;
+        let mut cycle_min = db.nmin();
+        let mut cycle_ts = db.nts();
+        let mut next_n = 1usize;
+        let mut exhausted: Option<String> = None;
+        let mut stop_requested = false;
+        loop {
+            while exhausted.is_none() && !stop_requested && launched < total && pool.has_free_slot() {
+                match selector.next(db, &tried, self.input.direction_ab) {
+                    Ok((a, b)) => {
+                        tried.insert(a, b);
+                        let n = next_n;
+                        next_n += 1;
+                        std::fs::write(dir.join(format!("odata.{n}")), format!("{template}{}", start_coordinates(&self.input, db.min_coords(a))))?;
+                        std::fs::write(dir.join(format!("finish.{n}")), finish_coordinates(&self.input, db.min_coords(b)))?;
+                        pool.launch(Job { n, a, b })?;
+                        launched += 1;
+                        self.log(format!(
+                            "cycle> job {n}: connecting minima {a} (E = {:.10}) and {b} (E = {:.10})",
+                            db.minimum(a).energy,
+                            db.minimum(b).energy
+                        ));
+                    }
+                    Err(NoPair::Done(msg)) | Err(NoPair::Exhausted(msg)) => {
+                        self.log(msg.clone());
+                        exhausted = Some(msg);
+                    }
+                }
+            }
+            if pool.running() == 0 {
+                break;
+            }
+            let f = pool.wait_any()?;
+            completed += 1;
+            if f.timed_out {
+                self.log(format!("cycle> connection {} was killed after {} s (JOBTIMEOUT)", f.job.n, self.input.job_timeout));
+            } else if !f.success {
+                self.log(format!("connection {} on CPU {} was unsuccessful", f.job.n, (f.job.n - 1) % ncpu + 1));
+            }
+            if let Some(pi) = &f.path_info {
+                let layout = Self::layout(self.input.triples);
+                match db.add_path_info(pi, layout) {
+                    Ok(s) => self.log(format!(
+                        "cycle> job {}: {} new minima, {} new transition states",
+                        f.job.n, s.new_minima, s.new_ts
+                    )),
+                    Err(e) => self.log(format!("cycle> job {}: path.info.{} could not be used: {e}", f.job.n, f.job.n)),
+                }
+            }
+            if !self.input.keep_job_files {
+                for p in job_files(&dir, f.job.n) {
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            if completed.is_multiple_of(ncpu) || pool.running() == 0 {
+                self.log(format!(
+                    "cycle> {} jobs done: {} new minima and {} new transition states this cycle; totals {} minima, {} transition states",
+                    completed,
+                    db.nmin() - cycle_min,
+                    db.nts() - cycle_ts,
+                    db.nmin(),
+                    db.nts()
+                ));
+                cycle_min = db.nmin();
+                cycle_ts = db.nts();
+                write_atomic(&dir.join("pairs.data"), &tried.render())?;
+                let done: String = selector.done.iter().map(|m| format!("{m:>8}\n")).collect();
+                write_atomic(&dir.join("min.done"), &done)?;
+                if dir.join("STOP").exists() {
+                    self.log("cycle> STOP file found: finishing the running jobs and stopping");
+                    stop_requested = true;
+                }
+                if dir.join("pathdata.change").exists() {
+                    std::fs::rename(dir.join("pathdata"), dir.join("pathdata.orig"))?;
+                    std::fs::rename(dir.join("pathdata.change"), dir.join("pathdata"))?;
+                    let new_input = read_input(&dir)?;
+                    self.log("cycle> pathdata.change read: pathdata replaced (old file kept as pathdata.orig)");
+                    if let Some(s) = new_input.strategy.clone() {
+                        selector = Selector::new(s);
+                    }
+                    self.input.cycles = new_input.cycles;
+                    self.input.cpus = new_input.cpus;
+                }
+                if self.input.pairlist > 0 && (completed / ncpu).is_multiple_of(self.input.pairlist) {
+                    selector.reset();
+                }
+            }
+        }
+        write_atomic(&dir.join("pairs.data"), &tried.render())?;
+        self.log(format!(
+            "PATHSAMPLE> {launched} jobs run; the database holds {} minima and {} transition states",
+            db.nmin(),
+            db.nts()
+        ));
+        Ok(())
+    }
+}
