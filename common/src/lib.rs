@@ -15,6 +15,7 @@
 // Link OpenBLAS (system library) for LAPACK/BLAS symbols.
 extern crate openblas_src;
 
+pub mod database;
 pub mod dataset;
 pub mod deck;
 pub mod files;
