@@ -12,11 +12,22 @@ pub fn run(_dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wr
     if input.regroupfree.is_some() || input.dijkstra.is_some() || input.ngt.is_some() {
         bail!("REGROUPFREE, DIJKSTRA and NGT are not implemented yet");
     }
-    writeln!(out, "PATHSAMPLE> nothing to do: {} minima, {} transition states", db.nmin(), db.nts())?;
+    writeln!(
+        out,
+        "PATHSAMPLE> nothing to do: {} minima, {} transition states",
+        db.nmin(),
+        db.nts()
+    )?;
     Ok(())
 }
 
 /// MERGEDB, REMOVESP, RETAINSP, REMOVEUNCONNECTED.
-pub fn stand_alone(_dir: &Path, _input: &PathsampleInput, _db: &mut Database, mode: &Mode, _out: &mut dyn Write) -> Result<()> {
+pub fn stand_alone(
+    _dir: &Path,
+    _input: &PathsampleInput,
+    _db: &mut Database,
+    mode: &Mode,
+    _out: &mut dyn Write,
+) -> Result<()> {
     bail!("{mode:?} is not implemented yet")
 }

@@ -81,7 +81,12 @@ pub fn check_template(text: &str, name: &str, atoms: bool) -> Result<String> {
         .lines()
         .rev()
         .find(|l| !l.trim().is_empty())
-        .map(|l| l.split_whitespace().next().unwrap_or("").to_ascii_uppercase())
+        .map(|l| {
+            l.split_whitespace()
+                .next()
+                .unwrap_or("")
+                .to_ascii_uppercase()
+        })
         .unwrap_or_default();
     let want = if atoms { "POINTS" } else { "VARIABLES" };
     if last != want {
@@ -113,7 +118,14 @@ pub fn job_files(dir: &Path, n: usize) -> Vec<PathBuf> {
 /// Whether a file name is a stale job file (`odata.<digits>` etc.).
 pub fn is_job_file(name: &str) -> bool {
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    for p in ["odata.", "finish.", "path.info.", "min.data.info.", "OPTIM.connect.", "EofS."] {
+    for p in [
+        "odata.",
+        "finish.",
+        "path.info.",
+        "min.data.info.",
+        "OPTIM.connect.",
+        "EofS.",
+    ] {
         if let Some(rest) = name.strip_prefix(p) {
             return digits(rest);
         }
@@ -251,10 +263,28 @@ mod tests {
 
     #[test]
     fn stale_job_file_names() {
-        for n in ["odata.12", "finish.3", "path.info.7", "min.data.info.1", "OPTIM.connect.44", "EofS.2", "path.3.xyz", "path.3.xyz.2"] {
+        for n in [
+            "odata.12",
+            "finish.3",
+            "path.info.7",
+            "min.data.info.1",
+            "OPTIM.connect.44",
+            "EofS.2",
+            "path.3.xyz",
+            "path.3.xyz.2",
+        ] {
             assert!(is_job_file(n), "{n}");
         }
-        for n in ["odata.connect", "odata", "path.info", "finish", "min.data", "odata.start", "path.xyz", "odata.1a"] {
+        for n in [
+            "odata.connect",
+            "odata",
+            "path.info",
+            "finish",
+            "min.data",
+            "odata.start",
+            "path.xyz",
+            "odata.1a",
+        ] {
             assert!(!is_job_file(n), "{n}");
         }
     }

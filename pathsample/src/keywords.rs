@@ -179,15 +179,67 @@ fn reals(line: &Line) -> Result<Vec<f64>, DeckError> {
     (1..=line.nargs()).map(|i| line.f64(i)).collect()
 }
 
-const NO_OPS: &[&str] = &["CHECKCONNECTIONS", "CLOSEFILES", "ITOL", "MLLJAT3", "PRUNECYCLE", "SLEEPTIME"];
+const NO_OPS: &[&str] = &[
+    "CHECKCONNECTIONS",
+    "CLOSEFILES",
+    "ITOL",
+    "MLLJAT3",
+    "PRUNECYCLE",
+    "SLEEPTIME",
+];
 const REJECTED: &[&str] = &[
-    "PBS", "SLURM", "SSH", "COPYFILES", "JOBSPERNODE", "ENERGY", "NEWCONNECTIONS", "FROMLOWEST",
-    "DIJINITSTARTFLY", "DIJINITCONTFLY", "DIJPRUNE", "DIJKSTRAWAIT", "DIJPAIR", "UNTRAPMETRIC",
-    "CONNECTPAIRS", "USEPAIRS", "FREEPAIRS", "DSCALE", "PSCALE", "PFOLD", "PERMISOMER", "LPERMDIST",
-    "GT", "SGT", "DGT", "SDGT", "GT2", "KMC", "KMCCOMMIT", "KSHORTESTPATHS", "REGROUP",
-    "REGROUPFREEAB", "REGROUPPE", "REGROUPRATE", "REGROUPPERSIST", "ONEREGROUP", "ALLOWAB",
-    "EXTRACTMINFILE", "EXTRACTTSFILE", "IMFRQ", "FRICTION", "BHINTERP", "BISECT", "DUMMYTS",
-    "LOWESTFRQ", "MACHINE", "DUMMYRUN", "EXECGMIN", "MAKEPAIRS", "ADDMIN", "NOTRANSROT", "TAG",
+    "PBS",
+    "SLURM",
+    "SSH",
+    "COPYFILES",
+    "JOBSPERNODE",
+    "ENERGY",
+    "NEWCONNECTIONS",
+    "FROMLOWEST",
+    "DIJINITSTARTFLY",
+    "DIJINITCONTFLY",
+    "DIJPRUNE",
+    "DIJKSTRAWAIT",
+    "DIJPAIR",
+    "UNTRAPMETRIC",
+    "CONNECTPAIRS",
+    "USEPAIRS",
+    "FREEPAIRS",
+    "DSCALE",
+    "PSCALE",
+    "PFOLD",
+    "PERMISOMER",
+    "LPERMDIST",
+    "GT",
+    "SGT",
+    "DGT",
+    "SDGT",
+    "GT2",
+    "KMC",
+    "KMCCOMMIT",
+    "KSHORTESTPATHS",
+    "REGROUP",
+    "REGROUPFREEAB",
+    "REGROUPPE",
+    "REGROUPRATE",
+    "REGROUPPERSIST",
+    "ONEREGROUP",
+    "ALLOWAB",
+    "EXTRACTMINFILE",
+    "EXTRACTTSFILE",
+    "IMFRQ",
+    "FRICTION",
+    "BHINTERP",
+    "BISECT",
+    "DUMMYTS",
+    "LOWESTFRQ",
+    "MACHINE",
+    "DUMMYRUN",
+    "EXECGMIN",
+    "MAKEPAIRS",
+    "ADDMIN",
+    "NOTRANSROT",
+    "TAG",
 ];
 
 impl PathsampleInput {
@@ -233,7 +285,9 @@ impl PathsampleInput {
                 "NATOMS" => natoms = Some(line.usize(1)?),
                 "SYSTEM" => s.symbol = line.string(1)?,
                 "EXEC" => {
-                    let parts: Vec<String> = (1..=line.nargs()).map(|i| line.string(i)).collect::<Result<_, _>>()?;
+                    let parts: Vec<String> = (1..=line.nargs())
+                        .map(|i| line.string(i))
+                        .collect::<Result<_, _>>()?;
                     if parts.is_empty() {
                         return Err(line.error("needs the OPTIM command"));
                     }
@@ -253,7 +307,9 @@ impl PathsampleInput {
                 "PLANCK" => s.planck = line.f64(1)?,
                 "CONNECTIONS" => {
                     if line.usize(1)? > 1 {
-                        return Err(line.error("CONNECTIONS > 1 (batch mode) is not supported by this implementation"));
+                        return Err(line.error(
+                            "CONNECTIONS > 1 (batch mode) is not supported by this implementation",
+                        ));
                     }
                 }
                 "STARTFROMPATH" => {
@@ -274,7 +330,10 @@ impl PathsampleInput {
                 "REMOVESP" => s.mode = Some(Mode::RemoveSp),
                 "RETAINSP" => s.mode = Some(Mode::RetainSp),
                 "REMOVEUNCONNECTED" => {
-                    let w = line.opt_string(1)?.unwrap_or_else(|| "AB".into()).to_ascii_uppercase();
+                    let w = line
+                        .opt_string(1)?
+                        .unwrap_or_else(|| "AB".into())
+                        .to_ascii_uppercase();
                     if !["A", "B", "AB"].contains(&w.as_str()) {
                         return Err(line.error_at(1, "expected A, B or AB"));
                     }
@@ -288,7 +347,10 @@ impl PathsampleInput {
                         None => PairCost::Power(1.0),
                         Some(w) if w == "EXP" => PairCost::Exp,
                         Some(w) if w == "INDEX" => {
-                            return Err(line.error_at(1, "the INDEX metric is not supported by this implementation"))
+                            return Err(line.error_at(
+                                1,
+                                "the INDEX metric is not supported by this implementation",
+                            ))
                         }
                         Some(_) => PairCost::Power(line.f64(1)?),
                     };
@@ -305,7 +367,12 @@ impl PathsampleInput {
                         },
                     ));
                 }
-                "SHORTCUT" => strategies.push((2, Strategy::Shortcut { minsep: line.usize(1)? })),
+                "SHORTCUT" => strategies.push((
+                    2,
+                    Strategy::Shortcut {
+                        minsep: line.usize(1)?,
+                    },
+                )),
                 "UNTRAP" => {
                     let v = reals(line)?;
                     if v.len() < 2 {
@@ -327,14 +394,23 @@ impl PathsampleInput {
                     ));
                 }
                 "CONNECTUNC" => {
-                    let w = line.opt_string(1)?.unwrap_or_else(|| "LOWEST".into()).to_ascii_uppercase();
+                    let w = line
+                        .opt_string(1)?
+                        .unwrap_or_else(|| "LOWEST".into())
+                        .to_ascii_uppercase();
                     let (order, natt) = match w.as_str() {
                         "LOWEST" => (UncOrder::Lowest, line.opt_usize(2)?.unwrap_or(2)),
                         "EREF" => (UncOrder::Eref(line.usize(2)?), 2),
                         "DISTREF" => (UncOrder::Distref(line.usize(2)?), 2),
                         _ => return Err(line.error_at(1, "expected LOWEST, EREF or DISTREF")),
                     };
-                    strategies.push((7, Strategy::ConnectUnc { order, natt: natt.max(1) }));
+                    strategies.push((
+                        7,
+                        Strategy::ConnectUnc {
+                            order,
+                            natt: natt.max(1),
+                        },
+                    ));
                 }
                 "PAIRLIST" => s.pairlist = line.usize(1)?,
                 "EDIFFTOL" | "ETOL" => db.edifftol = line.f64(1)?,
@@ -372,7 +448,9 @@ impl PathsampleInput {
                     let spec = pathsample_mlp_spec(k, &args).map_err(|m| line.error(m))?;
                     mlp = Some(spec);
                 }
-                k if NO_OPS.contains(&k) => log::warn!("{}:{}: {k} has no effect here", line.file(), line.line_no()),
+                k if NO_OPS.contains(&k) => {
+                    log::warn!("{}:{}: {k} has no effect here", line.file(), line.line_no())
+                }
                 k if REJECTED.contains(&k) => return Err(line.not_supported()),
                 _ => return Err(line.unknown()),
             }
@@ -380,7 +458,12 @@ impl PathsampleInput {
         let (nopt, system) = match (&mlp, natoms) {
             (Some(spec), _) => {
                 let nfrozen = spec.frozen_mask().map_or(0, |m| m.count());
-                (spec.nopt(), common::hessian_data::System::Network { nzero: nfrozen + zeros })
+                (
+                    spec.nopt(),
+                    common::hessian_data::System::Network {
+                        nzero: nfrozen + zeros,
+                    },
+                )
             }
             (None, Some(n)) if n > 0 => (3 * n, common::hessian_data::System::Atoms),
             _ => {
@@ -407,7 +490,8 @@ impl PathsampleInput {
 /// `nin nstart nhid nout ndata [lambda] [nneigh]`, MLPMULTI as in GMIN. Missing trailing data
 /// arguments get placeholders (they do not change NOPT).
 fn pathsample_mlp_spec(keyword: &str, args: &[f64]) -> Result<MlpSpec, String> {
-    let kind = MlpKind::from_keyword(keyword).ok_or_else(|| format!("{keyword} is not an MLP keyword"))?;
+    let kind =
+        MlpKind::from_keyword(keyword).ok_or_else(|| format!("{keyword} is not an MLP keyword"))?;
     let mut a = args.to_vec();
     let min_len = match kind {
         MlpKind::Mlp3 | MlpKind::MlpB3 => 4,

@@ -8,7 +8,8 @@ fn main() -> ExitCode {
     let dir = std::path::Path::new(".");
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = pathsample::run::read_input(dir).and_then(|input| pathsample::run::Run::new(dir, input, &mut out).execute());
+    let result = pathsample::run::read_input(dir)
+        .and_then(|input| pathsample::run::Run::new(dir, input, &mut out).execute());
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -36,7 +36,10 @@ impl TriedPairs {
 
     /// `pairs.data` text: `(2I8)` per pair.
     pub fn render(&self) -> String {
-        self.order.iter().map(|(a, b)| format!("{a:>8}{b:>8}\n")).collect()
+        self.order
+            .iter()
+            .map(|(a, b)| format!("{a:>8}{b:>8}\n"))
+            .collect()
     }
 
     /// Parse `pairs.data`; ids above `nmin` are an error.
@@ -50,10 +53,17 @@ impl TriedPairs {
             if v.len() < 2 {
                 return Err(format!("pairs.data:{}: expected two minimum ids", k + 1));
             }
-            let a: usize = v[0].parse().map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[0]))?;
-            let b: usize = v[1].parse().map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[1]))?;
+            let a: usize = v[0]
+                .parse()
+                .map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[0]))?;
+            let b: usize = v[1]
+                .parse()
+                .map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[1]))?;
             if a == 0 || b == 0 || a > nmin || b > nmin {
-                return Err(format!("pairs.data:{}: minimum id beyond min.data ({nmin} minima)", k + 1));
+                return Err(format!(
+                    "pairs.data:{}: minimum id beyond min.data ({nmin} minima)",
+                    k + 1
+                ));
             }
             t.insert(a, b);
         }
@@ -129,9 +139,16 @@ impl Selector {
     }
 
     /// The next untried pair.
-    pub fn next(&mut self, db: &Database, tried: &TriedPairs, direction_ab: bool) -> Result<(usize, usize), NoPair> {
+    pub fn next(
+        &mut self,
+        db: &Database,
+        tried: &TriedPairs,
+        direction_ab: bool,
+    ) -> Result<(usize, usize), NoPair> {
         loop {
-            while let Some((a, b)) = (!self.candidates.is_empty()).then(|| self.candidates.remove(0)) {
+            while let Some((a, b)) =
+                (!self.candidates.is_empty()).then(|| self.candidates.remove(0))
+            {
                 if a != b && !tried.contains(a, b) {
                     return Ok((a, b));
                 }
@@ -140,33 +157,43 @@ impl Selector {
         }
     }
 
-    fn build(&mut self, db: &Database, tried: &TriedPairs, direction_ab: bool) -> Result<(), NoPair> {
+    fn build(
+        &mut self,
+        db: &Database,
+        tried: &TriedPairs,
+        direction_ab: bool,
+    ) -> Result<(), NoPair> {
         let n = db.nmin();
         match self.strategy.clone() {
             Strategy::DijInit { cost } => {
                 let list = dijkstra_pairs(db, tried, direction_ab, cost, &mut self.dist)?;
                 self.candidates = list;
             }
-            Strategy::ConnectRegion { dist, .. } => {
-                let (mut a, mut b) = self.region_resume;
+            Strategy::ConnectRegion { m1, m2, dist } => {
+                // Resume the double loop where it stopped; once it reaches the end, sweep
+                // again from the start (new minima may have appeared), at most once per call.
                 let mut list = Vec::new();
-                while a <= n && list.len() < 10_000 {
-                    let b0 = b.max(a + 1);
-                    for bb in b0..=n {
-                        if !db.directly_connected(a, bb) && !tried.contains(a, bb) && self.dist.get(db, a, bb) <= dist {
-                            list.push((a, bb));
+                for pass in 0..2 {
+                    let (mut a, mut b) = self.region_resume;
+                    while a <= n && list.len() < 10_000 {
+                        for bb in b.max(a + 1)..=n {
+                            if !db.directly_connected(a, bb)
+                                && !tried.contains(a, bb)
+                                && self.dist.get(db, a, bb) <= dist
+                            {
+                                list.push((a, bb));
+                            }
                         }
+                        a += 1;
+                        b = m2;
                     }
-                    a += 1;
-                    b = 1;
+                    self.region_resume = (a, b);
+                    if !list.is_empty() || pass == 1 {
+                        break;
+                    }
+                    self.region_resume = (m1, m2);
                 }
-                self.region_resume = (a, b);
                 if list.is_empty() {
-                    // Start over once: new minima may have appeared since the first sweep.
-                    if self.region_resume != (1, 1) {
-                        self.region_resume = (1, 1);
-                        return self.build(db, tried, direction_ab);
-                    }
                     return Err(NoPair::Exhausted(format!(
                         "connectregion> no unconnected, untried pair closer than {dist}"
                     )));
@@ -178,19 +205,26 @@ impl Selector {
                 let inab = db.connected_to(&ab);
                 let mut unc: Vec<usize> = (1..=n).filter(|&m| !inab[m - 1]).collect();
                 if unc.is_empty() {
-                    return Err(NoPair::Done("connectunc> every minimum is connected to A and B".into()));
+                    return Err(NoPair::Done(
+                        "connectunc> every minimum is connected to A and B".into(),
+                    ));
                 }
                 match order {
-                    UncOrder::Lowest => unc.sort_by(|&x, &y| db.minimum(x).energy.total_cmp(&db.minimum(y).energy)),
+                    UncOrder::Lowest => {
+                        unc.sort_by(|&x, &y| db.minimum(x).energy.total_cmp(&db.minimum(y).energy))
+                    }
                     UncOrder::Eref(r) => {
                         let er = db.minimum(r.min(n).max(1)).energy;
                         unc.sort_by(|&x, &y| {
-                            (db.minimum(x).energy - er).abs().total_cmp(&(db.minimum(y).energy - er).abs())
+                            (db.minimum(x).energy - er)
+                                .abs()
+                                .total_cmp(&(db.minimum(y).energy - er).abs())
                         })
                     }
                     UncOrder::Distref(r) => {
                         let r = r.min(n).max(1);
-                        let d: HashMap<usize, f64> = unc.iter().map(|&m| (m, self.dist.get(db, r, m))).collect();
+                        let d: HashMap<usize, f64> =
+                            unc.iter().map(|&m| (m, self.dist.get(db, r, m))).collect();
                         unc.sort_by(|x, y| d[x].total_cmp(&d[y]));
                     }
                 }
@@ -206,7 +240,9 @@ impl Selector {
                     list.extend(partners.into_iter().take(natt).map(|(_, p)| (m, p)));
                 }
                 if list.is_empty() {
-                    return Err(NoPair::Exhausted("connectunc> every candidate pair has been tried".into()));
+                    return Err(NoPair::Exhausted(
+                        "connectunc> every candidate pair has been tried".into(),
+                    ));
                 }
                 self.candidates = list;
             }
@@ -217,9 +253,22 @@ impl Selector {
                 elowbar,
                 ehighbar,
             } => {
-                let list = untrap_pairs(db, tried, direction_ab, einc, ethresh, edeltamin, elowbar, ehighbar, &self.done, &mut self.dist);
+                let list = untrap_pairs(
+                    db,
+                    tried,
+                    direction_ab,
+                    einc,
+                    ethresh,
+                    edeltamin,
+                    elowbar,
+                    ehighbar,
+                    &self.done,
+                    &mut self.dist,
+                );
                 if list.is_empty() {
-                    return Err(NoPair::Exhausted("untrap> no candidate minimum left".into()));
+                    return Err(NoPair::Exhausted(
+                        "untrap> no candidate minimum left".into(),
+                    ));
                 }
                 for &(m, _) in &list {
                     self.done.insert(m);
@@ -227,7 +276,9 @@ impl Selector {
                 self.candidates = list;
             }
             Strategy::Shortcut { .. } => {
-                return Err(NoPair::Exhausted("SHORTCUT is not supported by this implementation yet".into()));
+                return Err(NoPair::Exhausted(
+                    "SHORTCUT is not supported by this implementation yet".into(),
+                ));
             }
         }
         Ok(())
@@ -261,7 +312,10 @@ fn dijkstra_pairs(
     let is_end: Vec<bool> = (0..=n).map(|m| to.contains(&m)).collect();
     let mut reached = None;
     for _ in 0..n {
-        let Some(u) = (1..=n).filter(|&i| !done[i]).min_by(|&a, &b| best[a].total_cmp(&best[b])) else {
+        let Some(u) = (1..=n)
+            .filter(|&i| !done[i])
+            .min_by(|&a, &b| best[a].total_cmp(&best[b]))
+        else {
             break;
         };
         if best[u].is_infinite() {
@@ -290,7 +344,9 @@ fn dijkstra_pairs(
         }
     }
     let Some(end) = reached else {
-        return Err(NoPair::Exhausted("dijinit> no path between A and B with untried pairs".into()));
+        return Err(NoPair::Exhausted(
+            "dijinit> no path between A and B with untried pairs".into(),
+        ));
     };
     let mut list = Vec::new();
     let mut v = end;
@@ -305,7 +361,9 @@ fn dijkstra_pairs(
         v = u;
     }
     if list.is_empty() {
-        return Err(NoPair::Done("dijinit> the initial path is complete: A and B are connected".into()));
+        return Err(NoPair::Done(
+            "dijinit> the initial path is complete: A and B are connected".into(),
+        ));
     }
     list.reverse();
     Ok(list)
@@ -326,12 +384,23 @@ fn untrap_pairs(
     dist: &mut Distances,
 ) -> Vec<(usize, usize)> {
     let n = db.nmin();
-    let product: Vec<usize> = if direction_ab { db.set_a().to_vec() } else { db.set_b().to_vec() };
+    let product: Vec<usize> = if direction_ab {
+        db.set_a().to_vec()
+    } else {
+        db.set_b().to_vec()
+    };
     if product.is_empty() || einc <= 0.0 {
         return vec![];
     }
-    let e_low = product.iter().map(|&m| db.minimum(m).energy).fold(f64::INFINITY, f64::min);
-    let e_max_ts = db.transition_states().iter().map(|t| t.energy).fold(e_low, f64::max);
+    let e_low = product
+        .iter()
+        .map(|&m| db.minimum(m).energy)
+        .fold(f64::INFINITY, f64::min);
+    let e_max_ts = db
+        .transition_states()
+        .iter()
+        .map(|t| t.energy)
+        .fold(e_low, f64::max);
     let levels = (((e_max_ts - e_low) / einc).ceil() as usize + 1).min(100_000);
     // For each level, the superbasin (component through TSs below the threshold).
     let mut joined_at: Vec<Option<(f64, Vec<usize>)>> = vec![None; n + 1];
@@ -341,17 +410,21 @@ fn untrap_pairs(
         let pcomps: BTreeSet<usize> = product.iter().map(|&m| comp[m - 1]).collect();
         for m in 1..=n {
             if joined_at[m].is_none() && pcomps.contains(&comp[m - 1]) && !product.contains(&m) {
-                let members: Vec<usize> = (1..=n).filter(|&x| pcomps.contains(&comp[x - 1]) && comp[x - 1] == comp[m - 1]).collect();
+                let members: Vec<usize> = (1..=n)
+                    .filter(|&x| pcomps.contains(&comp[x - 1]) && comp[x - 1] == comp[m - 1])
+                    .collect();
                 joined_at[m] = Some((thr, members));
             }
         }
     }
     let mut cands: Vec<(f64, usize, usize)> = Vec::new();
-    for m in 1..=n {
+    for (m, joined) in joined_at.iter().enumerate().skip(1) {
         if product.contains(&m) || done.contains(&m) || db.ts_of_minimum(m).is_empty() {
             continue;
         }
-        let Some((thr, members)) = &joined_at[m] else { continue };
+        let Some((thr, members)) = joined else {
+            continue;
+        };
         let em = db.minimum(m).energy;
         let barrier = thr - em;
         let gap = em - e_low;
@@ -368,7 +441,11 @@ fn untrap_pairs(
             .filter(|&x| x != m && db.minimum(x).energy < e_low + ethresh && !tried.contains(m, x))
             .collect();
         let pool: Vec<usize> = if low.is_empty() {
-            members.iter().copied().filter(|&x| x != m && !tried.contains(m, x)).collect()
+            members
+                .iter()
+                .copied()
+                .filter(|&x| x != m && !tried.contains(m, x))
+                .collect()
         } else {
             low
         };
@@ -398,6 +475,8 @@ mod tests {
         assert_eq!(t.render(), "       3       1\n       2       4\n");
         let back = TriedPairs::parse(&t.render(), 4).unwrap();
         assert_eq!(back, t);
-        assert!(TriedPairs::parse("1 9\n", 4).unwrap_err().contains("beyond"));
+        assert!(TriedPairs::parse("1 9\n", 4)
+            .unwrap_err()
+            .contains("beyond"));
     }
 }

@@ -1,6 +1,8 @@
 //! One PATHSAMPLE run in a working directory (algorithms.md §9.1–9.2).
 
-use crate::jobs::{check_template, finish_coordinates, job_files, remove_stale, start_coordinates, Job, Pool};
+use crate::jobs::{
+    check_template, finish_coordinates, job_files, remove_stale, start_coordinates, Job, Pool,
+};
 use crate::keywords::{Mode, PathsampleInput, Startup};
 use crate::pairs::{NoPair, Selector, TriedPairs};
 use anyhow::{anyhow, bail, Context, Result};
@@ -67,7 +69,9 @@ impl<'a> Run<'a> {
             Startup::FromPath { file, a, b } => {
                 for f in ["min.data", "ts.data", "min.A", "min.B"] {
                     if dir.join(f).exists() {
-                        bail!("STARTFROMPATH: {f} already exists; refusing to overwrite a database");
+                        bail!(
+                            "STARTFROMPATH: {f} already exists; refusing to overwrite a database"
+                        );
                     }
                 }
                 let src = dir.join(&file);
@@ -78,13 +82,19 @@ impl<'a> Run<'a> {
                     std::fs::copy(&src, dir.join("path.info"))?;
                 }
                 let mut db = Database::open(&dir, self.input.db.clone())?;
-                let s = db.add_path_info(&dir.join("path.info"), Self::layout(self.input.start_triples))?;
+                let s = db.add_path_info(
+                    &dir.join("path.info"),
+                    Self::layout(self.input.start_triples),
+                )?;
                 self.log(format!(
                     "setup> STARTFROMPATH {file}: {} new minima, {} new transition states",
                     s.new_minima, s.new_ts
                 ));
                 if a == 0 || b == 0 || a > db.nmin() || b > db.nmin() {
-                    bail!("STARTFROMPATH: minima {a} and {b} must lie within 1..{}", db.nmin());
+                    bail!(
+                        "STARTFROMPATH: minima {a} and {b} must lie within 1..{}",
+                        db.nmin()
+                    );
                 }
                 db.set_ab(&[a], &[b])?;
                 write_atomic(&dir.join("min.A"), &min_ab_text(&[a]))?;
@@ -96,9 +106,15 @@ impl<'a> Run<'a> {
             }
             Startup::DijInitStart => self.dijinit_start()?,
             Startup::Existing => {
-                let needs_ab = !matches!(self.input.mode, Some(Mode::ReadMin(_)) | Some(Mode::MergeDb(_)));
+                let needs_ab = !matches!(
+                    self.input.mode,
+                    Some(Mode::ReadMin(_)) | Some(Mode::MergeDb(_))
+                );
                 let db = Database::open(&dir, self.input.db.clone())?;
-                if needs_ab && (db.set_a().is_empty() || db.set_b().is_empty()) && self.input.cycles > 0 {
+                if needs_ab
+                    && (db.set_a().is_empty() || db.set_b().is_empty())
+                    && self.input.cycles > 0
+                {
                     bail!("min.A and min.B must exist and be non-empty");
                 }
                 db
@@ -107,10 +123,17 @@ impl<'a> Run<'a> {
         for line in db.load_report().to_vec() {
             self.log(format!("setup> {line}"));
         }
-        self.log(format!("setup> {} minima and {} transition states in the database", db.nmin(), db.nts()));
+        self.log(format!(
+            "setup> {} minima and {} transition states in the database",
+            db.nmin(),
+            db.nts()
+        ));
         for f in self.input.addpath.clone() {
             let s = db.add_path_info(&dir.join(&f), Self::layout(self.input.add_triples))?;
-            self.log(format!("setup> ADDPATH {f}: {} new minima, {} new transition states", s.new_minima, s.new_ts));
+            self.log(format!(
+                "setup> ADDPATH {f}: {} new minima, {} new transition states",
+                s.new_minima, s.new_ts
+            ));
         }
         if let Some(mode) = self.input.mode.clone() {
             return self.mode(&mut db, &mode);
@@ -126,7 +149,8 @@ impl<'a> Run<'a> {
         match mode {
             Mode::ReadMin(file) => {
                 let path = dir.join(file);
-                let text = std::fs::read_to_string(&path).with_context(|| format!("READMIN: cannot read {}", path.display()))?;
+                let text = std::fs::read_to_string(&path)
+                    .with_context(|| format!("READMIN: cannot read {}", path.display()))?;
                 let recs = min_data_info::parse(&text, file, db.nopt())?;
                 let mut added = 0;
                 for r in &recs {
@@ -142,7 +166,10 @@ impl<'a> Run<'a> {
                         added += 1;
                     }
                 }
-                self.log(format!("readmin> {} records read from {file}, {added} new minima", recs.len()));
+                self.log(format!(
+                    "readmin> {} records read from {file}, {added} new minima",
+                    recs.len()
+                ));
                 Ok(())
             }
             Mode::ExtractMin(n) | Mode::ExtractTs(n) => {
@@ -150,7 +177,10 @@ impl<'a> Run<'a> {
                 let count = if ts { db.nts() } else { db.nmin() };
                 let ids: Vec<usize> = if *n > 0 {
                     if *n > count {
-                        bail!("EXTRACT{}: id {n} beyond the {count} in the database", if ts { "TS" } else { "MIN" });
+                        bail!(
+                            "EXTRACT{}: id {n} beyond the {count} in the database",
+                            if ts { "TS" } else { "MIN" }
+                        );
                     }
                     vec![*n]
                 } else {
@@ -158,7 +188,11 @@ impl<'a> Run<'a> {
                 };
                 let mut text = String::new();
                 for id in ids {
-                    let x = if ts { db.ts_coords(id) } else { db.min_coords(id) };
+                    let x = if ts {
+                        db.ts_coords(id)
+                    } else {
+                        db.min_coords(id)
+                    };
                     let per = if db.config().is_atoms() { 3 } else { 1 };
                     for chunk in x.chunks(per) {
                         for v in chunk {
@@ -167,7 +201,10 @@ impl<'a> Run<'a> {
                         text.push('\n');
                     }
                 }
-                std::fs::write(dir.join(if ts { "extractedts" } else { "extractedmin" }), text)?;
+                std::fs::write(
+                    dir.join(if ts { "extractedts" } else { "extractedmin" }),
+                    text,
+                )?;
                 Ok(())
             }
             other => crate::analysis::stand_alone(&dir, &self.input, db, other, self.out),
@@ -181,7 +218,10 @@ impl<'a> Run<'a> {
     }
 
     fn exec(&self) -> Result<String> {
-        self.input.exec.clone().ok_or_else(|| anyhow!("EXEC is required to run OPTIM jobs"))
+        self.input
+            .exec
+            .clone()
+            .ok_or_else(|| anyhow!("EXEC is required to run OPTIM jobs"))
     }
 
     /// DIJINITSTART: back up and replace the database; jobs 1 and 2 minimise the structures of
@@ -205,8 +245,12 @@ impl<'a> Run<'a> {
         remove_stale(&dir)?;
         let exec = self.exec()?;
         let mut recs = Vec::new();
-        for (n, name, log) in [(1, "odata.start", "output.start"), (2, "odata.finish", "output.finish")] {
-            let text = std::fs::read_to_string(dir.join(name)).with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
+        for (n, name, log) in [
+            (1, "odata.start", "output.start"),
+            (2, "odata.finish", "output.finish"),
+        ] {
+            let text = std::fs::read_to_string(dir.join(name))
+                .with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
             std::fs::write(dir.join(format!("odata.{n}")), text)?;
             let mut pool = Pool::new(&dir, &exec, 1, self.input.job_timeout)?;
             pool.launch(Job { n, a: 0, b: 0 })?;
@@ -216,7 +260,10 @@ impl<'a> Run<'a> {
             let text = std::fs::read_to_string(&info)
                 .map_err(|_| anyhow!("no min.data.info.{n} found - check OPTIM output in {log}"))?;
             let r = min_data_info::parse(&text, &format!("min.data.info.{n}"), self.input.db.nopt)?;
-            let r = r.into_iter().next().ok_or_else(|| anyhow!("min.data.info.{n} is empty"))?;
+            let r = r
+                .into_iter()
+                .next()
+                .ok_or_else(|| anyhow!("min.data.info.{n} is empty"))?;
             recs.push(r);
             if !self.input.keep_job_files {
                 for f in job_files(&dir, n) {
@@ -257,11 +304,11 @@ impl<'a> Run<'a> {
         let dir = self.dir.clone();
         let exec = self.exec()?;
         let template = self.template("odata.connect")?;
-        let strategy = self
-            .input
-            .strategy
-            .clone()
-            .ok_or_else(|| anyhow!("no pair-selection strategy (DIJINITSTART, CONNECTREGION, UNTRAP, CONNECTUNC, ...)"))?;
+        let strategy = self.input.strategy.clone().ok_or_else(|| {
+            anyhow!(
+                "no pair-selection strategy (DIJINITSTART, CONNECTREGION, UNTRAP, CONNECTUNC, ...)"
+            )
+        })?;
         let removed = remove_stale(&dir)?;
         if removed > 0 {
             self.log(format!("setup> removed {removed} stale job files"));
@@ -272,7 +319,10 @@ impl<'a> Run<'a> {
         };
         let mut selector = Selector::new(strategy);
         if let Ok(t) = std::fs::read_to_string(dir.join("min.done")) {
-            selector.done = t.split_whitespace().filter_map(|w| w.parse().ok()).collect();
+            selector.done = t
+                .split_whitespace()
+                .filter_map(|w| w.parse().ok())
+                .collect();
         }
         let ncpu = self.input.cpus;
         let total = self.input.cycles * ncpu;
@@ -285,14 +335,24 @@ impl<'a> Run<'a> {
         let mut exhausted: Option<String> = None;
         let mut stop_requested = false;
         loop {
-            while exhausted.is_none() && !stop_requested && launched < total && pool.has_free_slot() {
+            while exhausted.is_none() && !stop_requested && launched < total && pool.has_free_slot()
+            {
                 match selector.next(db, &tried, self.input.direction_ab) {
                     Ok((a, b)) => {
                         tried.insert(a, b);
                         let n = next_n;
                         next_n += 1;
-                        std::fs::write(dir.join(format!("odata.{n}")), format!("{template}{}", start_coordinates(&self.input, db.min_coords(a))))?;
-                        std::fs::write(dir.join(format!("finish.{n}")), finish_coordinates(&self.input, db.min_coords(b)))?;
+                        std::fs::write(
+                            dir.join(format!("odata.{n}")),
+                            format!(
+                                "{template}{}",
+                                start_coordinates(&self.input, db.min_coords(a))
+                            ),
+                        )?;
+                        std::fs::write(
+                            dir.join(format!("finish.{n}")),
+                            finish_coordinates(&self.input, db.min_coords(b)),
+                        )?;
                         pool.launch(Job { n, a, b })?;
                         launched += 1;
                         self.log(format!(
@@ -302,7 +362,9 @@ impl<'a> Run<'a> {
                         ));
                     }
                     Err(NoPair::Done(msg)) | Err(NoPair::Exhausted(msg)) => {
-                        self.log(msg.clone());
+                        if pool.running() == 0 {
+                            self.log(msg.clone());
+                        }
                         exhausted = Some(msg);
                     }
                 }
@@ -312,10 +374,19 @@ impl<'a> Run<'a> {
             }
             let f = pool.wait_any()?;
             completed += 1;
+            // The database may have changed: let the selector try again.
+            exhausted = None;
             if f.timed_out {
-                self.log(format!("cycle> connection {} was killed after {} s (JOBTIMEOUT)", f.job.n, self.input.job_timeout));
+                self.log(format!(
+                    "cycle> connection {} was killed after {} s (JOBTIMEOUT)",
+                    f.job.n, self.input.job_timeout
+                ));
             } else if !f.success {
-                self.log(format!("connection {} on CPU {} was unsuccessful", f.job.n, (f.job.n - 1) % ncpu + 1));
+                self.log(format!(
+                    "connection {} on CPU {} was unsuccessful",
+                    f.job.n,
+                    (f.job.n - 1) % ncpu + 1
+                ));
             }
             if let Some(pi) = &f.path_info {
                 let layout = Self::layout(self.input.triples);
@@ -324,7 +395,10 @@ impl<'a> Run<'a> {
                         "cycle> job {}: {} new minima, {} new transition states",
                         f.job.n, s.new_minima, s.new_ts
                     )),
-                    Err(e) => self.log(format!("cycle> job {}: path.info.{} could not be used: {e}", f.job.n, f.job.n)),
+                    Err(e) => self.log(format!(
+                        "cycle> job {}: path.info.{} could not be used: {e}",
+                        f.job.n, f.job.n
+                    )),
                 }
             }
             if !self.input.keep_job_files {
@@ -361,7 +435,8 @@ impl<'a> Run<'a> {
                     self.input.cycles = new_input.cycles;
                     self.input.cpus = new_input.cpus;
                 }
-                if self.input.pairlist > 0 && (completed / ncpu).is_multiple_of(self.input.pairlist) {
+                if self.input.pairlist > 0 && (completed / ncpu).is_multiple_of(self.input.pairlist)
+                {
                     selector.reset();
                 }
             }
