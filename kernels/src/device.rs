@@ -224,10 +224,7 @@ impl GpuMlp {
     }
 
     /// Run `f` on the device; None (after logging once) when the GPU has failed.
-    fn guard<T>(
-        &self,
-        f: impl FnOnce(&mut DeviceState) -> Result<T, GpuError>,
-    ) -> Option<T> {
+    fn guard<T>(&self, f: impl FnOnce(&mut DeviceState) -> Result<T, GpuError>) -> Option<T> {
         if self.broken.load(Ordering::Relaxed) {
             return None;
         }
@@ -408,7 +405,12 @@ fn check_sizes(mlp: &Mlp) -> Result<(), GpuError> {
     let lim = i32::MAX as usize / 2;
     let net = mlp.network();
     let ndata = mlp.data().ndata();
-    let widest = net.sizes().windows(2).map(|w| w[0] * w[1]).max().unwrap_or(0);
+    let widest = net
+        .sizes()
+        .windows(2)
+        .map(|w| w[0] * w[1])
+        .max()
+        .unwrap_or(0);
     if ndata > lim || net.nopt() > lim || widest > lim || scratch_len(net) > lim {
         return Err(GpuError::Unsupported(format!(
             "network or data set too large for the GPU kernels (NOPT {}, Ndata {ndata})",
@@ -424,7 +426,9 @@ fn init_device(mlp: &Mlp, device: usize) -> Result<(DeviceState, String), GpuErr
     // One stream only: the per-buffer event tracking for multi-stream use is not needed.
     // SAFETY: no buffer exists yet, and all work of this context goes through one stream.
     unsafe { ctx.disable_event_tracking() };
-    let name = ctx.name().unwrap_or_else(|_| format!("CUDA device {device}"));
+    let name = ctx
+        .name()
+        .unwrap_or_else(|_| format!("CUDA device {device}"));
     let arch = ctx
         .compute_capability()
         .ok()
@@ -475,10 +479,7 @@ impl Potential for GpuMlp {
 
     fn energy_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
         assert_eq!(grad.len(), self.cpu.nopt(), "grad must hold NOPT values");
-        let (e, g) = self
-            .energy_gradient_batch(&[x])
-            .pop()
-            .expect("one result");
+        let (e, g) = self.energy_gradient_batch(&[x]).pop().expect("one result");
         grad.copy_from_slice(&g);
         e
     }

@@ -90,15 +90,16 @@ pub struct Probe {
 /// Never panics (a panic in the bindings is contained and reported as an error).
 pub fn probe() -> Probe {
     // SAFETY: only tries to dlopen the driver library and closes it again.
-    let driver_library = catch_unwind(|| unsafe { cudarc::driver::sys::is_culib_present() })
-        .unwrap_or(false);
-    let devices = driver_library.then(|| {
-        match catch_unwind(cudarc::driver::CudaContext::device_count) {
-            Ok(Ok(n)) => Ok(n.max(0) as usize),
-            Ok(Err(e)) => Err(format!("{e:?}")),
-            Err(p) => Err(format!("CUDA driver panicked: {}", panic_text(p.as_ref()))),
-        }
-    });
+    let driver_library =
+        catch_unwind(|| unsafe { cudarc::driver::sys::is_culib_present() }).unwrap_or(false);
+    let devices =
+        driver_library.then(
+            || match catch_unwind(cudarc::driver::CudaContext::device_count) {
+                Ok(Ok(n)) => Ok(n.max(0) as usize),
+                Ok(Err(e)) => Err(format!("{e:?}")),
+                Err(p) => Err(format!("CUDA driver panicked: {}", panic_text(p.as_ref()))),
+            },
+        );
     Probe {
         driver_library,
         nvrtc_library: nvrtc_present(),

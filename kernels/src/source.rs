@@ -406,7 +406,10 @@ mod tests {
         assert!(src.contains("__constant__ int BOFF[NMAT + 1] = {18, 21, 0};"));
         assert!(src.contains("__constant__ int NOFF[NMAT + 1] = {0, 3, 5};"));
         for name in KERNEL_NAMES {
-            assert!(src.contains(&format!(" {name}(")), "{name}");
+            assert!(
+                src.contains(&format!("\n{name}(")) || src.contains(&format!(" {name}(")),
+                "{name}"
+            );
         }
         let nb = Network::new(vec![2, 3, 2], false).unwrap();
         assert!(kernel_source(&nb).contains("#define HAS_BIAS 0\n"));

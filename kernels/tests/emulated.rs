@@ -14,7 +14,7 @@ use common::mlp::Mlp;
 use common::potential::Potential;
 use kernels::host;
 use kernels::source::{blocks_for, kernel_source, scratch_len, REDUCE_THREADS, THREADS};
-use support::{random_mlp, random_vb3nn, random_vector, rel, rel_diff};
+use support::{random_mlp, random_vb3nn, random_vector, rel, rel_diff, skipped};
 
 /// CUDA built-ins for host C++. Blocks run one after another, so `__shared__` can be `static`.
 const SHIM: &str = r#"
@@ -290,7 +290,14 @@ impl Emulated {
 
 fn compile(cpp: &Path, so: &Path) {
     let out = Command::new("g++")
-        .args(["-O1", "-std=c++17", "-shared", "-fPIC", "-U_FORTIFY_SOURCE", "-o"])
+        .args([
+            "-O1",
+            "-std=c++17",
+            "-shared",
+            "-fPIC",
+            "-U_FORTIFY_SOURCE",
+            "-o",
+        ])
         .arg(so)
         .arg(cpp)
         .output()
@@ -330,9 +337,17 @@ fn check(what: &str, mlp: Mlp, x: Vec<f64>) {
         }
         // A weight vector alone gives the same bits as in a batch.
         let alone = emu.eg(&[&x2], g);
-        assert_eq!(alone[0].0.to_bits(), res[1].0.to_bits(), "{what}: batch energy");
+        assert_eq!(
+            alone[0].0.to_bits(),
+            res[1].0.to_bits(),
+            "{what}: batch energy"
+        );
         assert!(
-            alone[0].1.iter().zip(&res[1].1).all(|(a, b)| a.to_bits() == b.to_bits()),
+            alone[0]
+                .1
+                .iter()
+                .zip(&res[1].1)
+                .all(|(a, b)| a.to_bits() == b.to_bits()),
             "{what}: batch gradient bits"
         );
         let h = emu.hv(&x, &v, g);
@@ -345,7 +360,11 @@ fn check(what: &str, mlp: Mlp, x: Vec<f64>) {
     let a = emu.eg(&[&x], g_default);
     let b = emu.eg(&[&x], g_default);
     assert_eq!(a[0].0.to_bits(), b[0].0.to_bits());
-    assert!(a[0].1.iter().zip(&b[0].1).all(|(p, q)| p.to_bits() == q.to_bits()));
+    assert!(a[0]
+        .1
+        .iter()
+        .zip(&b[0].1)
+        .all(|(p, q)| p.to_bits() == q.to_bits()));
     eprintln!("{what}: emulated kernels agree with the CPU path (nchunks {nchunks})");
 }
 
@@ -354,9 +373,9 @@ macro_rules! emulated_test {
         #[test]
         fn $name() {
             if !gxx_available() {
-                eprintln!(
-                    "SKIPPED {}: g++ not found (needed to run the CUDA kernels on the CPU)",
-                    stringify!($name)
+                skipped(
+                    stringify!($name),
+                    "g++ not found (needed to run the CUDA kernels on the CPU)",
                 );
                 return;
             }

@@ -1,27 +1,52 @@
 //! Every kernel compiles to PTX with NVRTC (no GPU needed). Skipped, visibly, when libnvrtc is
 //! not on the library path (see kernels/README.md and `.ci/run`).
 
+mod support;
+
 use common::mlp::Network;
 use kernels::{compile_ptx, nvrtc_present, nvrtc_version, KERNEL_NAMES};
+use support::skipped;
 
 fn networks() -> Vec<(&'static str, Network)> {
     vec![
-        ("MLPVB3 [2,10,4]", Network::new(vec![2, 10, 4], true).unwrap()),
-        ("MLP3 [2,3,2] (no biases)", Network::new(vec![2, 3, 2], false).unwrap()),
-        ("MLPMULTI [3,5,4,3]", Network::new(vec![3, 5, 4, 3], true).unwrap()),
-        ("MLPMULTI [2,4,4,4,4]", Network::new(vec![2, 4, 4, 4, 4], true).unwrap()),
-        ("MNIST [784,10,10]", Network::new(vec![784, 10, 10], true).unwrap()),
-        ("[784,100,10]", Network::new(vec![784, 100, 10], true).unwrap()),
-        ("single class [1,1,1]", Network::new(vec![1, 1, 1], true).unwrap()),
+        (
+            "MLPVB3 [2,10,4]",
+            Network::new(vec![2, 10, 4], true).unwrap(),
+        ),
+        (
+            "MLP3 [2,3,2] (no biases)",
+            Network::new(vec![2, 3, 2], false).unwrap(),
+        ),
+        (
+            "MLPMULTI [3,5,4,3]",
+            Network::new(vec![3, 5, 4, 3], true).unwrap(),
+        ),
+        (
+            "MLPMULTI [2,4,4,4,4]",
+            Network::new(vec![2, 4, 4, 4, 4], true).unwrap(),
+        ),
+        (
+            "MNIST [784,10,10]",
+            Network::new(vec![784, 10, 10], true).unwrap(),
+        ),
+        (
+            "[784,100,10]",
+            Network::new(vec![784, 100, 10], true).unwrap(),
+        ),
+        (
+            "single class [1,1,1]",
+            Network::new(vec![1, 1, 1], true).unwrap(),
+        ),
     ]
 }
 
 #[test]
 fn every_kernel_compiles_to_ptx() {
     if !nvrtc_present() {
-        eprintln!(
-            "SKIPPED every_kernel_compiles_to_ptx: libnvrtc not found on the library path \
-             (pip install nvidia-cuda-nvrtc-cu12; see kernels/README.md)"
+        skipped(
+            "every_kernel_compiles_to_ptx",
+            "libnvrtc not found on the library path \
+             (pip install nvidia-cuda-nvrtc-cu12; see kernels/README.md)",
         );
         return;
     }
@@ -50,7 +75,10 @@ fn every_kernel_compiles_to_ptx() {
 #[test]
 fn compile_errors_are_reported_not_panicked() {
     if !nvrtc_present() {
-        eprintln!("SKIPPED compile_errors_are_reported_not_panicked: libnvrtc not found");
+        skipped(
+            "compile_errors_are_reported_not_panicked",
+            "libnvrtc not found",
+        );
         return;
     }
     let err = kernels::compile_source("this is not CUDA", None).unwrap_err();
@@ -60,9 +88,15 @@ fn compile_errors_are_reported_not_panicked() {
 #[test]
 fn without_nvrtc_compilation_is_an_error() {
     if nvrtc_present() {
-        eprintln!("SKIPPED without_nvrtc_compilation_is_an_error: libnvrtc is present");
+        skipped(
+            "without_nvrtc_compilation_is_an_error",
+            "libnvrtc is present",
+        );
         return;
     }
     let net = Network::new(vec![2, 3, 2], true).unwrap();
-    assert_eq!(compile_ptx(&net, None).unwrap_err(), kernels::GpuError::NoNvrtc);
+    assert_eq!(
+        compile_ptx(&net, None).unwrap_err(),
+        kernels::GpuError::NoNvrtc
+    );
 }
