@@ -7,11 +7,12 @@ use std::sync::{Arc, Mutex};
 use common::mlp::Mlp;
 use common::potential::{FrozenMask, Potential};
 use cudarc::driver::{
-    CudaContext, CudaFunction, CudaSlice, CudaStream, LaunchConfig, PushKernelArg,
+    CudaContext, CudaFunction, CudaModule, CudaSlice, CudaStream, LaunchConfig, PushKernelArg,
 };
+use cudarc::nvrtc::Ptx;
 use nalgebra::DMatrix;
 
-use crate::compile::compile_ptx;
+use crate::compile::{compile_cubin, compile_ptx};
 use crate::error::{panic_text, GpuError};
 use crate::host;
 use crate::probe::{probe, unavailable_reason, GpuRequest};
@@ -20,6 +21,9 @@ use crate::source::{blocks_for, scratch_len, REDUCE_THREADS, THREADS};
 /// Device memory one batch launch may use for its scratch and partial sums; larger batches
 /// are split into groups (the results do not depend on the grouping).
 const BATCH_BYTES: usize = 1 << 30;
+
+/// Largest grid y-dimension (weight vectors per launch).
+const MAX_GRID_Y: usize = 65_535;
 
 /// Why [`GpuMlp::new`] failed, with the CPU potential handed back.
 #[derive(Debug)]
@@ -251,7 +255,7 @@ impl GpuMlp {
 fn group(g: &GpuMlp, m: usize) -> usize {
     let nopt = g.cpu.nopt();
     let per = 8 * (g.blocks * (g.scratch + nopt + 1) + 3 * nopt);
-    (BATCH_BYTES / per).clamp(1, m.max(1))
+    (BATCH_BYTES / per).clamp(1, m.clamp(1, MAX_GRID_Y))
 }
 
 fn upload(
@@ -420,6 +424,46 @@ fn check_sizes(mlp: &Mlp) -> Result<(), GpuError> {
     Ok(())
 }
 
+/// Compile and load the kernels: a CUBIN for the device's architecture (no JIT, so no
+/// dependence on the driver's PTX version), else PTX for its virtual architecture, else PTX
+/// for NVRTC's default one. The error lists every attempt.
+fn load_kernels(ctx: &Arc<CudaContext>, mlp: &Mlp) -> Result<Arc<CudaModule>, GpuError> {
+    let net = mlp.network();
+    let cc = ctx.compute_capability().ok();
+    let mut tried = Vec::new();
+    if let Some((major, minor)) = cc {
+        let sm = format!("sm_{major}{minor}");
+        match compile_cubin(net, &sm) {
+            Ok(bin) => match ctx.load_module(Ptx::from_binary(bin)) {
+                Ok(m) => return Ok(m),
+                Err(e) => tried.push(format!("CUBIN {sm}: load: {e:?}")),
+            },
+            Err(e) => tried.push(format!("CUBIN {sm}: {e}")),
+        }
+    }
+    let archs: Vec<Option<String>> = match cc {
+        Some((major, minor)) => vec![Some(format!("compute_{major}{minor}")), None],
+        None => vec![None],
+    };
+    for arch in archs {
+        let what = arch.clone().unwrap_or_else(|| "default".into());
+        match compile_ptx(net, arch.as_deref()) {
+            Ok(ptx) => match ctx.load_module(ptx) {
+                Ok(m) => {
+                    if !tried.is_empty() {
+                        log::debug!("GPU kernels: PTX {what} after: {}", tried.join("; "));
+                    }
+                    return Ok(m);
+                }
+                Err(e) => tried.push(format!("PTX {what}: load: {e:?}")),
+            },
+            Err(e @ GpuError::NoNvrtc) => return Err(e),
+            Err(e) => tried.push(format!("PTX {what}: {e}")),
+        }
+    }
+    Err(GpuError::Compile(tried.join("; ")))
+}
+
 /// Context, kernels and data on `device`; returns the state and the device name.
 fn init_device(mlp: &Mlp, device: usize) -> Result<(DeviceState, String), GpuError> {
     let ctx = CudaContext::new(device)?;
@@ -429,18 +473,7 @@ fn init_device(mlp: &Mlp, device: usize) -> Result<(DeviceState, String), GpuErr
     let name = ctx
         .name()
         .unwrap_or_else(|_| format!("CUDA device {device}"));
-    let arch = ctx
-        .compute_capability()
-        .ok()
-        .map(|(major, minor)| format!("compute_{major}{minor}"));
-    // The device's own architecture first; NVRTC's default if this NVRTC does not know it.
-    let ptx = match compile_ptx(mlp.network(), arch.as_deref()) {
-        Ok(p) => p,
-        Err(GpuError::Compile(first)) if arch.is_some() => compile_ptx(mlp.network(), None)
-            .map_err(|e| GpuError::Compile(format!("{first}; without --gpu-architecture: {e}")))?,
-        Err(e) => return Err(e),
-    };
-    let module = ctx.load_module(ptx)?;
+    let module = load_kernels(&ctx, mlp)?;
     let f_eg = module.load_function("mlp_eg")?;
     let f_hv = module.load_function("mlp_hv")?;
     let f_reduce = module.load_function("reduce_partials")?;

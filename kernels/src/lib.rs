@@ -35,7 +35,7 @@ mod probe;
 mod select;
 pub mod source;
 
-pub use compile::{compile_ptx, compile_source, nvrtc_present, nvrtc_version};
+pub use compile::{compile_cubin, compile_ptx, compile_source, nvrtc_present, nvrtc_version};
 pub use device::{GpuInitFailure, GpuMlp};
 pub use error::GpuError;
 pub use probe::{

@@ -100,3 +100,23 @@ fn without_nvrtc_compilation_is_an_error() {
         kernels::GpuError::NoNvrtc
     );
 }
+
+#[test]
+fn kernels_compile_to_cubin_for_real_architectures() {
+    if !nvrtc_present() {
+        skipped(
+            "kernels_compile_to_cubin_for_real_architectures",
+            "libnvrtc not found on the library path",
+        );
+        return;
+    }
+    let net = Network::new(vec![784, 10, 10], true).unwrap();
+    for sm in ["sm_80", "sm_90"] {
+        let bin = kernels::compile_cubin(&net, sm).unwrap_or_else(|e| panic!("{sm}: {e}"));
+        assert_eq!(&bin[..4], b"\x7fELF", "{sm}: a CUBIN is an ELF image");
+    }
+    assert!(matches!(
+        kernels::compile_cubin(&net, "sm_1"),
+        Err(kernels::GpuError::Compile(_))
+    ));
+}
