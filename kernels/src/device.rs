@@ -79,7 +79,7 @@ pub struct GpuMlp {
     scratch: usize,
     device: usize,
     name: String,
-    state: Mutex<DeviceState>,
+    state: Mutex<Box<DeviceState>>,
     broken: AtomicBool,
 }
 
@@ -117,7 +117,7 @@ impl GpuMlp {
                     scratch,
                     device,
                     name,
-                    state: Mutex::new(state),
+                    state: Mutex::new(Box::new(state)),
                     broken: AtomicBool::new(false),
                 })
             }

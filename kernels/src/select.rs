@@ -20,7 +20,7 @@ pub enum MlpBackend {
     /// The CPU path ([`common::mlp::Mlp`]).
     Cpu(Mlp),
     /// The GPU path.
-    Gpu(Box<GpuMlp>),
+    Gpu(GpuMlp),
 }
 
 impl MlpBackend {
@@ -70,7 +70,7 @@ impl MlpBackend {
     fn potential(&self) -> &dyn Potential {
         match self {
             MlpBackend::Cpu(m) => m,
-            MlpBackend::Gpu(g) => g.as_ref(),
+            MlpBackend::Gpu(g) => g,
         }
     }
 }
@@ -110,7 +110,7 @@ pub fn select_mlp_backend(mlp: Mlp, request: GpuRequest) -> (MlpBackend, Option<
                 "MLP loss on GPU {device} ({}): energy, gradient and Hv by CUDA kernels",
                 g.device_name()
             );
-            (MlpBackend::Gpu(Box::new(g)), None)
+            (MlpBackend::Gpu(g), None)
         }
         Err(failure) => {
             let failure = *failure;

@@ -33,6 +33,9 @@ pub const MAX_BLOCKS: usize = 512;
 /// Threads per block of `reduce_partials`.
 pub const REDUCE_THREADS: usize = 256;
 
+// Whole warps per block, and within CUDA's (and the CPU emulation's) 1024 threads per block.
+const _: () = assert!(THREADS.is_multiple_of(32) && THREADS <= 1024 && REDUCE_THREADS <= 1024);
+
 /// The kernels every compiled module exports.
 pub const KERNEL_NAMES: [&str; 3] = ["mlp_eg", "mlp_hv", "reduce_partials"];
 
@@ -421,6 +424,5 @@ mod tests {
         assert_eq!(blocks_for(64), (1, 1));
         assert_eq!(blocks_for(65), (2, 2));
         assert_eq!(blocks_for(60000), (938, MAX_BLOCKS));
-        assert_eq!(THREADS % 32, 0);
     }
 }

@@ -13,7 +13,7 @@ use std::process::Command;
 use common::mlp::Mlp;
 use common::potential::Potential;
 use kernels::host;
-use kernels::source::{blocks_for, kernel_source, scratch_len, REDUCE_THREADS, THREADS};
+use kernels::source::{blocks_for, kernel_source, scratch_len, REDUCE_THREADS};
 use support::{random_mlp, random_vb3nn, random_vector, rel, rel_diff, skipped};
 
 /// CUDA built-ins for host C++. Blocks run one after another, so `__shared__` can be `static`.
@@ -426,8 +426,3 @@ emulated_test!(
     "one item [2,3,2]",
     random_mlp(&[2, 3, 2], true, 1, 0.0, false, 8)
 );
-
-#[test]
-fn block_and_thread_constants_fit_the_shim() {
-    assert!(THREADS <= 1024 && THREADS % 32 == 0 && REDUCE_THREADS <= 1024);
-}
