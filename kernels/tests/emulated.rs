@@ -320,12 +320,15 @@ fn check(what: &str, mlp: Mlp, x: Vec<f64>) {
     let x2 = random_vector(&mut rng, nopt, 1.0);
     let v = random_vector(&mut rng, nopt, 1.0);
     let mut gc = vec![0.0; nopt];
+    let (mut worst_e, mut worst_g, mut worst_h) = (0.0f64, 0.0f64, 0.0f64);
     for g in [g_default, 1, 2.min(nchunks)] {
         let res = emu.eg(&[&x, &x2], g);
         for (xx, (e, grad)) in [&x, &x2].into_iter().zip(&res) {
             let ec = mlp.energy_gradient(xx, &mut gc);
             assert!(rel(*e, ec) <= 1e-12, "{what} G={g}: energy {e} vs CPU {ec}");
+            worst_e = worst_e.max(rel(*e, ec));
             let d = rel_diff(grad, &gc);
+            worst_g = worst_g.max(d);
             assert!(d <= 1e-12, "{what} G={g}: gradient differs by {d:e}");
             if let Some(m) = mlp.frozen() {
                 for (i, gv) in grad.iter().enumerate() {
@@ -355,6 +358,7 @@ fn check(what: &str, mlp: Mlp, x: Vec<f64>) {
         mlp.hessian_vector(&x, &v, &mut hc);
         let d = rel_diff(&h, &hc);
         assert!(d <= 1e-10, "{what} G={g}: Hv differs by {d:e}");
+        worst_h = worst_h.max(d);
     }
     // Repeated runs: identical bits.
     let a = emu.eg(&[&x], g_default);
@@ -365,7 +369,10 @@ fn check(what: &str, mlp: Mlp, x: Vec<f64>) {
         .iter()
         .zip(&b[0].1)
         .all(|(p, q)| p.to_bits() == q.to_bits()));
-    eprintln!("{what}: emulated kernels agree with the CPU path (nchunks {nchunks})");
+    eprintln!(
+        "{what}: emulated kernels vs CPU (nchunks {nchunks}): energy {worst_e:.1e}, \
+         gradient {worst_g:.1e}, Hv {worst_h:.1e} (relative)"
+    );
 }
 
 macro_rules! emulated_test {
