@@ -14,7 +14,8 @@
 //!   probes this machine.
 //! - **Kernels** ([`source`]): one CUDA C translation unit, specialised per network by a
 //!   generated header: energy + gradient (`mlp_eg`), the Hessian-vector product by the
-//!   R-operator (`mlp_hv`), and the deterministic second-stage reduction (`reduce_partials`).
+//!   R-operator (`mlp_hv`), and the deterministic second-stage reduction (`reduce_partials`),
+//!   loaded as a CUBIN for the device's architecture (else as PTX).
 //!   f64 throughout; one block per chunk of 64 items; per-block partial sums reduced in block
 //!   order (no floating-point atomics), so repeated runs give identical bits. The data and
 //!   labels are uploaded once ([`GpuMlp::new`]); weights on every call; many weight vectors in

@@ -29,7 +29,8 @@ impl log::Log for Capture {
 
 #[test]
 fn fallback_is_logged_once() {
-    log::set_boxed_logger(Box::new(Capture)).unwrap();
+    static CAPTURE: Capture = Capture;
+    log::set_logger(&CAPTURE).unwrap();
     log::set_max_level(log::LevelFilter::Trace);
     let (m, _) = random_mlp(&[2, 3, 2], true, 10, 0.0, false, 1);
     // Off: nothing logged.
