@@ -63,6 +63,9 @@ pub struct GminInput {
     /// DUMPMINDB [file]: append every distinct minimum to a min.data.info-style file
     /// (project extension).
     pub dump_min_db: Option<String>,
+    /// GPU [device] / CUDA [device]: evaluate network losses on an NVIDIA GPU (project
+    /// extension; falls back to the CPU with a log message).
+    pub gpu: kernels::GpuRequest,
 }
 
 impl Default for GminInput {
@@ -104,6 +107,7 @@ impl Default for GminInput {
             temperatures: vec![0.3],
             walkers: 1,
             dump_min_db: None,
+            gpu: kernels::GpuRequest::Off,
         }
     }
 }
@@ -250,6 +254,11 @@ impl GminInput {
                 "LJAT" => {
                     set_potential(line, &mut potential_seen)?;
                     g.potential = PotentialChoice::Ljat { z: line.f64(1)? };
+                }
+                "GPU" | "CUDA" => {
+                    let args: Vec<String> = (1..=line.nargs()).map(|i| line.string(i)).collect::<Result<_, _>>()?;
+                    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                    g.gpu = kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
                 }
                 "NOREGBIAS" => g.noregbias = true,
                 "MLPNORM" => {

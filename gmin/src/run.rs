@@ -16,6 +16,7 @@ use common::hessian_data::{point_data, System};
 use common::lbfgs::minimise;
 use common::ljat::Ljat;
 use common::mlp::{class_auc, Mlp, MlpSpec};
+use kernels::MlpBackend;
 use common::potential::Potential;
 use common::rng::Stream;
 use rayon::prelude::*;
@@ -28,8 +29,8 @@ use std::time::Instant;
 pub enum Model {
     /// LJAT atoms.
     Ljat(Ljat),
-    /// A network loss.
-    Mlp(Box<Mlp>),
+    /// A network loss (on the CPU or, with GPU, on the device).
+    Mlp(Box<MlpBackend>),
 }
 
 impl Model {
@@ -37,7 +38,7 @@ impl Model {
     pub fn potential(&self) -> &dyn Potential {
         match self {
             Model::Ljat(p) => p,
-            Model::Mlp(p) => p.as_ref(),
+            Model::Mlp(p) => p.as_ref() as &dyn Potential,
         }
     }
 }
@@ -82,7 +83,11 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             let mlp = Mlp::load(&spec, dir.join("MLPdata"))
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("{}:{}: {}", line.file, line.line, line.keyword))?;
-            (Model::Mlp(Box::new(mlp)), x0)
+            let (backend, _) = kernels::select_mlp_backend(mlp, input.gpu);
+            if backend.is_gpu() {
+                log::info!("GMIN: network losses on {}", backend.describe());
+            }
+            (Model::Mlp(Box::new(backend)), x0)
         }
     };
     let restored = match &input.restore {
@@ -424,7 +429,8 @@ pub fn execute(p: Prepared) -> Result<()> {
         Model::Ljat(_) => CoordStyle::Atoms,
         Model::Mlp(_) => CoordStyle::Values,
     };
-    if let Model::Mlp(mlp) = &model {
+    if let Model::Mlp(backend) = &model {
+        let mlp = backend.cpu();
         if let Some(pos) = input.mlpprob {
             let nout = mlp.network().nout();
             if pos > nout {

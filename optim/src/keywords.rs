@@ -98,6 +98,8 @@ pub struct OptimInput {
     pub mlpnorm: bool,
     /// Start coordinates.
     pub coords: Coordinates,
+    /// GPU [device] / CUDA [device] (project extension).
+    pub gpu: kernels::GpuRequest,
 }
 
 const NO_OPS: &[&str] = &[
@@ -143,6 +145,7 @@ impl OptimInput {
         let mut freeze = Vec::new();
         let mut mlp: Option<MlpLine> = None;
         let (mut noregbias, mut mlpnorm) = (false, false);
+        let mut gpu = kernels::GpuRequest::Off;
         for line in deck.lines() {
             let kw = line.keyword();
             match kw {
@@ -319,6 +322,11 @@ impl OptimInput {
                         freeze.push(k);
                     }
                 }
+                "GPU" | "CUDA" => {
+                    let args: Vec<String> = (1..=line.nargs()).map(|i| line.string(i)).collect::<Result<_, _>>()?;
+                    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+                    gpu = kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
+                }
                 "NOREGBIAS" => noregbias = true,
                 "MLPNORM" => {
                     if mlp.is_some() {
@@ -394,6 +402,7 @@ impl OptimInput {
             noregbias,
             mlpnorm,
             coords,
+            gpu,
         })
     }
 
