@@ -126,6 +126,14 @@ impl ColourBar {
     }
 }
 
+/// Horizontal extent of colour-bar step `s` of `n` starting at `x0`: each step overlaps the
+/// next by a quarter point so that renderers leave no seams.
+pub fn bar_step(x0: f64, step: f64, s: usize, n: usize) -> (f64, f64) {
+    let a = x0 + s as f64 * step;
+    let b = x0 + (s + 1) as f64 * step;
+    (a, if s + 1 < n { b + 0.25 } else { b })
+}
+
 /// Everything the writers draw.
 pub struct Drawing<'a> {
     /// Settings.

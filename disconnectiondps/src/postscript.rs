@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use common::fortran_fmt::{fmt_f, fmt_i};
 
-use crate::drawing::{ColourBar, Drawing, Label, Paint, Segment};
+use crate::drawing::{bar_step, ColourBar, Drawing, Label, Paint, Segment};
 
 /// `F7.2` of `v`, as gfortran writes it. A fast path handles values well away from a
 /// rounding tie; anything else goes through the exact formatter of `common`.
@@ -117,7 +117,7 @@ fn colour_bar(w: &mut impl Write, d: &Drawing, bar: &ColourBar) -> io::Result<()
     for s in 0..n {
         let c = bar.scale.palette.at((s as f64 + 0.5) / n as f64);
         writeln!(w, "{}", colour_line(&Paint::Value(c)).unwrap_or_default())?;
-        let (a, b) = (x0 + s as f64 * step, x0 + (s + 1) as f64 * step);
+        let (a, b) = bar_step(x0, step, s, n);
         writeln!(
             w,
             "{}{} mt {}{} lineto {}{} lineto {}{} lineto closepath fill",

@@ -16,7 +16,7 @@
 
 use std::io::{self, Write};
 
-use crate::drawing::{ColourBar, Drawing, Label, Paint};
+use crate::drawing::{bar_step, ColourBar, Drawing, Label, Paint};
 use crate::palette::Rgb;
 use crate::postscript::{axis_labels, rounded};
 
@@ -111,7 +111,7 @@ impl Svg<'_> {
         writeln!(w, "<g class=\"colour-bar\" stroke=\"none\">")?;
         for s in 0..n {
             let c = bar.scale.palette.at((s as f64 + 0.5) / n as f64);
-            let (a, b) = (x0 + s as f64 * step, x0 + (s + 1) as f64 * step);
+            let (a, b) = bar_step(x0, step, s, n);
             let (ra, rb) = (rounded(a), rounded(b));
             writeln!(
                 w,

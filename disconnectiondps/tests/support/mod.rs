@@ -218,3 +218,59 @@ pub fn svg_lines(svg: &str) -> Vec<(f64, f64, f64, f64, String)> {
         })
         .collect()
 }
+
+/// The segments of `tree.ps` (those after `% Manipulate landmark.` and before the label
+/// blocks) with the SVG colour in force: (x1, y1, x2, y2, colour).
+pub fn ps_segments(ps: &str) -> Vec<(f64, f64, f64, f64, String)> {
+    use disconnectiondps::palette::Rgb;
+    use disconnectiondps::svg::svg_colour;
+    let body = ps.split("% Manipulate landmark.").nth(1).unwrap();
+    let mut colour = "black".to_string();
+    let mut out = Vec::new();
+    for line in body.lines() {
+        if line.starts_with("/Times-Roman") || line.starts_with("% Colour scale") {
+            break;
+        }
+        if let Some(c) = line.strip_suffix("setrgbcolor") {
+            let v: Vec<f64> = c.split_whitespace().map(|s| s.parse().unwrap()).collect();
+            colour = svg_colour(Rgb(v[0], v[1], v[2]));
+        } else if line.ends_with(" ls") {
+            let v: Vec<f64> = line
+                .split_whitespace()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            out.push((v[0], v[1], v[2], v[3], colour.clone()));
+        }
+    }
+    out
+}
+
+/// The tree segments of `tree.svg` in PostScript coordinates (y flipped back with the page
+/// height `py`): (x1, y1, x2, y2, colour).
+pub fn svg_segments(svg: &str, py: f64) -> Vec<(f64, f64, f64, f64, String)> {
+    let tree = svg.split("<g class=\"tree\"").nth(1).unwrap();
+    let tree = tree.split("<g class=").next().unwrap();
+    svg_lines(tree)
+        .into_iter()
+        .map(|(x1, y1, x2, y2, c)| {
+            let c = if c.is_empty() { "black".to_string() } else { c };
+            (x1, py - y1, x2, py - y2, c)
+        })
+        .collect()
+}
+
+/// Assert that `tree.svg` draws exactly the segments of `tree.ps`, in the same order and
+/// colours, to the hundredth.
+pub fn assert_svg_matches_ps(dir: &Path, py: f64) {
+    let ps = ps_segments(&read(dir, "tree.ps"));
+    let svg = svg_segments(&read(dir, "tree.svg"), py);
+    assert_eq!(ps.len(), svg.len(), "segment counts");
+    for (a, b) in ps.iter().zip(&svg) {
+        let close = |u: f64, v: f64| (u - v).abs() < 0.005;
+        assert!(
+            close(a.0, b.0) && close(a.1, b.1) && close(a.2, b.2) && close(a.3, b.3),
+            "{a:?} vs {b:?}"
+        );
+        assert_eq!(a.4, b.4, "colour of {a:?}");
+    }
+}
