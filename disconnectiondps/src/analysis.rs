@@ -357,9 +357,25 @@ mod tests {
         let e = [-1.0, -3.0, -2.0, -2.0, 0.0];
         let ts = db(&e, &[(1.0, 1, 2), (1.0, 3, 4), (1.0, 4, 5)]).ts;
         let base = cfg();
-        let v = visibility(&e, &ts, &Config { lowest: 3, ..base.clone() }, None);
+        let v = visibility(
+            &e,
+            &ts,
+            &Config {
+                lowest: 3,
+                ..base.clone()
+            },
+            None,
+        );
         assert_eq!(v, vec![false, true, true, true, false]);
-        let v = visibility(&e, &ts, &Config { monotonic: true, ..base.clone() }, None);
+        let v = visibility(
+            &e,
+            &ts,
+            &Config {
+                monotonic: true,
+                ..base.clone()
+            },
+            None,
+        );
         // TS 1-2 hides 1; TS 3-4 (equal) hides 3; TS 4-5 hides 5.
         assert_eq!(v, vec![false, true, false, true, false]);
         let c = Config {

@@ -198,9 +198,10 @@ fn set_int(line: &DinfoLine, i: usize, v: &mut i64) {
 }
 
 fn file_arg(line: &DinfoLine, i: usize) -> Result<String> {
-    line.opt_string(i)
-        .map(str::to_string)
-        .ok_or_else(|| line.error(format!("{} needs a file name", line.keyword())).into())
+    line.opt_string(i).map(str::to_string).ok_or_else(|| {
+        line.error(format!("{} needs a file name", line.keyword()))
+            .into()
+    })
 }
 
 impl Config {
@@ -301,7 +302,10 @@ impl Config {
             ));
         }
         if self.levels > u32::MAX as i64 / 2 {
-            return Err(Error::config(format!("LEVELS {} is too large", self.levels)));
+            return Err(Error::config(format!(
+                "LEVELS {} is too large",
+                self.levels
+            )));
         }
         if self.minima.is_none() {
             return Err(Error::config(

@@ -62,7 +62,10 @@ impl Database {
             match list_directed_real(first) {
                 Some(e) => energies.push(e),
                 None => {
-                    let rest = text.lines().skip(k + 1).filter(|l| items(l).next().is_some());
+                    let rest = text
+                        .lines()
+                        .skip(k + 1)
+                        .filter(|l| items(l).next().is_some());
                     let n_rest = rest.count();
                     log::warn!(
                         "{file}:{}: {first:?} is not an energy; reading of minima stops here \
@@ -162,9 +165,8 @@ pub fn parse_ids(text: &str, file: &str) -> Result<Vec<i64>> {
         let Some(first) = items(line).next() else {
             continue;
         };
-        let id = list_directed_int(first).ok_or_else(|| {
-            Error::input(file, k + 1, format!("{first:?} is not a minimum id"))
-        })?;
+        let id = list_directed_int(first)
+            .ok_or_else(|| Error::input(file, k + 1, format!("{first:?} is not a minimum id")))?;
         out.push(id);
     }
     Ok(out)
@@ -180,13 +182,14 @@ pub fn parse_values(text: &str, file: &str, nmin: usize) -> Result<Vec<Option<f6
         let Some(first) = items(line).next() else {
             continue;
         };
-        let v = if first.eq_ignore_ascii_case("nan") {
-            None
-        } else {
-            Some(list_directed_real(first).ok_or_else(|| {
-                Error::input(file, k + 1, format!("{first:?} is not a number"))
-            })?)
-        };
+        let v =
+            if first.eq_ignore_ascii_case("nan") {
+                None
+            } else {
+                Some(list_directed_real(first).ok_or_else(|| {
+                    Error::input(file, k + 1, format!("{first:?} is not a number"))
+                })?)
+            };
         match out.get_mut(k) {
             Some(slot) => *slot = v,
             None => extra += 1,

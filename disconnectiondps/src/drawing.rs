@@ -389,12 +389,7 @@ fn apply_weights(tree: &Tree, rows: &[WeightRow], xfrac: &mut [Vec<f64>]) {
     let span = |li: usize| -> Option<(f64, f64)> {
         let l = &tree.levels[li];
         let a = l.col0.iter().min()?;
-        let b = l
-            .col0
-            .iter()
-            .zip(&l.size)
-            .map(|(c, s)| c + s - 1)
-            .max()?;
+        let b = l.col0.iter().zip(&l.size).map(|(c, s)| c + s - 1).max()?;
         let width = f64::from(b - a + 1);
         Some((width / n, (f64::from(*a) + width / 2.0 - 1.0) / n))
     };

@@ -141,7 +141,10 @@ fn trmin_lists(dir: &Path, cfg: &Config, nmin: usize) -> Result<Option<Vec<u32>>
                 continue;
             }
             if id > t.max {
-                log::warn!("TRMIN: {id} in {file} exceeds the announced maximum {}", t.max);
+                log::warn!(
+                    "TRMIN: {id} in {file} exceeds the announced maximum {}",
+                    t.max
+                );
             }
             idx[(id - 1) as usize] = f as u32 + 1;
         }

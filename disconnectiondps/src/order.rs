@@ -7,6 +7,8 @@
 //! (not replaced by a stable sort), because ties among eight or more keys follow its
 //! quicksort order, and that order decides the drawing.
 
+use std::cmp::Ordering;
+
 /// Index sort with the Fortran's `indexx` (Numerical Recipes, `M = 7`): returns the
 /// permutation `idx` with `keys[idx[0]] <= keys[idx[1]] <= ...`.
 ///
@@ -32,7 +34,12 @@ pub fn indexx<T: PartialOrd>(keys: &[T]) -> Vec<usize> {
                 let t = idx[j];
                 let mut i = j;
                 // Place t after the last element whose key <= key(t).
-                while i > l && !(key(idx[i - 1]) <= key(t)) {
+                while i > l
+                    && !matches!(
+                        key(idx[i - 1]).partial_cmp(key(t)),
+                        Some(Ordering::Less | Ordering::Equal)
+                    )
+                {
                     idx[i] = idx[i - 1];
                     i -= 1;
                 }
@@ -190,7 +197,9 @@ mod tests {
         for n in 0..200 {
             let keys: Vec<u32> = (0..n)
                 .map(|_| {
-                    s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
                     ((s >> 33) % 7) as u32
                 })
                 .collect();

@@ -11,27 +11,46 @@ use common::fortran_fmt::{fmt_f, fmt_i};
 
 use crate::drawing::{bar_step, ColourBar, Drawing, Label, Paint, Segment};
 
-/// `F7.2` of `v`, as gfortran writes it. A fast path handles values well away from a
-/// rounding tie; anything else goes through the exact formatter of `common`.
-pub fn f72(v: f64) -> String {
-    if v.is_finite() && v > -999.9 && v < 9999.99 {
+/// `v` rounded to hundredths as gfortran rounds it for `F7.2` (exact binary value, ties to
+/// even), as an integer number of hundredths; `None` where the quick computation cannot be
+/// trusted (within 10⁻⁶ of a tie, negative values that round to zero, |v| ≥ 1000 or not
+/// finite) — use [`f72`] or [`rounded`] there, which fall back to the exact formatter.
+pub fn hundredths(v: f64) -> Option<i64> {
+    if v.is_finite() && v > -999.9 && v < 999.9 {
         let s = v * 100.0;
         let frac = s - s.floor();
         if (frac - 0.5).abs() > 1e-6 {
             let n = s.round() as i64;
             if n != 0 || v > 0.0 || (v == 0.0 && v.is_sign_positive()) {
-                let a = n.unsigned_abs();
-                let sign = if n < 0 { "-" } else { "" };
-                return format!("{:>7}", format!("{sign}{}.{:02}", a / 100, a % 100));
+                return Some(n);
             }
         }
     }
-    fmt_f(v, 7, 2)
+    None
+}
+
+/// Hundredths as a decimal with two digits after the point (`-123` → `-1.23`).
+pub fn fmt_hundredths(n: i64) -> String {
+    let a = n.unsigned_abs();
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", a / 100, a % 100)
+}
+
+/// `F7.2` of `v`, as gfortran writes it: [`hundredths`] where it applies, the exact
+/// formatter of `common` otherwise.
+pub fn f72(v: f64) -> String {
+    match hundredths(v) {
+        Some(n) => format!("{:>7}", fmt_hundredths(n)),
+        None => fmt_f(v, 7, 2),
+    }
 }
 
 /// The value `v` as rounded by [`f72`] (used by the SVG writer to share the geometry).
 pub fn rounded(v: f64) -> f64 {
-    f72(v).trim().parse().unwrap_or(v)
+    match hundredths(v) {
+        Some(n) => n as f64 / 100.0,
+        None => f72(v).trim().parse().unwrap_or(v),
+    }
 }
 
 /// The colour line written before a coloured segment, if any.
@@ -200,7 +219,14 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
     )?;
     for li in 0..nlev {
         let y = d.level_y(li);
-        writeln!(w, "{}{} mt {}{} ls", f72(x1 - 1.5), f72(y), f72(x1 + 1.5), f72(y))?;
+        writeln!(
+            w,
+            "{}{} mt {}{} ls",
+            f72(x1 - 1.5),
+            f72(y),
+            f72(x1 + 1.5),
+            f72(y)
+        )?;
     }
     writeln!(w, "/Times-Roman findfont 10 scalefont setfont")?;
     for (y, text) in axis_labels(d) {

@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 use crate::drawing::{bar_step, ColourBar, Drawing, Label, Paint};
 use crate::palette::Rgb;
-use crate::postscript::{axis_labels, rounded};
+use crate::postscript::{axis_labels, fmt_hundredths, hundredths, rounded};
 
 /// Escape text for XML content and attribute values.
 pub fn xml_escape(s: &str) -> String {
@@ -41,7 +41,7 @@ pub fn xml_escape(s: &str) -> String {
 pub fn svg_colour(c: Rgb) -> String {
     let t = c.thousandths();
     let pct = |v: u32| {
-        if v % 10 == 0 {
+        if v.is_multiple_of(10) {
             format!("{}%", v / 10)
         } else {
             format!("{}.{}%", v / 10, v % 10)
@@ -60,12 +60,20 @@ struct Svg<'a> {
 
 impl Svg<'_> {
     fn x(&self, v: f64) -> String {
-        format!("{:.2}", rounded(v))
+        match hundredths(v) {
+            Some(n) => fmt_hundredths(n),
+            None => format!("{:.2}", rounded(v)),
+        }
     }
 
     fn y(&self, v: f64) -> String {
-        let r = self.py - rounded(v);
-        format!("{:.2}", if r == 0.0 { 0.0 } else { r })
+        match hundredths(v) {
+            Some(n) if self.py.fract() == 0.0 => fmt_hundredths(self.py as i64 * 100 - n),
+            _ => {
+                let r = self.py - rounded(v);
+                format!("{:.2}", if r == 0.0 { 0.0 } else { r })
+            }
+        }
     }
 
     fn labels(
@@ -133,11 +141,7 @@ impl Svg<'_> {
             rounded(y1) - rounded(y0)
         )?;
         let ty = y0 + 1.0;
-        writeln!(
-            w,
-            "<g fill=\"black\" font-size=\"{}\">",
-            ColourBar::FONT
-        )?;
+        writeln!(w, "<g fill=\"black\" font-size=\"{}\">", ColourBar::FONT)?;
         writeln!(
             w,
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>",
@@ -298,14 +302,7 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         )?;
     }
     if !cfg.idmin.is_empty() {
-        s.labels(
-            w,
-            "idmin",
-            &red,
-            cfg.label_size,
-            &d.idmin_labels(),
-            true,
-        )?;
+        s.labels(w, "idmin", &red, cfg.label_size, &d.idmin_labels(), true)?;
     }
     if let Some(bar) = &d.bar {
         s.bar(w, bar)?;
@@ -320,7 +317,10 @@ mod tests {
     #[test]
     fn colours() {
         assert_eq!(svg_colour(Rgb(1.0, 0.0, 0.0)), "rgb(100%,0%,0%)");
-        assert_eq!(svg_colour(Rgb(0.267, 0.005, 0.329)), "rgb(26.7%,0.5%,32.9%)");
+        assert_eq!(
+            svg_colour(Rgb(0.267, 0.005, 0.329)),
+            "rgb(26.7%,0.5%,32.9%)"
+        );
         assert_eq!(svg_colour(Rgb::BLACK), "black");
     }
 

@@ -148,9 +148,7 @@ pub fn build(cfg: &Config, input: &TreeInput, mut sink: Option<&mut LevelSink>) 
         .collect();
     edges.sort_by(|a, b| a.0.total_cmp(&b.0));
 
-    let mut uf = UnionFind {
-        parent: vec![0; n],
-    };
+    let mut uf = UnionFind { parent: vec![0; n] };
     let mut touched = vec![false; n];
     let mut root_stamp = vec![u32::MAX; n];
     let mut basin_stamp = vec![u32::MAX; n];
@@ -172,7 +170,7 @@ pub fn build(cfg: &Config, input: &TreeInput, mut sink: Option<&mut LevelSink>) 
         uf.reset();
         touched.iter_mut().for_each(|t| *t = false);
         for &(e, a, b) in &edges {
-            if !(e < theta) {
+            if e.partial_cmp(&theta) != Some(std::cmp::Ordering::Less) {
                 break;
             }
             uf.union(a, b);
@@ -207,7 +205,9 @@ pub fn build(cfg: &Config, input: &TreeInput, mut sink: Option<&mut LevelSink>) 
                 node_of_root[r] = k;
                 level.size.push(0);
                 level.lowest.push(m as u32);
-                level.parent.push(if li == 0 { u32::MAX } else { prev[m] - 1 });
+                level
+                    .parent
+                    .push(if li == 0 { u32::MAX } else { prev[m] - 1 });
                 colour_state.push(if listed == 0 { -1 } else { 0 });
                 k
             } else {

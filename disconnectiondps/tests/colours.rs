@@ -37,8 +37,16 @@ fn check_leaf_colours(dir: &std::path::Path, want: impl Fn(u32) -> String) {
     let ps_segs = ps_segments(&ps);
     let svg_segs = svg_segments(&read(dir, "tree.svg"), 842.0);
     for (id, x, y) in ends {
-        assert_eq!(colour_at(&ps_segs, x, y), want(id), "tree.ps, leaf of minimum {id}");
-        assert_eq!(colour_at(&svg_segs, x, y), want(id), "tree.svg, leaf of minimum {id}");
+        assert_eq!(
+            colour_at(&ps_segs, x, y),
+            want(id),
+            "tree.ps, leaf of minimum {id}"
+        );
+        assert_eq!(
+            colour_at(&svg_segs, x, y),
+            want(id),
+            "tree.svg, leaf of minimum {id}"
+        );
     }
 }
 
@@ -100,7 +108,9 @@ fn colour_by_value_known_values() {
         _ => "black".into(),
     });
     let ps = read(dir.path(), "tree.ps");
-    assert!(ps.contains("0.100 0.000 0.900 setrgbcolor\n 228.44 173.67 mt  228.44 111.83 ls\n0 0 0 setrgbcolor\n"));
+    assert!(ps.contains(
+        "0.100 0.000 0.900 setrgbcolor\n 228.44 173.67 mt  228.44 111.83 ls\n0 0 0 setrgbcolor\n"
+    ));
     // Colour bar and its range in both files.
     assert!(ps.contains("% Colour scale (COLOURBYVALUE)\n"));
     assert!(ps.contains("(0) dup stringwidth pop neg 0 rmoveto show\n"));
@@ -118,7 +128,8 @@ fn colour_by_value_known_values() {
 #[test]
 fn colour_by_value_default_range_and_palette() {
     let dir = copy_case("dps_values");
-    let dinfo = read(dir.path(), "dinfo").replace("COLOURBYVALUE auc 0 1 bluered", "COLOURBYVALUE auc");
+    let dinfo =
+        read(dir.path(), "dinfo").replace("COLOURBYVALUE auc 0 1 bluered", "COLOURBYVALUE auc");
     std::fs::write(dir.path().join("dinfo"), dinfo).unwrap();
     run_ok(dir.path());
     // Range 0.1 .. 0.6 (the values of the minima drawn); viridis ends.

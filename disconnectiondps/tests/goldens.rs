@@ -45,7 +45,10 @@ fn g1_node_files() {
         if line.starts_with("Level:") {
             per_level.push(Vec::new());
         } else if let Some((_, s)) = line.split_once(':') {
-            per_level.last_mut().unwrap().push(s.trim().parse().unwrap());
+            per_level
+                .last_mut()
+                .unwrap()
+                .push(s.trim().parse().unwrap());
         }
     }
     let want: Vec<Vec<u32>> = vec![
@@ -87,11 +90,17 @@ fn g1_node_files() {
 fn g2_and_g3_summaries() {
     let dir = copy_case("dps_g2");
     let out = run_ok(dir.path());
-    assert!(out.contains("1 minima disconnected; 4 minima and 3 transition states used"), "{out}");
+    assert!(
+        out.contains("1 minima disconnected; 4 minima and 3 transition states used"),
+        "{out}"
+    );
     assert!(out.contains("(1 degenerate skipped)"), "{out}");
     let dir = copy_case("dps_g3");
     let out = run_ok(dir.path());
-    assert!(out.contains("2 minima disconnected; 10 minima and 9 transition states used"), "{out}");
+    assert!(
+        out.contains("2 minima disconnected; 10 minima and 9 transition states used"),
+        "{out}"
+    );
     assert!(out.contains("29 levels"), "{out}");
 }
 
@@ -136,7 +145,13 @@ fn d3_order_labels_and_sizes() {
         .collect();
     assert_eq!(
         level2,
-        vec!["    1:      1", "    2:      3", "    3:      1", "    4:      2", "    5:      1"]
+        vec![
+            "    1:      1",
+            "    2:      3",
+            "    3:      1",
+            "    4:      2",
+            "    5:      1"
+        ]
     );
 }
 

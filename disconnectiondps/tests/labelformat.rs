@@ -26,20 +26,29 @@ fn texts(lines: &[String]) -> Vec<String> {
 fn default_is_f8_2() {
     let l = labels("");
     assert_eq!(l[0], "  15.00  45.00 mt (   -3.00) show");
-    assert_eq!(texts(&l), ["   -3.00", "   -2.50", "   -2.00", "   -1.50", "   -1.00", "   -0.50", "    0.00"]);
+    assert_eq!(
+        texts(&l),
+        ["   -3.00", "   -2.50", "   -2.00", "   -1.50", "   -1.00", "   -0.50", "    0.00"]
+    );
     assert_eq!(labels("LABELFORMAT F8.2\n"), l);
 }
 
 #[test]
 fn f6_1_and_f5_3() {
-    assert_eq!(texts(&labels("LABELFORMAT F6.1\n")), ["  -3.0", "  -2.5", "  -2.0", "  -1.5", "  -1.0", "  -0.5", "   0.0"]);
+    assert_eq!(
+        texts(&labels("LABELFORMAT F6.1\n")),
+        ["  -3.0", "  -2.5", "  -2.0", "  -1.5", "  -1.0", "  -0.5", "   0.0"]
+    );
     // The leading zero is dropped when there is no room, as gfortran does.
     assert_eq!(texts(&labels("labelformat F5.3\n"))[5], "-.500");
 }
 
 #[test]
 fn integer_descriptor_rounds_the_level_energy() {
-    assert_eq!(texts(&labels("LABELFORMAT I4\n")), ["  -3", "  -3", "  -2", "  -2", "  -1", "  -1", "   0"]);
+    assert_eq!(
+        texts(&labels("LABELFORMAT I4\n")),
+        ["  -3", "  -3", "  -2", "  -2", "  -1", "  -1", "   0"]
+    );
 }
 
 #[test]
@@ -65,5 +74,8 @@ fn bad_formats_are_errors_naming_the_line() {
     let dinfo = read(dir.path(), "dinfo") + "LABELFORMAT Q7\n";
     std::fs::write(dir.path().join("dinfo"), dinfo).unwrap();
     let err = run_err(dir.path());
-    assert!(err.contains("dinfo:9") && err.contains("LABELFORMAT"), "{err}");
+    assert!(
+        err.contains("dinfo:9") && err.contains("LABELFORMAT"),
+        "{err}"
+    );
 }

@@ -27,7 +27,11 @@ fn random_case(rng: &mut ChaCha8Rng) -> Case {
             }
         })
         .collect();
-    let nts = if rng.gen_bool(0.1) { 0 } else { rng.gen_range(0..3 * n + 1) };
+    let nts = if rng.gen_bool(0.1) {
+        0
+    } else {
+        rng.gen_range(0..3 * n + 1)
+    };
     let mut ts = Vec::new();
     for _ in 0..nts {
         let a = rng.gen_range(0..n);
@@ -111,7 +115,11 @@ fn brute_force(case: &Case) -> Vec<usize> {
             gmin = m;
         }
     }
-    let reference = if cfg.connect_min > 0 { cfg.connect_min as usize - 1 } else { gmin };
+    let reference = if cfg.connect_min > 0 {
+        cfg.connect_min as usize - 1
+    } else {
+        gmin
+    };
     let mut reached = vec![false; n];
     reached[reference] = true;
     loop {
@@ -136,7 +144,9 @@ fn brute_force(case: &Case) -> Vec<usize> {
             nconn[m] = 0;
         }
     }
-    let excluded: Vec<bool> = (0..n).map(|m| !isolated && nconn[m] <= cfg.nconnmin).collect();
+    let excluded: Vec<bool> = (0..n)
+        .map(|m| !isolated && nconn[m] <= cfg.nconnmin)
+        .collect();
     (0..cfg.levels as usize)
         .map(|li| {
             let e = cfg.first - li as f64 * cfg.delta;
@@ -145,7 +155,7 @@ fn brute_force(case: &Case) -> Vec<usize> {
             let mut joined = vec![false; n];
             for t in &db.ts {
                 let (a, b) = (t.min1 as usize, t.min2 as usize);
-                if excluded[a] || excluded[b] || t.energy > cfg.ts_thresh || !(t.energy < theta) {
+                if excluded[a] || excluded[b] || t.energy > cfg.ts_thresh || t.energy >= theta {
                     continue;
                 }
                 joined[a] = true;
@@ -199,7 +209,10 @@ fn basin_counts_match_brute_force() {
         }
         check_structure(&tree);
     }
-    assert!(nonempty > 1000, "the generator must mostly make drawable graphs");
+    assert!(
+        nonempty > 1000,
+        "the generator must mostly make drawable graphs"
+    );
 }
 
 fn check_structure(tree: &disconnectiondps::tree::Tree) {
@@ -207,7 +220,11 @@ fn check_structure(tree: &disconnectiondps::tree::Tree) {
         let mut order = level.order.clone();
         order.sort_unstable();
         if li == 0 || !tree.levels[li - 1].is_empty() {
-            assert_eq!(order, (0..level.len() as u32).collect::<Vec<_>>(), "order is a permutation");
+            assert_eq!(
+                order,
+                (0..level.len() as u32).collect::<Vec<_>>(),
+                "order is a permutation"
+            );
         }
         if li + 1 < tree.levels.len() {
             let next = &tree.levels[li + 1];
@@ -232,8 +249,16 @@ fn hidden_minima_still_join_basins() {
     let db = Database {
         energies: vec![-3.0, -1.0, -2.5],
         ts: vec![
-            Ts { energy: -0.5, min1: 0, min2: 1 },
-            Ts { energy: -0.6, min1: 1, min2: 2 },
+            Ts {
+                energy: -0.5,
+                min1: 0,
+                min2: 1,
+            },
+            Ts {
+                energy: -0.6,
+                min1: 1,
+                min2: 2,
+            },
         ],
         degenerate: 0,
     };
@@ -248,7 +273,12 @@ fn hidden_minima_still_join_basins() {
     let conn = Connectivity::compute(&db, &cfg);
     let tree = build(
         &cfg,
-        &TreeInput { db: &db, conn: &conn, visible: &[true, false, true], trmin: None },
+        &TreeInput {
+            db: &db,
+            conn: &conn,
+            visible: &[true, false, true],
+            trmin: None,
+        },
         None,
     );
     assert_eq!(tree.levels[0].size, vec![2]);

@@ -7,7 +7,14 @@ use support::*;
 use std::process::Command;
 
 const CASES: [&str; 9] = [
-    "dps_g1", "dps_g2", "dps_g3", "dps_d3", "dps_d4", "dps_nots", "dps_single", "dps_values",
+    "dps_g1",
+    "dps_g2",
+    "dps_g3",
+    "dps_d3",
+    "dps_d4",
+    "dps_nots",
+    "dps_single",
+    "dps_values",
     "dps_trmin",
 ];
 
@@ -60,7 +67,10 @@ fn nosvg_writes_none() {
     std::fs::write(dir.path().join("dinfo"), dinfo).unwrap();
     run_ok(dir.path());
     assert!(!dir.path().join("tree.svg").exists());
-    assert_eq!(read(dir.path(), "tree.ps"), read(&case_dir("dps_g1"), "tree.ps.expected"));
+    assert_eq!(
+        read(dir.path(), "tree.ps"),
+        read(&case_dir("dps_g1"), "tree.ps.expected")
+    );
 }
 
 fn png_size(png: &[u8]) -> (u32, u32) {
@@ -72,7 +82,10 @@ fn png_size(png: &[u8]) -> (u32, u32) {
 
 #[test]
 fn svg_renders_with_rsvg_convert() {
-    let available = Command::new("rsvg-convert").arg("--version").output().is_ok_and(|o| o.status.success());
+    let available = Command::new("rsvg-convert")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !available {
         eprintln!("SKIPPED svg_renders_with_rsvg_convert: rsvg-convert is not installed (apt-get install librsvg2-bin)");
         return;
@@ -85,10 +98,17 @@ fn svg_renders_with_rsvg_convert() {
             .args(["-o", "tree.png", "tree.svg"])
             .output()
             .unwrap();
-        assert!(out.status.success(), "{case}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{case}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let png = std::fs::read(dir.path().join("tree.png")).unwrap();
         // 595 × 842 pt at rsvg's default 96 dpi (793.3 × 1122.7 px).
         let (w, h) = png_size(&png);
-        assert!(w.abs_diff(793) <= 1 && h.abs_diff(1123) <= 1, "{case}: {w}×{h}");
+        assert!(
+            w.abs_diff(793) <= 1 && h.abs_diff(1123) <= 1,
+            "{case}: {w}×{h}"
+        );
     }
 }

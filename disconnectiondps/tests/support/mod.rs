@@ -151,7 +151,9 @@ pub fn check_xml(text: &str) -> Result<Vec<String>, String> {
             let mut attrs = inner[name_end..].trim();
             let mut seen = Vec::new();
             while !attrs.is_empty() {
-                let eq = attrs.find('=').ok_or(format!("attribute without value in <{name}>"))?;
+                let eq = attrs
+                    .find('=')
+                    .ok_or(format!("attribute without value in <{name}>"))?;
                 let an = attrs[..eq].trim();
                 if an.is_empty() || an.contains(char::is_whitespace) {
                     return Err(format!("bad attribute name {an:?} in <{name}>"));
