@@ -25,6 +25,15 @@ pub struct Trmin {
 }
 
 /// COLOURBYVALUE: colour each branch by a per-minimum value (project extension).
+///
+/// Syntax `COLOURBYVALUE file [min max] [palette]` (alias `COLORBYVALUE`). Line k of the
+/// file holds the value of minimum k (first item); a blank line, `NaN` or a missing line
+/// (short file) means "no value". Each segment is drawn in the colour of the value of its
+/// node's lowest-energy member (ties: lowest id), or black when that minimum has no value.
+/// The scale maps `min`..`max` linearly onto the palette and clamps outside; without
+/// `min max` it spans the finite values of the minima drawn (visible and kept; a single
+/// value v gives v ± 0.5, none gives 0..1). Palettes: [`Palette::NAMES`], viridis by
+/// default. Without this keyword nothing in the output changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValueColouring {
     /// File with one value per minimum, in `min.data` order.

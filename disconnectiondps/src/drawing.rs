@@ -97,7 +97,10 @@ pub struct Label {
     pub text: String,
 }
 
-/// The COLOURBYVALUE colour bar.
+/// The COLOURBYVALUE colour bar: [`ColourBar::STEPS`] uniform steps in a horizontal bar
+/// from `X(0.25)` to `X(0.75)` at y 18–26 (below the lowest level and its labels, inside the
+/// fixed BoundingBox), the range ends written left and right of it (four significant
+/// digits) and the value file's name centred above it, in 8-point Times-Roman.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColourBar {
     /// The scale drawn.

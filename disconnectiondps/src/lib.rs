@@ -17,6 +17,29 @@
 //! Conventions shared by all modules: minima are 0-based in memory and 1-based in files and
 //! messages; levels are 0-based in memory (`levels[0]` is level 1, the top, at energy
 //! FIRST); nodes are numbered in label order in memory and by display position in files.
+//!
+//! # Project rules where the spec leaves room
+//!
+//! - A database without any non-degenerate TS draws every minimum as its own branch (the
+//!   Fortran would draw an empty graph); databases with TSs follow the Fortran exactly.
+//! - `LEVELS 1` is an error; so are a missing MINIMA or TS keyword, CONNECTMIN or IDMIN ids
+//!   that do not exist, TS lines with fewer than five fields or with an end outside the
+//!   minima file (file and line named). PICK ids out of range give the Fortran's warning;
+//!   TRMIN ids out of range are ignored with a warning.
+//! - The minima file: blank lines are skipped (as list-directed reads do); reading stops at
+//!   the first line whose first item is not a real.
+//! - LABELFORMAT: at most 10 characters (longer: truncated, warning); an integer descriptor
+//!   gets the level energy rounded half away from zero; an unusable descriptor is an error.
+//! - Single precision: the x fractions (spec), and also the big/small size ratio and the
+//!   `pad` spacing of the ordering rule (default `REAL`s in the Fortran); y, the leaf
+//!   fraction and all energies are double precision. G1–G3 agree byte for byte.
+//! - TRMIN index ≥ 5: no colour line, but the `0 0 0 setrgbcolor` reset after the segment.
+//! - COLOURBYVALUE (project): see [`config::ValueColouring`] and [`drawing::ColourBar`].
+//!   With TRMIN as well, the value colours are drawn and TRMIN still writes node_sections.
+//! - WEIGHTS: `LW_i = ln Σ exp(lnweight)` over the rows with `Vmax < E_i` (the log of the
+//!   total weight below the level); no scaling (warning) when the top level has none.
+//! - The summary's basin count of a level counts the basins of all kept minima present
+//!   there, visible or not; its node count is what is drawn.
 
 pub mod analysis;
 pub mod config;

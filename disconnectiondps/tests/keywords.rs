@@ -19,7 +19,10 @@ fn sizes(dir: &std::path::Path) -> Vec<Vec<u32>> {
         if line.starts_with("Level:") {
             per_level.push(Vec::new());
         } else if let Some((_, s)) = line.split_once(':') {
-            per_level.last_mut().unwrap().push(s.trim().parse().unwrap());
+            per_level
+                .last_mut()
+                .unwrap()
+                .push(s.trim().parse().unwrap());
         }
     }
     per_level
@@ -42,7 +45,10 @@ fn numbers(dir: &std::path::Path) -> Vec<Vec<Vec<u32>>> {
 
 #[test]
 fn identify_node_and_node_size_with_labelsize() {
-    let (dir, _) = run_with("dps_g1", "IDENTIFY_NODE 0\nIDENTIFY_NODE_SIZE 0\nLABELSIZE 8\n");
+    let (dir, _) = run_with(
+        "dps_g1",
+        "IDENTIFY_NODE 0\nIDENTIFY_NODE_SIZE 0\nLABELSIZE 8\n",
+    );
     let ps = read(dir.path(), "tree.ps");
     assert!(ps.ends_with(
         "1 0 0 setrgbcolor\n/Times-Roman findfont  8 scalefont setfont\n 317.50  50.00 mt (1) show\n \
@@ -54,7 +60,9 @@ fn identify_node_and_node_size_with_labelsize() {
     // Thresholds: nodes of size 2 are not larger than 2.
     let (dir, _) = run_with("dps_g1", "IDENTIFY_NODE 2\nIDENTIFY_NODE_SIZE 2\n");
     let ps = read(dir.path(), "tree.ps");
-    assert!(ps.contains("0.5 0 1 setrgbcolor\n/Times-Roman findfont 10 scalefont setfont\n0 0 0 setrgbcolor\n"));
+    assert!(ps.contains(
+        "0.5 0 1 setrgbcolor\n/Times-Roman findfont 10 scalefont setfont\n0 0 0 setrgbcolor\n"
+    ));
     assert!(!ps.contains("(2_1)"));
     assert_svg_matches_ps(dir.path(), 842.0);
 }
@@ -64,12 +72,28 @@ fn nobarriers_and_nosplit() {
     let (dir, _) = run_with("dps_g1", "NOBARRIERS\n");
     assert_eq!(
         sizes(dir.path()),
-        vec![vec![3], vec![3], vec![3], vec![2, 1], vec![1, 1], vec![1], vec![1]]
+        vec![
+            vec![3],
+            vec![3],
+            vec![3],
+            vec![2, 1],
+            vec![1, 1],
+            vec![1],
+            vec![1]
+        ]
     );
     let (dir, _) = run_with("dps_g1", "NOSPLIT\n");
     assert_eq!(
         sizes(dir.path()),
-        vec![vec![3], vec![3], vec![2, 1], vec![1, 1, 1], vec![1, 1], vec![1], vec![1]]
+        vec![
+            vec![3],
+            vec![3],
+            vec![2, 1],
+            vec![1, 1, 1],
+            vec![1, 1],
+            vec![1],
+            vec![1]
+        ]
     );
 }
 
@@ -81,7 +105,10 @@ fn monotonic_lowest_pick_and_excludeall() {
     assert_eq!(n[0], vec![vec![1]]);
     assert!(n.iter().all(|l| l.iter().flatten().all(|&m| m == 1)));
     let ps = read(dir.path(), "tree.ps");
-    assert_eq!(level_block(&ps, 1), vec![" 317.50 792.00 mt  317.50 668.33 ls"]);
+    assert_eq!(
+        level_block(&ps, 1),
+        vec![" 317.50 792.00 mt  317.50 668.33 ls"]
+    );
     // LOWEST 2: minima 1 and 2.
     let (dir, _) = run_with("dps_g1", "LOWEST 2\n");
     assert_eq!(numbers(dir.path())[0], vec![vec![1, 2]]);
@@ -91,13 +118,19 @@ fn monotonic_lowest_pick_and_excludeall() {
     let dinfo = read(dir.path(), "dinfo") + "EXCLUDEALL\nPICK pick\n";
     std::fs::write(dir.path().join("dinfo"), dinfo).unwrap();
     let out = run_ok(dir.path());
-    assert!(out.contains("WARNING: Ignoring -9 in pick; minima numbers: 1 to 3"), "{out}");
+    assert!(
+        out.contains("WARNING: Ignoring -9 in pick; minima numbers: 1 to 3"),
+        "{out}"
+    );
     assert_eq!(numbers(dir.path())[0], vec![vec![3]]);
     // IDMIN shows a hidden minimum again.
     let (dir, _) = run_with("dps_g1", "EXCLUDEALL\nIDMIN 2\n");
     assert_eq!(numbers(dir.path())[0], vec![vec![2]]);
     let ps = read(dir.path(), "tree.ps");
-    assert!(ps.contains(" 317.50 297.33 mt (2) show\n 317.50 297.33 mt  317.50 287.33 ls \n"), "{ps}");
+    assert!(
+        ps.contains(" 317.50 297.33 mt (2) show\n 317.50 297.33 mt  317.50 287.33 ls \n"),
+        "{ps}"
+    );
 }
 
 #[test]
@@ -105,16 +138,25 @@ fn connectmin_nconnmin_and_barriers() {
     let (dir, out) = run_with("dps_g2", "CONNECTMIN 5\n");
     assert!(out.contains("5 minima disconnected"), "{out}");
     let ps = read(dir.path(), "tree.ps");
-    assert!(ps.contains("% Level:  1 to  2\n\n1 0 0 setrgbcolor"), "{ps}");
+    assert!(
+        ps.contains("% Level:  1 to  2\n\n1 0 0 setrgbcolor"),
+        "{ps}"
+    );
     let (_, out) = run_with("dps_g2", "NCONNMIN 1\n");
     assert!(out.contains("5 minima disconnected"), "{out}");
     let (dir, out) = run_with("dps_g1", "MAXTSBARRIER 0.9\n");
-    assert!(out.contains("2 minima disconnected; 1 minima and 0 transition states used"), "{out}");
+    assert!(
+        out.contains("2 minima disconnected; 1 minima and 0 transition states used"),
+        "{out}"
+    );
     assert_eq!(numbers(dir.path())[0], vec![vec![1]]);
     let (_, out) = run_with("dps_g1", "MAXTSBARRIER 1.2\n");
     assert!(out.contains("0 minima disconnected"), "{out}");
     let (_, out) = run_with("dps_g1", "TSTHRESH -0.75\n");
-    assert!(out.contains("1 minima disconnected; 2 minima and 1 transition states used"), "{out}");
+    assert!(
+        out.contains("1 minima disconnected; 2 minima and 1 transition states used"),
+        "{out}"
+    );
     let (_, out) = run_with("dps_g1", "MAXTSENERGY -0.75\n");
     assert!(out.contains("1 minima disconnected"), "{out}");
 }
@@ -144,12 +186,24 @@ fn weights_rescale_widths_only() {
 #[test]
 fn summary_lists_basins_per_level() {
     let (_, out) = run_with("dps_g1", "");
-    assert!(out.contains("disconnectionDPS: 3 minima and 2 transition states read"), "{out}");
+    assert!(
+        out.contains("disconnectionDPS: 3 minima and 2 transition states read"),
+        "{out}"
+    );
     assert!(out.contains("disconnectionDPS: 7 levels"), "{out}");
-    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("  ") && !l.contains("level")).collect();
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.contains("level"))
+        .collect();
     assert_eq!(rows.len(), 7);
-    assert_eq!(rows[2].split_whitespace().collect::<Vec<_>>(), ["3", "-1.000000", "3", "3"]);
-    assert!(out.contains("wrote node_numbers, node_sizes, tree.ps, tree.svg"), "{out}");
+    assert_eq!(
+        rows[2].split_whitespace().collect::<Vec<_>>(),
+        ["3", "-1.000000", "3", "3"]
+    );
+    assert!(
+        out.contains("wrote node_numbers, node_sizes, tree.ps, tree.svg"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -162,5 +216,8 @@ fn comments_continuation_and_case_in_dinfo() {
     )
     .unwrap();
     run_ok(dir.path());
-    assert_eq!(read(dir.path(), "tree.ps"), read(&case_dir("dps_g1"), "tree.ps.expected"));
+    assert_eq!(
+        read(dir.path(), "tree.ps"),
+        read(&case_dir("dps_g1"), "tree.ps.expected")
+    );
 }
