@@ -8,6 +8,8 @@
 //! - Blank lines are skipped in every file except the COLOURBYVALUE file, where line k is
 //!   minimum k and a blank line means "no value".
 
+use std::fs::File;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use common::deck::{list_directed_int, list_directed_real};
@@ -40,6 +42,54 @@ fn items(line: &str) -> impl Iterator<Item = &str> {
     line.split([' ', '\t', ',', '\r']).filter(|s| !s.is_empty())
 }
 
+/// Open a file named `name` (as written in dinfo) relative to `dir` for buffered reading.
+pub fn open(dir: &Path, name: &str) -> Result<BufReader<File>> {
+    File::open(dir.join(name))
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|source| Error::Io {
+            action: "cannot read",
+            file: name.to_string(),
+            source,
+        })
+}
+
+/// Numbered lines of a reader, one reused buffer.
+struct Lines<'a, R> {
+    reader: R,
+    file: &'a str,
+    buf: String,
+    lineno: usize,
+}
+
+impl<'a, R: BufRead> Lines<'a, R> {
+    fn new(reader: R, file: &'a str) -> Self {
+        Lines {
+            reader,
+            file,
+            buf: String::new(),
+            lineno: 0,
+        }
+    }
+
+    /// The next line (1-based number, text without the line end), `None` at the end.
+    fn next_line(&mut self) -> Result<Option<(usize, &str)>> {
+        self.buf.clear();
+        let n = self
+            .reader
+            .read_line(&mut self.buf)
+            .map_err(|source| Error::Io {
+                action: "cannot read",
+                file: self.file.to_string(),
+                source,
+            })?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.lineno += 1;
+        Ok(Some((self.lineno, self.buf.trim_end_matches(['\n', '\r']))))
+    }
+}
+
 /// Read a whole file named `name` (as written in dinfo) relative to `dir`.
 pub fn read_text(dir: &Path, name: &str) -> Result<String> {
     std::fs::read_to_string(dir.join(name)).map_err(|source| Error::Io {
@@ -54,23 +104,30 @@ impl Database {
     /// reading stops at the first line whose first item is not a real (later lines are
     /// ignored with a warning).
     pub fn parse_minima(text: &str, file: &str) -> Result<Vec<f64>> {
+        Database::read_minima(text.as_bytes(), file)
+    }
+
+    /// [`Database::parse_minima`] from a reader, line by line.
+    pub fn read_minima(reader: impl BufRead, file: &str) -> Result<Vec<f64>> {
         let mut energies = Vec::new();
-        for (k, line) in text.lines().enumerate() {
+        let mut lines = Lines::new(reader, file);
+        while let Some((lineno, line)) = lines.next_line()? {
             let Some(first) = items(line).next() else {
                 continue;
             };
             match list_directed_real(first) {
                 Some(e) => energies.push(e),
                 None => {
-                    let rest = text
-                        .lines()
-                        .skip(k + 1)
-                        .filter(|l| items(l).next().is_some());
-                    let n_rest = rest.count();
+                    let first = first.to_string();
+                    let mut n_rest = 0;
+                    while let Some((_, l)) = lines.next_line()? {
+                        if items(l).next().is_some() {
+                            n_rest += 1;
+                        }
+                    }
                     log::warn!(
-                        "{file}:{}: {first:?} is not an energy; reading of minima stops here \
-                         ({} minima read, {n_rest} further non-blank lines ignored)",
-                        k + 1,
+                        "{file}:{lineno}: {first:?} is not an energy; reading of minima stops \
+                         here ({} minima read, {n_rest} further non-blank lines ignored)",
                         energies.len()
                     );
                     break;
@@ -90,22 +147,29 @@ impl Database {
     /// Degenerate lines (`min1 = min2`) are skipped and counted; an end outside
     /// `1..=nmin` is an error naming the line.
     pub fn parse_ts(text: &str, file: &str, nmin: usize) -> Result<(Vec<Ts>, usize)> {
+        Database::read_ts(text.as_bytes(), file, nmin)
+    }
+
+    /// [`Database::parse_ts`] from a reader, line by line.
+    pub fn read_ts(reader: impl BufRead, file: &str, nmin: usize) -> Result<(Vec<Ts>, usize)> {
         let mut ts = Vec::new();
         let mut degenerate = 0;
-        for (k, line) in text.lines().enumerate() {
-            let f: Vec<&str> = items(line).collect();
-            if f.is_empty() {
+        let mut lines = Lines::new(reader, file);
+        while let Some((lineno, line)) = lines.next_line()? {
+            let mut f = [""; 5];
+            let mut nf = 0;
+            for (slot, item) in f.iter_mut().zip(items(line)) {
+                *slot = item;
+                nf += 1;
+            }
+            if nf == 0 {
                 continue;
             }
-            let lineno = k + 1;
-            if f.len() < 5 {
+            if nf < 5 {
                 return Err(Error::input(
                     file,
                     lineno,
-                    format!(
-                        "expected at least 5 fields (E fvib h min1 min2), found {}",
-                        f.len()
-                    ),
+                    format!("expected at least 5 fields (E fvib h min1 min2), found {nf}"),
                 ));
             }
             let energy = list_directed_real(f[0]).ok_or_else(|| {
@@ -141,10 +205,10 @@ impl Database {
         Ok((ts, degenerate))
     }
 
-    /// Read the MINIMA and TS files named `minima` and `ts` relative to `dir`.
+    /// Read the MINIMA and TS files named `minima` and `ts` relative to `dir`, streaming.
     pub fn read(dir: &Path, minima: &str, ts: &str) -> Result<Database> {
-        let energies = Database::parse_minima(&read_text(dir, minima)?, minima)?;
-        let (ts, degenerate) = Database::parse_ts(&read_text(dir, ts)?, ts, energies.len())?;
+        let energies = Database::read_minima(open(dir, minima)?, minima)?;
+        let (ts, degenerate) = Database::read_ts(open(dir, ts)?, ts, energies.len())?;
         Ok(Database {
             energies,
             ts,
