@@ -1,1 +1,35 @@
-fn main() {}
+//! `disconnectionDPS`: draws the disconnectivity graph of a PATHSAMPLE database.
+//!
+//! Usage: `disconnectionDPS` in a directory holding `dinfo` and the files it names.
+//! Writes `tree.ps`, `tree.svg` and the optional node files there, and a summary on stdout.
+//! Errors go to stderr with a non-zero exit status.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: disconnectionDPS\n\
+    Reads dinfo in the current directory (keywords: see keyword-decks.md §5) and writes\n\
+    tree.ps, tree.svg and, when asked, node_numbers, node_sizes, node_sections.";
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(a) = args.first() {
+        if a == "--help" || a == "-h" {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("disconnectionDPS: error: unexpected argument {a:?}\n{USAGE}");
+        return ExitCode::FAILURE;
+    }
+    match disconnectiondps::run(Path::new(".")) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("disconnectionDPS: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

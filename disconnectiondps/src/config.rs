@@ -1,0 +1,508 @@
+//! The `dinfo` keyword table (keyword-decks.md §5) → [`Config`].
+//!
+//! Conventions:
+//! - Keywords are matched upper-case; arguments keep their case (file names).
+//! - A missing or unreadable numeric argument leaves the setting unchanged, as the Fortran
+//!   does; a missing file name is an error naming the line (the Fortran would try to open a
+//!   blank name).
+//! - Ids are 1-based, as written in the deck.
+//! - Project keywords (not in the Fortran): `COLOURBYVALUE` (alias `COLORBYVALUE`) and
+//!   `NOSVG`. Without them the outputs are the Fortran's (plus `tree.svg`).
+
+use common::deck::{DinfoDeck, DinfoLine};
+use common::fortran_fmt::{FValue, FormatError, FortranFormat};
+
+use crate::error::{Error, Result};
+use crate::palette::Palette;
+
+/// TRMIN: colour the subtrees whose minima are all listed in one of the files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trmin {
+    /// `max` as given (the largest id expected in the lists; checked loosely).
+    pub max: i64,
+    /// The list files, list index = position + 1.
+    pub files: Vec<String>,
+}
+
+/// COLOURBYVALUE: colour each branch by a per-minimum value (project extension).
+///
+/// Syntax `COLOURBYVALUE file [min max] [palette]` (alias `COLORBYVALUE`). Line k of the
+/// file holds the value of minimum k (first item); a blank line, `NaN` or a missing line
+/// (short file) means "no value". Each segment is drawn in the colour of the value of its
+/// node's lowest-energy member (ties: lowest id), or black when that minimum has no value.
+/// The scale maps `min`..`max` linearly onto the palette and clamps outside; without
+/// `min max` it spans the finite values of the minima drawn (visible and kept; a single
+/// value v gives v ± 0.5, none gives 0..1). Palettes: [`Palette::NAMES`], viridis by
+/// default. Without this keyword nothing in the output changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValueColouring {
+    /// File with one value per minimum, in `min.data` order.
+    pub file: String,
+    /// Fixed colour-scale range; `None` = the range of the values of the minima drawn.
+    pub range: Option<(f64, f64)>,
+    /// Colour scale.
+    pub palette: Palette,
+}
+
+/// The axis-label format (LABELFORMAT): a Fortran edit descriptor such as `F8.2`.
+#[derive(Debug, Clone)]
+pub struct LabelFormat {
+    text: String,
+    format: FortranFormat,
+}
+
+impl PartialEq for LabelFormat {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl LabelFormat {
+    /// Parse a descriptor list as written after LABELFORMAT (without parentheses). At most
+    /// the first 10 characters are used, as the Fortran's `CHARACTER(LEN=10)` variable keeps.
+    pub fn parse(text: &str) -> std::result::Result<LabelFormat, FormatError> {
+        let text: String = text.chars().take(10).collect();
+        let format = FortranFormat::parse(&format!("({text})"))?;
+        let lf = LabelFormat { text, format };
+        lf.render(0.0)?;
+        Ok(lf)
+    }
+
+    /// The descriptor text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Render a level energy. Real descriptors (`F`, `E`, `ES`, `D`, `G`) get the value
+    /// itself; an integer descriptor (`I4`) gets the energy rounded to the nearest integer,
+    /// halves away from zero (the Fortran would stop with a run-time type error).
+    pub fn render(&self, energy: f64) -> std::result::Result<String, FormatError> {
+        match self.format.format(&[FValue::Real(energy)]) {
+            Err(FormatError::TypeMismatch { .. }) => {
+                self.format.format(&[FValue::Int(energy.round() as i64)])
+            }
+            other => other,
+        }
+    }
+}
+
+impl Default for LabelFormat {
+    fn default() -> Self {
+        LabelFormat::parse("F8.2").expect("F8.2 is valid")
+    }
+}
+
+/// All settings of one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// DELTA: level spacing (must be > 0).
+    pub delta: f64,
+    /// FIRST: energy of the top level.
+    pub first: f64,
+    /// LEVELS: number of levels (must be ≥ 2 in the project).
+    pub levels: i64,
+    /// MINIMA file name as written (also printed in the tree.ps header).
+    pub minima: Option<String>,
+    /// TS file name as written.
+    pub ts: Option<String>,
+    /// CONNECTMIN: reference minimum (1-based); 0 = the global minimum.
+    pub connect_min: i64,
+    /// NCONNMIN: minima with at most this many connections are dropped.
+    pub nconnmin: i64,
+    /// TSTHRESH / MAXTSENERGY.
+    pub ts_thresh: f64,
+    /// MAXTSBARRIER.
+    pub max_ts_barrier: f64,
+    /// NOBARRIERS.
+    pub no_barriers: bool,
+    /// NOSPLIT.
+    pub no_split: bool,
+    /// LOWEST: show only the n lowest minima (≤ 0 or > N_MIN = all).
+    pub lowest: i64,
+    /// MONOTONIC.
+    pub monotonic: bool,
+    /// EXCLUDEALL.
+    pub exclude_all: bool,
+    /// PICK file.
+    pub pick: Option<String>,
+    /// IDMIN ids in deck order (1-based as written).
+    pub idmin: Vec<i64>,
+    /// IDENTIFY.
+    pub identify: bool,
+    /// IDENTIFY_NODE m.
+    pub identify_node: Option<i64>,
+    /// IDENTIFY_NODE_SIZE m.
+    pub identify_node_size: Option<i64>,
+    /// LABELSIZE (font size of the labels, written `I2`).
+    pub label_size: i64,
+    /// LABELFORMAT (default `F8.2`).
+    pub label_format: LabelFormat,
+    /// CENTREGMIN.
+    pub centre_gmin: bool,
+    /// DUMPNUMBERS.
+    pub dump_numbers: bool,
+    /// DUMPSIZES.
+    pub dump_sizes: bool,
+    /// TRMIN.
+    pub trmin: Option<Trmin>,
+    /// COLOUROUTPUT / COLOURPRINT.
+    pub colour_output: bool,
+    /// LETTER page size.
+    pub letter: bool,
+    /// WEIGHTS file.
+    pub weights: Option<String>,
+    /// COLOURBYVALUE (project).
+    pub colour_by_value: Option<ValueColouring>,
+    /// Write `tree.svg` (project; `NOSVG` turns it off).
+    pub svg: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            delta: 0.0,
+            first: 0.0,
+            levels: 0,
+            minima: None,
+            ts: None,
+            connect_min: 0,
+            nconnmin: 0,
+            ts_thresh: 1.0e100,
+            max_ts_barrier: 1.0e100,
+            no_barriers: false,
+            no_split: false,
+            lowest: 0,
+            monotonic: false,
+            exclude_all: false,
+            pick: None,
+            idmin: Vec::new(),
+            identify: false,
+            identify_node: None,
+            identify_node_size: None,
+            label_size: 10,
+            label_format: LabelFormat::default(),
+            centre_gmin: false,
+            dump_numbers: false,
+            dump_sizes: false,
+            trmin: None,
+            colour_output: false,
+            letter: false,
+            weights: None,
+            colour_by_value: None,
+            svg: true,
+        }
+    }
+}
+
+fn set_f64(line: &DinfoLine, i: usize, v: &mut f64) {
+    if let Some(x) = line.opt_f64(i) {
+        *v = x;
+    }
+}
+
+fn set_int(line: &DinfoLine, i: usize, v: &mut i64) {
+    if let Some(x) = line.opt_int(i) {
+        *v = x;
+    }
+}
+
+fn file_arg(line: &DinfoLine, i: usize) -> Result<String> {
+    line.opt_string(i).map(str::to_string).ok_or_else(|| {
+        line.error(format!("{} needs a file name", line.keyword()))
+            .into()
+    })
+}
+
+impl Config {
+    /// Interpret the keyword lines of a parsed deck, then apply the checks made after
+    /// reading (DELTA, LEVELS, MINIMA, TS).
+    pub fn from_deck(deck: &DinfoDeck) -> Result<Config> {
+        let mut c = Config::default();
+        for line in deck.lines() {
+            c.apply(line)?;
+        }
+        c.check()?;
+        Ok(c)
+    }
+
+    /// Parse `dinfo` text (named `file` in messages).
+    pub fn parse(text: &str, file: &str) -> Result<Config> {
+        Config::from_deck(&DinfoDeck::parse(text, file))
+    }
+
+    fn apply(&mut self, line: &DinfoLine) -> Result<()> {
+        match line.keyword() {
+            "DELTA" => set_f64(line, 1, &mut self.delta),
+            "FIRST" => set_f64(line, 1, &mut self.first),
+            "LEVELS" => set_int(line, 1, &mut self.levels),
+            "MINIMA" => self.minima = Some(file_arg(line, 1)?),
+            "TS" => self.ts = Some(file_arg(line, 1)?),
+            "CONNECTMIN" => set_int(line, 1, &mut self.connect_min),
+            "NCONNMIN" => set_int(line, 1, &mut self.nconnmin),
+            "TSTHRESH" | "MAXTSENERGY" => set_f64(line, 1, &mut self.ts_thresh),
+            "MAXTSBARRIER" => set_f64(line, 1, &mut self.max_ts_barrier),
+            "NOBARRIERS" => self.no_barriers = true,
+            "NOSPLIT" => self.no_split = true,
+            "LOWEST" => set_int(line, 1, &mut self.lowest),
+            "MONOTONIC" => self.monotonic = true,
+            "EXCLUDEALL" => self.exclude_all = true,
+            "PICK" => self.pick = Some(file_arg(line, 1)?),
+            "IDMIN" => {
+                if let Some(id) = line.opt_int(1) {
+                    self.idmin.push(id);
+                }
+            }
+            "IDENTIFY" => self.identify = true,
+            "IDENTIFY_NODE" => {
+                let mut m = self.identify_node.unwrap_or(0);
+                set_int(line, 1, &mut m);
+                self.identify_node = Some(m);
+            }
+            "IDENTIFY_NODE_SIZE" => {
+                let mut m = self.identify_node_size.unwrap_or(0);
+                set_int(line, 1, &mut m);
+                self.identify_node_size = Some(m);
+            }
+            "LABELSIZE" => set_int(line, 1, &mut self.label_size),
+            "LABELFORMAT" => {
+                if let Some(text) = line.opt_string(1) {
+                    if text.chars().count() > 10 {
+                        log::warn!(
+                            "{}:{}: LABELFORMAT {text:?} is longer than 10 characters; \
+                             only the first 10 are used",
+                            line.file(),
+                            line.line_no()
+                        );
+                    }
+                    self.label_format = LabelFormat::parse(text).map_err(|e| {
+                        line.error(format!("LABELFORMAT {text:?} is not usable: {e}"))
+                    })?;
+                }
+            }
+            "CENTREGMIN" => self.centre_gmin = true,
+            "DUMPNUMBERS" => self.dump_numbers = true,
+            "DUMPSIZES" => self.dump_sizes = true,
+            "TRMIN" => self.trmin = Some(parse_trmin(line)?),
+            "COLOUROUTPUT" | "COLOURPRINT" => self.colour_output = true,
+            "LETTER" => self.letter = true,
+            "WEIGHTS" => self.weights = Some(file_arg(line, 1)?),
+            "COLOURBYVALUE" | "COLORBYVALUE" => {
+                self.colour_by_value = Some(parse_colour_by_value(line)?)
+            }
+            "NOSVG" => self.svg = false,
+            _ => return Err(line.unknown().into()),
+        }
+        Ok(())
+    }
+
+    fn check(&self) -> Result<()> {
+        if self.delta.is_nan() || self.delta <= 0.0 {
+            return Err(Error::config("Energy gap must be specified using DELTA."));
+        }
+        if self.levels <= 0 {
+            return Err(Error::config(
+                "Number of levels must be specified using LEVELS.",
+            ));
+        }
+        if self.levels == 1 {
+            return Err(Error::config(
+                "LEVELS 1 is not supported: at least 2 levels are needed \
+                 (the drawing spaces the levels 1/(LEVELS-1) apart)",
+            ));
+        }
+        if self.levels > u32::MAX as i64 / 2 {
+            return Err(Error::config(format!(
+                "LEVELS {} is too large",
+                self.levels
+            )));
+        }
+        if self.minima.is_none() {
+            return Err(Error::config(
+                "No minima file: give it with the MINIMA keyword",
+            ));
+        }
+        if self.ts.is_none() {
+            return Err(Error::config(
+                "No transition-state file: give it with the TS keyword",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Energy of level `i` (1-based): `FIRST − (i−1)·DELTA`.
+    pub fn level_energy(&self, i: usize) -> f64 {
+        self.first - (i as f64 - 1.0) * self.delta
+    }
+
+    /// Number of levels as a count (valid after the checks).
+    pub fn nlevels(&self) -> usize {
+        self.levels as usize
+    }
+}
+
+fn parse_trmin(line: &DinfoLine) -> Result<Trmin> {
+    let n = line
+        .opt_int(1)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| line.error("TRMIN needs the number of list files (n > 0)"))?;
+    let max = line
+        .opt_int(2)
+        .ok_or_else(|| line.error("TRMIN needs the largest listed id (max) after n"))?;
+    let n = n as usize;
+    let files: Vec<String> = line.items().iter().skip(3).cloned().collect();
+    if files.len() < n {
+        return Err(line
+            .error(format!(
+                "TRMIN announces {n} list files but names {}",
+                files.len()
+            ))
+            .into());
+    }
+    if files.len() > n {
+        log::warn!(
+            "{}:{}: TRMIN names {} files but announces {n}; the extra ones are ignored",
+            line.file(),
+            line.line_no(),
+            files.len()
+        );
+    }
+    Ok(Trmin {
+        max,
+        files: files.into_iter().take(n).collect(),
+    })
+}
+
+fn parse_colour_by_value(line: &DinfoLine) -> Result<ValueColouring> {
+    let file = file_arg(line, 1)?;
+    let mut next = 2;
+    let mut range = None;
+    if let Some(lo) = line.opt_f64(next) {
+        let hi = line.opt_f64(next + 1).ok_or_else(|| {
+            line.error("COLOURBYVALUE: the scale minimum must be followed by its maximum")
+        })?;
+        if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
+            return Err(line
+                .error(format!(
+                    "COLOURBYVALUE: the scale minimum {lo} must be below the maximum {hi}"
+                ))
+                .into());
+        }
+        range = Some((lo, hi));
+        next += 2;
+    }
+    let mut palette = Palette::default();
+    if let Some(name) = line.opt_string(next) {
+        palette = Palette::from_name(name).ok_or_else(|| {
+            line.error(format!(
+                "COLOURBYVALUE: unknown palette {name:?} (known: {})",
+                Palette::NAMES.join(", ")
+            ))
+        })?;
+        next += 1;
+    }
+    if line.has(next) {
+        return Err(line
+            .error("COLOURBYVALUE takes: file [min max] [palette]")
+            .into());
+    }
+    Ok(ValueColouring {
+        file,
+        range,
+        palette,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const G1: &str = "DELTA 0.5\nFIRST 0.0\nLEVELS 7\nMINIMA min.data\nTS ts.data\n\
+                      IDENTIFY\nDUMPNUMBERS\nDUMPSIZES\n";
+
+    #[test]
+    fn g1_deck() {
+        let c = Config::parse(G1, "dinfo").unwrap();
+        assert_eq!(c.delta, 0.5);
+        assert_eq!(c.levels, 7);
+        assert_eq!(c.minima.as_deref(), Some("min.data"));
+        assert!(c.identify && c.dump_numbers && c.dump_sizes);
+        assert_eq!(c.label_format.as_str(), "F8.2");
+    }
+
+    #[test]
+    fn lower_case_and_comments() {
+        let c = Config::parse(
+            "! comment\ndelta 1\n# another\nfirst 15.0\nlevels 45\nminima min.data\nts ts.data\n",
+            "dinfo",
+        )
+        .unwrap();
+        assert_eq!((c.delta, c.first, c.levels), (1.0, 15.0, 45));
+    }
+
+    #[test]
+    fn unknown_keyword_names_it_and_the_line() {
+        let e = Config::parse("DELTA 1\nFOO 3\n", "dinfo").unwrap_err();
+        let s = e.to_string();
+        assert!(s.contains("Keyword not recognised in dinfo: FOO"), "{s}");
+        assert!(s.contains("dinfo:2"), "{s}");
+    }
+
+    #[test]
+    fn required_settings() {
+        let e = Config::parse("LEVELS 5\nMINIMA m\nTS t\n", "dinfo").unwrap_err();
+        assert_eq!(e.to_string(), "Energy gap must be specified using DELTA.");
+        let e = Config::parse("DELTA 1\nMINIMA m\nTS t\n", "dinfo").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "Number of levels must be specified using LEVELS."
+        );
+        let e = Config::parse("DELTA 1\nLEVELS 1\nMINIMA m\nTS t\n", "dinfo").unwrap_err();
+        assert!(e.to_string().contains("LEVELS 1 is not supported"));
+        let e = Config::parse("DELTA 1\nLEVELS 3\nTS t\n", "dinfo").unwrap_err();
+        assert!(e.to_string().contains("MINIMA"));
+    }
+
+    #[test]
+    fn unreadable_number_keeps_value() {
+        let c = Config::parse("DELTA 1\nDELTA x\nLEVELS 3\nMINIMA m\nTS t\n", "dinfo").unwrap();
+        assert_eq!(c.delta, 1.0);
+    }
+
+    #[test]
+    fn label_formats() {
+        let f = LabelFormat::parse("F6.1").unwrap();
+        assert_eq!(f.render(-10.5).unwrap(), " -10.5");
+        let f = LabelFormat::parse("I4").unwrap();
+        assert_eq!(f.render(-168.5).unwrap(), "-169");
+        assert_eq!(f.render(3.2).unwrap(), "   3");
+        let f = LabelFormat::parse("F8.2").unwrap();
+        assert_eq!(f.render(-3.0).unwrap(), "   -3.00");
+        let f = LabelFormat::parse("G10.3").unwrap();
+        assert_eq!(f.render(-174.1).unwrap(), " -174.    ");
+        assert!(LabelFormat::parse("Q3").is_err());
+        assert!(LabelFormat::parse("A5").is_err());
+    }
+
+    #[test]
+    fn trmin_and_colour_by_value() {
+        let c = Config::parse(
+            "DELTA 1\nLEVELS 3\nMINIMA m\nTS t\nTRMIN 2 8 a b\nCOLOURPRINT\n\
+             COLOURBYVALUE auc 0 1 coolwarm\n",
+            "dinfo",
+        )
+        .unwrap();
+        let t = c.trmin.unwrap();
+        assert_eq!(t.files, vec!["a", "b"]);
+        assert_eq!(t.max, 8);
+        assert!(c.colour_output);
+        let v = c.colour_by_value.unwrap();
+        assert_eq!(v.range, Some((0.0, 1.0)));
+        assert_eq!(v.palette, Palette::Coolwarm);
+        let e = Config::parse("TRMIN 3 8 a b\n", "dinfo").unwrap_err();
+        assert!(e.to_string().contains("announces 3"), "{e}");
+        let e = Config::parse("COLOURBYVALUE f 1 0\n", "dinfo").unwrap_err();
+        assert!(e.to_string().contains("below"), "{e}");
+        let e = Config::parse("COLOURBYVALUE f rainbowish\n", "dinfo").unwrap_err();
+        assert!(e.to_string().contains("unknown palette"), "{e}");
+    }
+}
