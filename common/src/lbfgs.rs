@@ -467,6 +467,7 @@ mod tests {
         let cfg = LbfgsConfig {
             max_iterations: 1,
             max_step: 0.5,
+            dguess: 10.0,
             step_block: Some(2),
             ..Default::default()
         };

@@ -256,9 +256,12 @@ impl GminInput {
                     g.potential = PotentialChoice::Ljat { z: line.f64(1)? };
                 }
                 "GPU" | "CUDA" => {
-                    let args: Vec<String> = (1..=line.nargs()).map(|i| line.string(i)).collect::<Result<_, _>>()?;
+                    let args: Vec<String> = (1..=line.nargs())
+                        .map(|i| line.string(i))
+                        .collect::<Result<_, _>>()?;
                     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-                    g.gpu = kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
+                    g.gpu =
+                        kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
                 }
                 "NOREGBIAS" => g.noregbias = true,
                 "MLPNORM" => {

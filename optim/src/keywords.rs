@@ -323,9 +323,12 @@ impl OptimInput {
                     }
                 }
                 "GPU" | "CUDA" => {
-                    let args: Vec<String> = (1..=line.nargs()).map(|i| line.string(i)).collect::<Result<_, _>>()?;
+                    let args: Vec<String> = (1..=line.nargs())
+                        .map(|i| line.string(i))
+                        .collect::<Result<_, _>>()?;
                     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-                    gpu = kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
+                    gpu =
+                        kernels::GpuRequest::from_keyword(kw, &refs).map_err(|m| line.error(m))?;
                 }
                 "NOREGBIAS" => noregbias = true,
                 "MLPNORM" => {

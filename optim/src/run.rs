@@ -159,7 +159,11 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
                     .with_frozen(FrozenMask::from_flags(flags))
                     .map_err(|e| anyhow!("{e}"))?;
             }
-            (kernels::select_mlp(mlp, input.gpu), System::Network { nzero: *nzero }, x.clone())
+            (
+                kernels::select_mlp(mlp, input.gpu),
+                System::Network { nzero: *nzero },
+                x.clone(),
+            )
         }
     };
     let nopt = potential.nopt();

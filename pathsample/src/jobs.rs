@@ -195,7 +195,27 @@ impl Pool {
     pub fn launch(&mut self, job: Job) -> Result<()> {
         let log = File::create(self.dir.join(format!("OPTIM.connect.{}", job.n)))?;
         let err = log.try_clone()?;
-        let child = Command::new(&self.exec[0])
+        let mut cmd = Command::new(&self.exec[0]);
+        // A job must not outlive PATHSAMPLE: if PATHSAMPLE is killed (even with SIGKILL), the
+        // kernel kills its OPTIM children, so no orphan can write into a restarted run's files.
+        #[cfg(target_os = "linux")]
+        unsafe {
+            use std::os::unix::process::CommandExt;
+            cmd.pre_exec(|| {
+                if libc::prctl(
+                    libc::PR_SET_PDEATHSIG,
+                    libc::SIGKILL as libc::c_ulong,
+                    0,
+                    0,
+                    0,
+                ) != 0
+                {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd
             .args(&self.exec[1..])
             .arg(job.n.to_string())
             .current_dir(&self.dir)

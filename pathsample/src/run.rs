@@ -317,6 +317,9 @@ impl<'a> Run<'a> {
             Ok(t) => TriedPairs::parse(&t, db.nmin()).map_err(|e| anyhow!(e))?,
             Err(_) => TriedPairs::default(),
         };
+        // Pairs whose jobs finished (written to pairs.data); `tried` also holds running ones,
+        // so a run killed mid-job retries its unfinished pairs after a restart.
+        let mut finished_pairs = tried.clone();
         let mut selector = Selector::new(strategy);
         if let Ok(t) = std::fs::read_to_string(dir.join("min.done")) {
             selector.done = t
@@ -374,6 +377,7 @@ impl<'a> Run<'a> {
             }
             let f = pool.wait_any()?;
             completed += 1;
+            finished_pairs.insert(f.job.a, f.job.b);
             // The database may have changed: let the selector try again.
             exhausted = None;
             if f.timed_out {
@@ -417,7 +421,7 @@ impl<'a> Run<'a> {
                 ));
                 cycle_min = db.nmin();
                 cycle_ts = db.nts();
-                write_atomic(&dir.join("pairs.data"), &tried.render())?;
+                write_atomic(&dir.join("pairs.data"), &finished_pairs.render())?;
                 let done: String = selector.done.iter().map(|m| format!("{m:>8}\n")).collect();
                 write_atomic(&dir.join("min.done"), &done)?;
                 if dir.join("STOP").exists() {
@@ -441,7 +445,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        write_atomic(&dir.join("pairs.data"), &tried.render())?;
+        write_atomic(&dir.join("pairs.data"), &finished_pairs.render())?;
         self.log(format!(
             "PATHSAMPLE> {launched} jobs run; the database holds {} minima and {} transition states",
             db.nmin(),

@@ -1,0 +1,352 @@
+//! End-to-end tests of `PATHSAMPLE` driving the workspace's own `OPTIM` as EXEC.
+
+use common::database::{Database, DbConfig};
+use common::files::min_data_info::MinDataInfo;
+use common::hessian_data::{point_data, System};
+use common::linalg::{count_negative, sym_eigenvalues};
+use common::ljat::{geometry, Ljat};
+use common::potential::{rms, Potential};
+use e2e::{bin, read};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+fn pathsample(dir: &Path) -> Output {
+    Command::new(bin("PATHSAMPLE"))
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const CONNECT_TEMPLATE: &str = "NEWCONNECT 10 3 10.0 30.0 20 0.5 0.01\nNEWNEB 10 500 0.01\n\
+BFGSTS 500 10 100 1.0D-8\nBFGSMIN 1.0D-8\nCONVERGE 1.0D-8 1.0D-8\nEDIFFTOL 1.0D-8\n\
+GEOMDIFFTOL 0.1\nDUMPALLPATHS\nPARAMS 2.0\nPOINTS\n";
+
+fn pathdata(extra: &str) -> String {
+    format!(
+        "EXEC {}\nCPUS 2\nNATOMS 3\nSYSTEM AX\nSEED 1\nTEMPERATURE 1.0\nEDIFFTOL 1.0D-8\nGEOMDIFFTOL 0.1\n{extra}",
+        bin("OPTIM").display()
+    )
+}
+
+/// Every database invariant a user relies on, checked independently of the writer.
+fn check_ljat3_db(dir: &Path, permdist: bool) -> Database {
+    let mut cfg = DbConfig::atoms(3);
+    cfg.align.permdist = permdist;
+    let db = Database::open_read_only(dir, cfg).unwrap();
+    let p = Ljat::new(3, 2.0);
+    for id in 1..=db.nmin() {
+        let x = db.min_coords(id);
+        assert!(
+            (p.energy(x) - db.minimum(id).energy).abs() < 1e-9,
+            "minimum {id}"
+        );
+        assert!(rms(&p.gradient(x)) < 1e-6);
+        let e = db.minimum(id).energy;
+        assert!(
+            (e + 2.219098169601).abs() < 1e-8 || (e + 2.185098840269).abs() < 1e-8,
+            "{e}"
+        );
+    }
+    for id in 1..=db.nts() {
+        let t = db.ts(id);
+        assert!(t.plus >= 1 && t.plus <= db.nmin() && t.minus >= 1 && t.minus <= db.nmin());
+        let x = db.ts_coords(id);
+        assert!((p.energy(x) - t.energy).abs() < 1e-9);
+        let ev = sym_eigenvalues(&p.hessian(x)).unwrap();
+        assert_eq!(count_negative(&ev, 1e-6), 1, "TS {id} index");
+    }
+    db
+}
+
+#[test]
+fn ljat3_dijinitstart_then_connectregion_with_permdist() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "odata.start",
+        "BFGSMIN 1.0D-8\nDUMPDATA\nPARAMS 2.0\nPOINTS\nAX 0.0 0.0 0.0\nAX 1.2 0.0 0.0\nAX 0.6 1.0 0.0\n",
+    );
+    write(
+        d,
+        "odata.finish",
+        "BFGSMIN 1.0D-8\nDUMPDATA\nPARAMS 2.0\nPOINTS\nAX -1.1 0.0 0.0\nAX 0.0 0.05 0.0\nAX 1.1 0.0 0.0\n",
+    );
+    write(
+        d,
+        "odata.connect",
+        &CONNECT_TEMPLATE.replace("DUMPALLPATHS", "DUMPALLPATHS\nPERMDIST"),
+    );
+    write(
+        d,
+        "pathdata",
+        &pathdata("PERMDIST\nCYCLES 3\nDIJINITSTART\n"),
+    );
+    let log = ok(&pathsample(d));
+    assert!(log.contains("initial path is complete"), "{log}");
+    write(
+        d,
+        "pathdata",
+        &pathdata("PERMDIST\nCYCLES 3\nCONNECTREGION 1 1 3.0\n"),
+    );
+    ok(&pathsample(d));
+    let db = check_ljat3_db(d, true);
+    // With permutational alignment the three linear minima are one: 2 minima, 1 TS.
+    assert_eq!((db.nmin(), db.nts()), (2, 1));
+    assert!((db.ts(1).energy + 1.985069657957).abs() < 1e-8);
+    assert_eq!(read(d, "min.A"), "         1\n         1\n");
+    assert_eq!(read(d, "min.B"), "         1\n         2\n");
+    // No job files are left behind.
+    assert!(!std::fs::read_dir(d).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("odata.1")));
+}
+
+/// min.data.info with the equilateral minimum and the three linear permutational isomers.
+fn four_minima() -> String {
+    let p = Ljat::new(3, 2.0);
+    let r = 1.108762894194149;
+    let mut points = vec![geometry::equilateral3(1.16875231736338)];
+    // Atom k in the middle.
+    for k in 0..3 {
+        let mut x = vec![0.0; 9];
+        let others: Vec<usize> = (0..3).filter(|&i| i != k).collect();
+        x[3 * others[0]] = -r;
+        x[3 * others[1]] = r;
+        points.push(x);
+    }
+    points
+        .iter()
+        .map(|x| {
+            MinDataInfo::from_point(&point_data(&p, x, System::Atoms, false).unwrap(), x).render()
+        })
+        .collect()
+}
+
+fn readmin_then_connect(d: &Path, cycles: usize) -> String {
+    write(d, "odata.connect", CONNECT_TEMPLATE);
+    write(d, "min.data.info.in", &four_minima());
+    if !d.join("min.data").exists() {
+        write(d, "pathdata", &pathdata("READMIN min.data.info.in\n"));
+        ok(&pathsample(d));
+        write(d, "min.A", "1\n1\n");
+        write(d, "min.B", "1\n2\n");
+    }
+    write(
+        d,
+        "pathdata",
+        &pathdata(&format!("CYCLES {cycles}\nCONNECTREGION 1 1 5.0\n")),
+    );
+    let out = pathsample(d);
+    String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
+}
+
+#[test]
+fn ljat3_without_permdist_holds_the_four_minima_all_connected() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let log = readmin_then_connect(d, 6);
+    let db = check_ljat3_db(d, false);
+    assert_eq!(db.nmin(), 4, "{log}");
+    assert!(db.nts() >= 3, "{log}");
+    // Every linear isomer is connected to the equilateral minimum through one TS.
+    for lin in 2..=4 {
+        assert!(
+            db.directly_connected(1, lin),
+            "minimum {lin} not connected to 1\n{log}"
+        );
+    }
+    // Points records match min.data line by line (independent reader).
+    let bytes = std::fs::read(d.join("points.min")).unwrap();
+    assert_eq!(bytes.len(), 4 * 9 * 8);
+}
+
+/// The stationary points of a database: (energy, coordinates) of minima and of TSs.
+type Points = Vec<(f64, Vec<f64>)>;
+
+fn db_points(dir: &Path) -> (Points, Points) {
+    let db = Database::open_read_only(dir, DbConfig::atoms(3)).unwrap();
+    let m = (1..=db.nmin())
+        .map(|i| (db.minimum(i).energy, db.min_coords(i).to_vec()))
+        .collect();
+    let t = (1..=db.nts())
+        .map(|i| (db.ts(i).energy, db.ts_coords(i).to_vec()))
+        .collect();
+    (m, t)
+}
+
+/// Same sets of points: equal counts and a one-to-one match by energy (1e-7) and distance
+/// after optimal alignment (1e-3; the same TS may be stored in another orientation).
+fn same_points(a: &Points, b: &Points) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let opts = common::geometry::AlignOptions::default();
+    let mut used = vec![false; b.len()];
+    a.iter().all(|(ea, xa)| {
+        let hit = b.iter().enumerate().position(|(k, (eb, xb))| {
+            !used[k]
+                && (ea - eb).abs() < 1e-7
+                && common::geometry::aligned_distance(xa, xb, &opts).distance < 1e-3
+        });
+        match hit {
+            Some(k) => {
+                used[k] = true;
+                true
+            }
+            None => false,
+        }
+    })
+}
+
+fn same_db(a: &Path, b: &Path) -> bool {
+    let (ma, ta) = db_points(a);
+    let (mb, tb) = db_points(b);
+    same_points(&ma, &mb) && same_points(&ta, &tb)
+}
+
+/// kill -9 at random moments; every restart must load and finish to the same database.
+#[test]
+fn killed_runs_restart_to_the_same_database() {
+    let reference = tempfile::tempdir().unwrap();
+    readmin_then_connect(reference.path(), 6);
+    assert_eq!(db_points(reference.path()).0.len(), 4);
+    // scripts/crash_soak.sh reruns this test with other seeds.
+    let seed = std::env::var("CRASH_SOAK_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2026);
+    let mut rng = common::rng::Stream::new(seed, 0);
+    for trial in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        readmin_then_connect(d, 0);
+        write(
+            d,
+            "pathdata",
+            &pathdata("CYCLES 6\nCONNECTREGION 1 1 5.0\n"),
+        );
+        // Up to three kills per trial, then run to completion.
+        for _ in 0..3 {
+            let mut child = Command::new(bin("PATHSAMPLE"))
+                .current_dir(d)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let ms = (rng.uniform() * 60.0) as u64;
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let out = pathsample(d);
+        assert!(
+            out.status.success(),
+            "trial {trial}: restart failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            same_db(d, reference.path()),
+            "trial {trial}: database differs from the uninterrupted run\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        // No duplicates and consistent files.
+        let db = check_ljat3_db(d, false);
+        assert_eq!(db.nmin(), 4);
+    }
+}
+
+#[test]
+fn startfrompath_refuses_to_overwrite_and_addpath_twice_adds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A path.info from OPTIM.
+    let src = e2e::workdir("optim_ljat3_connect");
+    let out = Command::new(bin("OPTIM"))
+        .current_dir(src.path())
+        .output()
+        .unwrap();
+    ok(&out);
+    std::fs::copy(src.path().join("path.info"), d.join("path.info.in")).unwrap();
+    write(
+        d,
+        "pathdata",
+        &pathdata("STARTFROMPATH path.info.in 1 2\nCYCLES 0\n"),
+    );
+    ok(&pathsample(d));
+    let before = (
+        read(d, "min.data"),
+        read(d, "ts.data"),
+        std::fs::read(d.join("points.min")).unwrap(),
+    );
+    let again = pathsample(d);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    write(d, "pathdata", &pathdata("ADDPATH path.info.in\nCYCLES 0\n"));
+    ok(&pathsample(d));
+    ok(&pathsample(d));
+    let after = (
+        read(d, "min.data"),
+        read(d, "ts.data"),
+        std::fs::read(d.join("points.min")).unwrap(),
+    );
+    assert_eq!(before, after);
+}
+
+#[test]
+fn corrupted_inputs_are_clear_errors_and_nothing_is_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 0);
+    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = ["min.data", "ts.data", "points.min", "points.ts"]
+            .iter()
+            .filter(|f| d.join(f).exists())
+            .map(|f| (f.to_string(), std::fs::read(d.join(f)).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    // A ts.data line pointing beyond min.data.
+    write(d, "ts.data", "  -1.9 9.2 4 1 9 0.45 1.2 1.6\n");
+    write(d, "pathdata", &pathdata("CYCLES 0\n"));
+    let before = snapshot(d);
+    let out = pathsample(d);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ts.data"), "{err}");
+    assert_eq!(snapshot(d), before);
+    std::fs::remove_file(d.join("ts.data")).unwrap();
+    // Wrong NOPT: points.min is not a multiple of the record size.
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 0\n").replace("NATOMS 3", "NATOMS 5"),
+    );
+    let before = snapshot(d);
+    let out = pathsample(d);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("points.min"));
+    assert_eq!(snapshot(d), before);
+    // Unknown keyword.
+    write(d, "pathdata", &pathdata("FROB 1\n"));
+    let out = pathsample(d);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Unrecognized command FROB"));
+}
