@@ -185,7 +185,10 @@ pub(super) fn open(dir: &Path, cfg: DbConfig, read_only: bool) -> Result<Databas
         .map_err(FileError::Read)?;
     let pm = points_state(&p(POINTS_MIN), cfg.nopt, nmin, MIN_DATA)?;
     let pt = points_state(&p(POINTS_TS), cfg.nopt, tss.records.len(), TS_DATA)?;
-    if pm.surplus > 0 && pt.surplus > 0 && (!pm.surplus.is_multiple_of(pm.rec) || !pt.surplus.is_multiple_of(pt.rec)) {
+    if pm.surplus > 0
+        && pt.surplus > 0
+        && (!pm.surplus.is_multiple_of(pm.rec) || !pt.surplus.is_multiple_of(pt.rec))
+    {
         return Err(FileError::invalid(
             &p(POINTS_MIN),
             format!(

@@ -42,6 +42,7 @@ use std::path::Path;
 
 use crate::files::error::{read_error, real, FileError, ReadError};
 use crate::fortran_fmt::{fmt_f, fmt_g, fmt_i};
+use crate::hessian_data::PointData;
 
 /// One stationary point of a `path.info` file.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +95,19 @@ impl PathInfoBlock {
                 out.push_str(&fmt_f(v, 25, 15));
             }
             out.push('\n');
+        }
+    }
+
+    /// The block of a computed stationary point (OPTIM's writer): energy, point group (the
+    /// symbol in the Fortran's 4-character form, e.g. `O h`), the descending eigenvalues
+    /// unless `nofrqs`, and the coordinates.
+    pub fn from_point(p: &PointData, coords: &[f64], nofrqs: bool) -> Self {
+        Self {
+            energy: p.energy,
+            order: p.group.order,
+            symbol: p.group.symbol_field().trim_end().to_string(),
+            eigenvalues: (!nofrqs).then(|| p.eigenvalues.clone()),
+            coords: coords.to_vec(),
         }
     }
 
