@@ -18,7 +18,9 @@
 //! ([`Eigenvalues::Present`] / [`Eigenvalues::Absent`]) or detected on the first block
 //! ([`Eigenvalues::Auto`]): after the first NOPT numbers, a line with one number followed by an
 //! order line starts the next block (no eigenvalues); anything else is the second group of
-//! NOPT numbers. A file that ends inside a block (a killed OPTIM, a truncated copy) is not an
+//! NOPT numbers. When the file ends right after the first group (a one-block file, or a file
+//! cut there), the group is taken as eigenvalues when it is sorted descending (as OPTIM writes
+//! them; coordinates practically never are) and as coordinates otherwise. A file that ends inside a block (a killed OPTIM, a truncated copy) is not an
 //! error: the complete blocks are returned and [`PathInfo::incomplete`] says where the
 //! incomplete one starts. A last line without its `\n` counts as unfinished (OPTIM always ends
 //! its lines), so the block holding it is incomplete. Any other unreadable item is an error
