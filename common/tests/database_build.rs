@@ -422,13 +422,15 @@ mod database_build {
             .any(|m| m.contains("ts.data") && m.contains("unreadable")));
     }
 
-    /// Crash safety: cut the files at every byte of the last append (points record first,
-    /// then the data line), reload, and append again: the files equal an uninterrupted run.
+    /// Crash safety, simulated: (1) the files cut at every byte of an append in the order the
+    /// database writes them (points record, then data line), and (2) the database's own
+    /// writes stopped after every possible number of bytes (fault injection, so the real
+    /// write order is exercised). Each time the database reloads with exactly the complete
+    /// points, and running all appends again gives the files of an uninterrupted run.
     #[test]
     fn crash_at_every_byte_of_an_append() {
         let nopt = 4;
         let cfg = DbConfig::network(nopt, 0);
-        // The operations: minima and TSs with distinct energies.
         #[derive(Clone)]
         enum Op {
             Min(MinRecord, Vec<f64>),
@@ -456,27 +458,50 @@ mod database_build {
                 ));
             }
         }
-        let apply = |db: &mut Database, op: &Op| match op {
-            Op::Min(r, x) => {
-                db.add_minimum_if_new(r.clone(), x).unwrap();
-            }
-            Op::Ts(r, x) => {
-                db.add_ts_if_new(r.clone(), x).unwrap();
+        let apply = |db: &mut Database, op: &Op| -> Result<(), DbError> {
+            match op {
+                Op::Min(r, x) => db.add_minimum_if_new(r.clone(), x).map(|_| ()),
+                Op::Ts(r, x) => db.add_ts_if_new(r.clone(), x).map(|_| ()),
             }
         };
         // Reference states after each op.
         let refdir = tempfile::tempdir().unwrap();
-        let mut db = Database::open(refdir.path(), cfg.clone()).unwrap();
+        let mut reference = Database::open(refdir.path(), cfg.clone()).unwrap();
         let mut states = vec![snapshot(refdir.path())];
         for op in &ops {
-            apply(&mut db, op);
+            apply(&mut reference, op).unwrap();
             states.push(snapshot(refdir.path()));
         }
+        let last = states.last().unwrap().clone();
         let get = |s: &Vec<(String, Vec<u8>)>, n: &str| {
             s.iter()
                 .find(|(m, _)| m == n)
                 .map(|(_, b)| b.clone())
                 .unwrap_or_default()
+        };
+        let setup = |state: &Vec<(String, Vec<u8>)>| {
+            let dir = tempfile::tempdir().unwrap();
+            for (n, b) in state {
+                std::fs::write(dir.path().join(n), b).unwrap();
+            }
+            dir
+        };
+        // Reload, check the complete points, run everything again, compare.
+        let check = |dir: &Path, before: &Vec<(String, Vec<u8>)>, what: &str| {
+            let mut re = Database::open(dir, cfg.clone()).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let (nmin, nts) = (db_count(before, "min.data"), db_count(before, "ts.data"));
+            assert_eq!((re.nmin(), re.nts()), (nmin, nts), "{what}");
+            for id in 1..=nmin {
+                assert_eq!(re.min_coords(id), reference.min_coords(id), "{what}");
+                assert_eq!(re.minimum(id), reference.minimum(id), "{what}");
+            }
+            for id in 1..=nts {
+                assert_eq!(re.ts_coords(id), reference.ts_coords(id), "{what}");
+            }
+            for op in &ops {
+                apply(&mut re, op).unwrap();
+            }
+            assert_eq!(snapshot(dir), last, "{what}");
         };
         let mut checked = 0;
         for (k, op) in ops.iter().enumerate() {
@@ -487,8 +512,8 @@ mod database_build {
             let (before, after) = (&states[k], &states[k + 1]);
             let (p0, p1) = (get(before, pname), get(after, pname));
             let (d0, d1) = (get(before, dname), get(after, dname));
-            // Crash instants: j bytes of the record written (no line), or the whole record and
-            // j bytes of the line.
+            // (1) Files cut at every byte: j bytes of the record (no line), or the whole
+            // record and j bytes of the line; also a surplus record left by itself.
             let mut cuts = Vec::new();
             for j in p0.len()..=p1.len() {
                 cuts.push((j, d0.len()));
@@ -497,38 +522,30 @@ mod database_build {
                 cuts.push((p1.len(), j));
             }
             for (pj, dj) in cuts {
-                let dir = tempfile::tempdir().unwrap();
-                for (n, b) in before {
-                    std::fs::write(dir.path().join(n), b).unwrap();
-                }
+                let dir = setup(before);
                 std::fs::write(dir.path().join(pname), &p1[..pj]).unwrap();
                 std::fs::write(dir.path().join(dname), &d1[..dj]).unwrap();
-                let mut re = Database::open(dir.path(), cfg.clone())
-                    .unwrap_or_else(|e| panic!("op {k}, cut ({pj}, {dj}): {e}"));
-                // Exactly the complete points.
-                let (nmin, nts) = (db_count(before, "min.data"), db_count(before, "ts.data"));
-                assert_eq!(
-                    (re.nmin(), re.nts()),
-                    (nmin, nts),
-                    "op {k}, cut ({pj}, {dj})"
-                );
-                assert_eq!(
-                    re.load_report().is_empty(),
-                    pj == p0.len() && dj == d0.len()
-                );
-                // Restart: the whole run again (duplicates are found), then compare.
-                for op in &ops {
-                    apply(&mut re, op);
-                }
-                assert_eq!(
-                    snapshot(dir.path()),
-                    *states.last().unwrap(),
-                    "op {k}, cut ({pj}, {dj})"
-                );
+                check(dir.path(), before, &format!("op {k}, cut ({pj}, {dj})"));
+                checked += 1;
+            }
+            // (2) The database's own writes stopped after b bytes.
+            let total = (p1.len() - p0.len() + d1.len() - d0.len()) as u64;
+            for b in 0..total {
+                let dir = setup(before);
+                let mut db = Database::open(dir.path(), cfg.clone()).unwrap();
+                db.simulate_crash_after_bytes(Some(b));
+                assert!(apply(&mut db, op).is_err(), "op {k}, crash after {b} bytes");
+                assert!(matches!(apply(&mut db, op), Err(DbError::Poisoned)));
+                drop(db);
+                let what = format!("op {k}, crash after {b} bytes");
+                let re = Database::open(dir.path(), cfg.clone()).unwrap();
+                assert_eq!(re.load_report().is_empty(), b == 0, "{what}");
+                drop(re);
+                check(dir.path(), before, &what);
                 checked += 1;
             }
         }
-        assert!(checked > 500, "{checked}");
+        assert!(checked > 1000, "{checked}");
     }
 
     fn db_count(state: &[(String, Vec<u8>)], name: &str) -> usize {
@@ -538,69 +555,32 @@ mod database_build {
             .map_or(0, |(_, b)| b.iter().filter(|&&c| c == b'\n').count())
     }
 
-    /// The same for the triples of a path.info file (atoms): a crash anywhere inside ADDPATH,
-    /// then ADDPATH again, gives the files of an uninterrupted run.
+    /// A crash anywhere inside ADDPATH (the database's writes stopped after every possible
+    /// number of bytes), then ADDPATH again, gives the files of an uninterrupted run.
     #[test]
     fn crash_inside_addpath_then_restart() {
         let (refdir, db) = build_db1(DbConfig::atoms(3));
         drop(db);
         let full = snapshot(refdir.path());
-        let get = |n: &str| full.iter().find(|(m, _)| m == n).unwrap().1.clone();
-        // Write order: points.min rec 1, min.data line 1, rec 2, line 2, points.ts, ts.data.
-        let order = [
-            "points.min",
-            "min.data",
-            "points.min",
-            "min.data",
-            "points.ts",
-            "ts.data",
-        ];
-        let pieces: Vec<(usize, usize)> = {
-            let mut pos = std::collections::HashMap::new();
-            let mut out = Vec::new();
-            for (i, f) in order.iter().enumerate() {
-                let start = *pos.get(f).unwrap_or(&0);
-                let len = match *f {
-                    "points.min" | "points.ts" => 72,
-                    _ => {
-                        let b = get(f);
-                        let nth = order[..i].iter().filter(|&&g| g == *f).count();
-                        b.split_inclusive(|&c| c == b'\n').nth(nth).unwrap().len()
-                    }
-                };
-                pos.insert(*f, start + len);
-                out.push((start, start + len));
-            }
-            out
-        };
-        let mut checked = 0;
-        for step in 0..order.len() {
-            let (s, e) = pieces[step];
-            for cut in s..e {
-                let dir = tempfile::tempdir().unwrap();
-                std::fs::write(dir.path().join("path.info.in"), DB1).unwrap();
-                // Files as they are at this instant.
-                for f in ["points.min", "min.data", "points.ts", "ts.data"] {
-                    let done: usize = (0..step)
-                        .filter(|&i| order[i] == f)
-                        .map(|i| pieces[i].1 - pieces[i].0)
-                        .sum();
-                    let mut b = get(f)[..done].to_vec();
-                    if order[step] == f {
-                        b = get(f)[..cut].to_vec();
-                    }
-                    std::fs::write(dir.path().join(f), b).unwrap();
-                }
-                let mut db = Database::open(dir.path(), DbConfig::atoms(3)).unwrap();
-                db.add_path_info(&dir.path().join("path.info.in"), None)
-                    .unwrap();
-                db.set_ab(&[1], &[2]).unwrap();
-                let got: Vec<_> = snapshot(dir.path());
-                assert_eq!(got, full, "step {step}, cut {cut}");
-                checked += 1;
-            }
+        let total: u64 = ["min.data", "ts.data", "points.min", "points.ts"]
+            .iter()
+            .map(|f| size(refdir.path(), f))
+            .sum();
+        assert_eq!(total, 144 + 72 + 2 * 117 + 141);
+        for b in 0..total {
+            let dir = tempfile::tempdir().unwrap();
+            let p = write(dir.path(), "path.info.in", DB1);
+            let mut db = Database::open(dir.path(), DbConfig::atoms(3)).unwrap();
+            db.simulate_crash_after_bytes(Some(b));
+            assert!(db.add_path_info(&p, None).is_err());
+            drop(db);
+            let mut db = Database::open(dir.path(), DbConfig::atoms(3))
+                .unwrap_or_else(|e| panic!("crash after {b} bytes: {e}"));
+            assert!(db.nmin() <= 2 && db.nts() == 0, "crash after {b} bytes");
+            db.add_path_info(&p, None).unwrap();
+            db.set_ab(&[1], &[2]).unwrap();
+            assert_eq!(snapshot(dir.path()), full, "crash after {b} bytes");
         }
-        assert!(checked > 400);
     }
 
     // -----------------------------------------------------------------------------------
@@ -691,5 +671,57 @@ mod database_build {
             normalise(m.lines().next().unwrap()),
             "       -2.1850988403       11.6936704478    12        0.6829909897        0.6829909897        1.3659819793"
         );
+    }
+
+    /// READMIN: min.data.info records (as OPTIM DUMPDATA and GMIN write them) are added
+    /// unless known; OPTIM's path.info blocks from computed Hessian data.
+    #[test]
+    fn readmin_and_blocks_from_computed_points() {
+        use common::files::min_data_info::MinDataInfo;
+        use common::files::path_info::PathInfoBlock;
+        use common::hessian_data::{point_data, System};
+        use common::ljat::{geometry, Ljat};
+        let pot = Ljat::new(3, 2.0);
+        let tri = geometry::equilateral3(1.16875231736338);
+        let lin = geometry::linear3(1.108762894194149);
+        let pd = point_data(&pot, &tri, System::Atoms, false).unwrap();
+        let b = PathInfoBlock::from_point(&pd, &tri, false);
+        let text = b.render();
+        let l: Vec<&str> = text.lines().collect();
+        assert_eq!(l[1], "    12 D3h ");
+        assert!(
+            l[2].starts_with("     110.7223585         32.89505450         32.89505450    "),
+            "{}",
+            l[2]
+        );
+        assert_eq!(l.len(), 8);
+        assert_eq!(
+            PathInfoBlock::from_point(&pd, &tri, true)
+                .render()
+                .lines()
+                .count(),
+            5
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut info = String::new();
+        for x in [&tri, &lin, &tri] {
+            let p = point_data(&pot, x, System::Atoms, false).unwrap();
+            info.push_str(&MinDataInfo::from_point(&p, x).render());
+        }
+        let p = write(dir.path(), "min.data.info", &info);
+        let mut db = Database::open(dir.path(), DbConfig::atoms(3)).unwrap();
+        let ids = db.add_min_data_info(&p).unwrap();
+        let got: Vec<(usize, bool)> = ids.iter().map(|i| (i.id, i.new)).collect();
+        assert_eq!(got, vec![(1, true), (2, true), (1, false)]);
+        // fvib from the exact eigenvalues (L7: 11.6936704479).
+        assert!((db.minimum(1).fvib - 11.6936704479).abs() < 1e-9);
+        assert!((db.minimum(2).energy - -2.219098169601).abs() < 1e-11);
+        assert_eq!(read(dir.path(), "min.data").lines().count(), 2);
+        assert!(db.add_min_data_info(&p).unwrap().iter().all(|i| !i.new));
+        let e = db
+            .add_min_data_info(&write(dir.path(), "bad", "1 2 3\n"))
+            .unwrap_err();
+        assert!(e.to_string().contains("bad:1:"), "{e}");
     }
 }

@@ -172,6 +172,31 @@ pub const MIN_A: &str = "min.A";
 /// `min.B`.
 pub const MIN_B: &str = "min.B";
 
+/// Write `buf` with one `write_all` and flush, unless the crash budget runs out first: then
+/// only the bytes it allows are written and a simulated crash is reported.
+fn write_limited(
+    f: &mut File,
+    buf: &[u8],
+    budget: &mut Option<u64>,
+    path: &Path,
+) -> Result<(), FileError> {
+    use std::io::Write;
+    let n = match budget {
+        Some(b) => (*b).min(buf.len() as u64) as usize,
+        None => buf.len(),
+    };
+    f.write_all(&buf[..n])
+        .and_then(|_| f.flush())
+        .map_err(|e| FileError::io(path, e))?;
+    if let Some(b) = budget {
+        *b -= n as u64;
+        if n < buf.len() {
+            return Err(FileError::invalid(path, "simulated crash"));
+        }
+    }
+    Ok(())
+}
+
 /// Open append handles of the four files.
 struct Appenders {
     min_data: File,
@@ -200,6 +225,8 @@ pub struct Database {
     report: Vec<String>,
     /// Truncations to apply before the first append.
     pending: Vec<load::Repair>,
+    /// Fault injection for crash tests: bytes that may still be written.
+    crash_budget: Option<u64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -238,6 +265,7 @@ impl Database {
             files: None,
             report: Vec::new(),
             pending: Vec::new(),
+            crash_budget: None,
         }
     }
 
@@ -271,6 +299,14 @@ impl Database {
             ));
         }
         self.apply_repairs()
+    }
+
+    /// Fault injection for crash-safety tests: after `bytes` more bytes have been written
+    /// to the database files, the next write stops part-way (as if the process were killed)
+    /// and the append fails. `None` (the default) disables it.
+    #[doc(hidden)]
+    pub fn simulate_crash_after_bytes(&mut self, bytes: Option<u64>) {
+        self.crash_budget = bytes;
     }
 
     /// The settings.
@@ -480,6 +516,7 @@ impl Database {
     fn write_point(&mut self, ts: bool, coords: &[f64], line: &str) -> Result<(), DbError> {
         let sync = self.cfg.sync;
         let dir = self.dir.clone();
+        let mut budget = self.crash_budget;
         let Some(files) = self.appenders()? else {
             return Ok(());
         };
@@ -495,21 +532,21 @@ impl Database {
             )
         };
         let res = (|| -> Result<(), FileError> {
-            use std::io::Write;
+            // One write per file, points record first (see the module documentation).
+            let record = points::encode(coords);
             let pp = dir.join(pname);
-            points::append(pf, coords, &pp)?;
+            write_limited(pf, &record, &mut budget, &pp)?;
             if sync {
                 pf.sync_data().map_err(|e| FileError::io(&pp, e))?;
             }
             let dp = dir.join(dname);
-            df.write_all(line.as_bytes())
-                .and_then(|_| df.flush())
-                .map_err(|e| FileError::io(&dp, e))?;
+            write_limited(df, line.as_bytes(), &mut budget, &dp)?;
             if sync {
                 df.sync_data().map_err(|e| FileError::io(&dp, e))?;
             }
             Ok(())
         })();
+        self.crash_budget = budget;
         if res.is_err() {
             self.poisoned = true;
         }

@@ -264,4 +264,17 @@ impl Database {
         }
         Ok(summary)
     }
+
+    /// Add the minima of a `min.data.info` file (READMIN; several records may be
+    /// concatenated, files.md §2.5), each unless it is already known. Returns the id of every
+    /// record's minimum, in file order, and whether it was appended.
+    pub fn add_min_data_info(&mut self, path: &Path) -> Result<Vec<PointId>, DbError> {
+        let text = crate::files::error::read_text(path)?;
+        let recs =
+            crate::files::min_data_info::parse(&text, &path.display().to_string(), self.cfg.nopt)
+                .map_err(crate::files::error::FileError::Read)?;
+        recs.iter()
+            .map(|m| self.add_minimum_if_new(MinRecord::from(m), &m.coords))
+            .collect()
+    }
 }

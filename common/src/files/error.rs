@@ -68,6 +68,16 @@ pub(crate) fn read_text(path: &Path) -> Result<String, FileError> {
 
 /// Parse one whitespace-separated token as a list-directed real (`1.0`, `1.0D-3`, `1e-3`).
 pub(crate) fn real(tok: &str) -> Option<f64> {
+    // Fast path for the common spellings (digits, sign, point, `e` exponent); `D` exponents,
+    // Fortran's `1.5-3` and the rest go through the list-directed grammar.
+    if tok
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+    {
+        if let Ok(v) = tok.parse::<f64>() {
+            return Some(v);
+        }
+    }
     crate::deck::list_directed_real(tok)
 }
 /// Write `text` to `path` atomically: into `path.tmp` first, then renamed over `path`, so a

@@ -15,6 +15,7 @@
 use std::path::Path;
 
 use crate::files::error::{integer, read_error, read_text, real, FileError, ReadError};
+use crate::files::min_data_info::MinDataInfo;
 use crate::fortran_fmt::{fmt_f, fmt_i};
 
 /// Column widths of the `min.data` / `ts.data` writers.
@@ -133,6 +134,13 @@ impl MinRecord {
             inertia: [num(3)?, num(4)?, num(5)?],
             lowest_frq,
         })
+    }
+}
+
+impl From<&MinDataInfo> for MinRecord {
+    /// The `min.data` line of a `min.data.info` record (READMIN): E, fvib, h and the moments.
+    fn from(m: &MinDataInfo) -> Self {
+        MinRecord::new(m.energy, m.fvib, m.order, m.inertia)
     }
 }
 

@@ -18,7 +18,9 @@
 //! ([`Eigenvalues::Present`] / [`Eigenvalues::Absent`]) or detected on the first block
 //! ([`Eigenvalues::Auto`]): after the first NOPT numbers, a line with one number followed by an
 //! order line starts the next block (no eigenvalues); anything else is the second group of
-//! NOPT numbers. A file that ends inside a block (a killed OPTIM, a truncated copy) is not an
+//! NOPT numbers. When the file ends right after the first group (a one-block file, or a file
+//! cut there), the group is taken as eigenvalues when it is sorted descending (as OPTIM writes
+//! them; coordinates practically never are) and as coordinates otherwise. A file that ends inside a block (a killed OPTIM, a truncated copy) is not an
 //! error: the complete blocks are returned and [`PathInfo::incomplete`] says where the
 //! incomplete one starts. A last line without its `\n` counts as unfinished (OPTIM always ends
 //! its lines), so the block holding it is incomplete. Any other unreadable item is an error
@@ -42,6 +44,7 @@ use std::path::Path;
 
 use crate::files::error::{read_error, real, FileError, ReadError};
 use crate::fortran_fmt::{fmt_f, fmt_g, fmt_i};
+use crate::hessian_data::PointData;
 
 /// One stationary point of a `path.info` file.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +97,19 @@ impl PathInfoBlock {
                 out.push_str(&fmt_f(v, 25, 15));
             }
             out.push('\n');
+        }
+    }
+
+    /// The block of a computed stationary point (OPTIM's writer): energy, point group (the
+    /// symbol in the Fortran's 4-character form, e.g. `O h`), the descending eigenvalues
+    /// unless `nofrqs`, and the coordinates.
+    pub fn from_point(p: &PointData, coords: &[f64], nofrqs: bool) -> Self {
+        Self {
+            energy: p.energy,
+            order: p.group.order,
+            symbol: p.group.symbol_field().trim_end().to_string(),
+            eigenvalues: (!nofrqs).then(|| p.eigenvalues.clone()),
+            coords: coords.to_vec(),
         }
     }
 
