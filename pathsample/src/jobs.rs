@@ -3,7 +3,7 @@
 
 use crate::keywords::PathsampleInput;
 use anyhow::{anyhow, bail, Context, Result};
-use common::fortran_fmt::fmt_f;
+use common::files::job::{is_stale_job_file, render_odata, JobCoords};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -33,70 +33,21 @@ pub struct Finished {
     pub path_info: Option<PathBuf>,
 }
 
-/// Render coordinates as they follow POINTS (`(A2,2X,3F20.10)` with the SYSTEM symbol) or
-/// VARIABLES (`F25.15`, one per line).
-pub fn start_coordinates(input: &PathsampleInput, x: &[f64]) -> String {
-    let mut s = String::new();
+/// How job files write coordinates for this run.
+pub fn coords_kind(input: &PathsampleInput) -> JobCoords {
     if input.db.is_atoms() {
-        for a in x.chunks(3) {
-            let sym: String = input.symbol.chars().take(2).collect();
-            s.push_str(&format!("{sym:<2}  "));
-            for c in a {
-                s.push_str(&fmt_f(*c, 20, 10));
-            }
-            s.push('\n');
+        JobCoords::Atoms {
+            symbol: input.symbol.clone(),
         }
     } else {
-        for c in x {
-            s.push_str(&fmt_f(*c, 25, 15));
-            s.push('\n');
-        }
+        JobCoords::Variables
     }
-    s
 }
 
-/// Render a `finish` file: atoms `(3F20.10)` per atom, networks `(F25.15)` per value.
-pub fn finish_coordinates(input: &PathsampleInput, x: &[f64]) -> String {
-    let mut s = String::new();
-    if input.db.is_atoms() {
-        for a in x.chunks(3) {
-            for c in a {
-                s.push_str(&fmt_f(*c, 20, 10));
-            }
-            s.push('\n');
-        }
-    } else {
-        for c in x {
-            s.push_str(&fmt_f(*c, 25, 15));
-            s.push('\n');
-        }
-    }
-    s
-}
-
-/// Check that a template ends with POINTS (atoms) or VARIABLES (networks) and return it with a
-/// final newline.
-pub fn check_template(text: &str, name: &str, atoms: bool) -> Result<String> {
-    let last = text
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .map(|l| {
-            l.split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_ascii_uppercase()
-        })
-        .unwrap_or_default();
-    let want = if atoms { "POINTS" } else { "VARIABLES" };
-    if last != want {
-        bail!("{name}: the template must end with {want} (the coordinates are appended after it)");
-    }
-    let mut t = text.to_string();
-    if !t.ends_with('\n') {
-        t.push('\n');
-    }
-    Ok(t)
+/// Check that a template ends with POINTS (atoms) or VARIABLES (networks).
+pub fn check_template(text: &str, name: &str, kind: &JobCoords) -> Result<String> {
+    render_odata(text, &[], kind).map_err(|m| anyhow!("{name}: {m}"))?;
+    Ok(text.to_string())
 }
 
 /// The names of a job's files.
@@ -115,39 +66,13 @@ pub fn job_files(dir: &Path, n: usize) -> Vec<PathBuf> {
     .collect()
 }
 
-/// Whether a file name is a stale job file (`odata.<digits>` etc.).
-pub fn is_job_file(name: &str) -> bool {
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    for p in [
-        "odata.",
-        "finish.",
-        "path.info.",
-        "min.data.info.",
-        "OPTIM.connect.",
-        "EofS.",
-    ] {
-        if let Some(rest) = name.strip_prefix(p) {
-            return digits(rest);
-        }
-    }
-    if let Some(rest) = name.strip_prefix("path.") {
-        let parts: Vec<&str> = rest.split('.').collect();
-        return match parts.as_slice() {
-            [a, "xyz"] => digits(a),
-            [a, "xyz", b] => digits(a) && digits(b),
-            _ => false,
-        };
-    }
-    false
-}
-
 /// Remove stale job files of an earlier (killed) run.
 pub fn remove_stale(dir: &Path) -> Result<usize> {
     let mut n = 0;
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         if let Some(name) = e.file_name().to_str() {
-            if is_job_file(name) && e.file_type()?.is_file() {
+            if is_stale_job_file(name) && e.file_type()?.is_file() {
                 std::fs::remove_file(e.path())?;
                 n += 1;
             }
@@ -282,38 +207,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stale_job_file_names() {
-        for n in [
-            "odata.12",
-            "finish.3",
-            "path.info.7",
-            "min.data.info.1",
-            "OPTIM.connect.44",
-            "EofS.2",
-            "path.3.xyz",
-            "path.3.xyz.2",
-        ] {
-            assert!(is_job_file(n), "{n}");
-        }
-        for n in [
-            "odata.connect",
-            "odata",
-            "path.info",
-            "finish",
-            "min.data",
-            "odata.start",
-            "path.xyz",
-            "odata.1a",
-        ] {
-            assert!(!is_job_file(n), "{n}");
-        }
-    }
-
-    #[test]
     fn templates_must_end_with_the_coordinate_keyword() {
-        assert!(check_template("BFGSTS\nPOINTS\n", "odata.connect", true).is_ok());
-        assert!(check_template("BFGSTS\nVARIABLES\n\n", "odata.connect", false).is_ok());
-        let e = check_template("BFGSTS\n", "odata.connect", true).unwrap_err();
+        let atoms = JobCoords::Atoms {
+            symbol: "AX".into(),
+        };
+        assert!(check_template("BFGSTS\nPOINTS\n", "odata.connect", &atoms).is_ok());
+        assert!(check_template(
+            "BFGSTS\nVARIABLES\n\n",
+            "odata.connect",
+            &JobCoords::Variables
+        )
+        .is_ok());
+        let e = check_template("BFGSTS\n", "odata.connect", &atoms).unwrap_err();
         assert!(e.to_string().contains("POINTS"));
     }
 

@@ -1,13 +1,12 @@
 //! One PATHSAMPLE run in a working directory (algorithms.md §9.1–9.2).
 
-use crate::jobs::{
-    check_template, finish_coordinates, job_files, remove_stale, start_coordinates, Job, Pool,
-};
+use crate::jobs::{check_template, coords_kind, job_files, remove_stale, Job, Pool};
 use crate::keywords::{Mode, PathsampleInput, Startup};
 use crate::pairs::{NoPair, Selector, TriedPairs};
 use anyhow::{anyhow, bail, Context, Result};
 use common::database::{Database, MinRecord};
 use common::deck::Deck;
+use common::files::job::{render_finish, render_odata};
 use common::files::min_data_info;
 use common::files::path_info::Layout;
 use common::fortran_fmt::fmt_f;
@@ -148,27 +147,11 @@ impl<'a> Run<'a> {
         let dir = self.dir.clone();
         match mode {
             Mode::ReadMin(file) => {
-                let path = dir.join(file);
-                let text = std::fs::read_to_string(&path)
-                    .with_context(|| format!("READMIN: cannot read {}", path.display()))?;
-                let recs = min_data_info::parse(&text, file, db.nopt())?;
-                let mut added = 0;
-                for r in &recs {
-                    let fvib = if self.input.db.nofrqs { 1.0 } else { r.fvib };
-                    let rec = MinRecord {
-                        energy: r.energy,
-                        fvib,
-                        order: r.order,
-                        inertia: r.inertia,
-                        lowest_frq: None,
-                    };
-                    if db.add_minimum_if_new(rec, &r.coords)?.new {
-                        added += 1;
-                    }
-                }
+                let ids = db.add_min_data_info(&dir.join(file))?;
+                let added = ids.iter().filter(|p| p.new).count();
                 self.log(format!(
                     "readmin> {} records read from {file}, {added} new minima",
-                    recs.len()
+                    ids.len()
                 ));
                 Ok(())
             }
@@ -214,7 +197,7 @@ impl<'a> Run<'a> {
     fn template(&self, name: &str) -> Result<String> {
         let path = self.dir.join(name);
         let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {name}"))?;
-        check_template(&text, name, self.input.db.is_atoms())
+        check_template(&text, name, &coords_kind(&self.input))
     }
 
     fn exec(&self) -> Result<String> {
@@ -345,17 +328,12 @@ impl<'a> Run<'a> {
                         tried.insert(a, b);
                         let n = next_n;
                         next_n += 1;
-                        std::fs::write(
-                            dir.join(format!("odata.{n}")),
-                            format!(
-                                "{template}{}",
-                                start_coordinates(&self.input, db.min_coords(a))
-                            ),
-                        )?;
-                        std::fs::write(
-                            dir.join(format!("finish.{n}")),
-                            finish_coordinates(&self.input, db.min_coords(b)),
-                        )?;
+                        let kind = coords_kind(&self.input);
+                        let odata = render_odata(&template, db.min_coords(a), &kind)
+                            .map_err(|m| anyhow!(m))?;
+                        std::fs::write(dir.join(format!("odata.{n}")), odata)?;
+                        let finish = render_finish(db.min_coords(b), &kind);
+                        std::fs::write(dir.join(format!("finish.{n}")), finish)?;
                         pool.launch(Job { n, a, b })?;
                         launched += 1;
                         self.log(format!(
