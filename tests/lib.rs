@@ -143,3 +143,20 @@ pub fn parse_path_info(text: &str, nopt: usize, with_eigen: bool) -> Vec<Block> 
     }
     out
 }
+
+/// Assert that a program exited with status 0 (showing its output otherwise); returns stdout.
+pub fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Write a file into a working directory.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+}

@@ -1,7 +1,9 @@
 //! The system OPTIM works on: a potential plus what identity, distances and zero modes mean
 //! for it (atoms: alignment and 6 zero modes; networks: plain Euclidean distance).
 
-use common::geometry::{aligned_distance, euclidean_distance, AlignOptions};
+use common::geometry::{
+    aligned_distance, euclidean_distance, same_point_euclidean, same_structure, AlignOptions,
+};
 use common::hessian_data::System;
 use common::potential::Potential;
 
@@ -43,10 +45,10 @@ impl Model {
         edifftol: f64,
         geomdifftol: f64,
     ) -> bool {
-        if (ea - eb).abs() >= edifftol {
-            return false;
+        match self.system {
+            System::Atoms => same_structure(ea, eb, a, b, edifftol, geomdifftol, &self.align),
+            System::Network { .. } => same_point_euclidean(ea, eb, a, b, edifftol, geomdifftol),
         }
-        self.distance(a, b).0 < geomdifftol
     }
 
     /// An orthonormal basis of the zero-mode space to project out of eigenvector searches:

@@ -3,22 +3,8 @@
 use common::ljat::Ljat;
 use common::mlp::{Mlp, MlpSpec};
 use common::potential::{rms, Potential};
-use e2e::{lowest_coordinates, lowest_energies, read, run, workdir};
+use e2e::{lowest_coordinates, lowest_energies, ok, read, run, workdir, write};
 use std::path::Path;
-
-fn ok(out: &std::process::Output) {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
 
 #[test]
 fn ljat3_finds_the_linear_and_equilateral_minima() {

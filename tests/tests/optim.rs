@@ -5,23 +5,7 @@ use common::linalg::{count_negative, sym_eigenvalues};
 use common::ljat::Ljat;
 use common::mlp::{Mlp, MlpSpec};
 use common::potential::{rms, Potential};
-use e2e::{lowest_coordinates, parse_path_info, read, run, workdir};
-use std::path::Path;
-
-fn ok(out: &std::process::Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
+use e2e::{lowest_coordinates, ok, parse_path_info, read, run, workdir, write};
 
 const TS_E: f64 = -1.985069657957;
 const TS_EIG: f64 = -3.53942100564;

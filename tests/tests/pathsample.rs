@@ -6,30 +6,15 @@ use common::hessian_data::{point_data, System};
 use common::linalg::{count_negative, sym_eigenvalues};
 use common::ljat::{geometry, Ljat};
 use common::potential::{rms, Potential};
-use e2e::{bin, read};
+use e2e::{bin, ok, read, write};
 use std::path::Path;
 use std::process::{Command, Output};
-
-fn write(dir: &Path, name: &str, text: &str) {
-    std::fs::write(dir.join(name), text).unwrap();
-}
 
 fn pathsample(dir: &Path) -> Output {
     Command::new(bin("PATHSAMPLE"))
         .current_dir(dir)
         .output()
         .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 const CONNECT_TEMPLATE: &str = "NEWCONNECT 10 3 10.0 30.0 20 0.5 0.01\nNEWNEB 10 500 0.01\n\
