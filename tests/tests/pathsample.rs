@@ -335,3 +335,92 @@ fn corrupted_inputs_are_clear_errors_and_nothing_is_overwritten() {
     let out = pathsample(d);
     assert!(String::from_utf8_lossy(&out.stderr).contains("Unrecognized command FROB"));
 }
+
+/// MLPVB3 [2,5,4,200]: GMIN's minima (DUMPMINDB) → READMIN → DIJINITCONT → CONNECTUNC.
+#[test]
+fn mlp_landscape_from_gmin_minima() {
+    use common::mlp::{Mlp, MlpSpec};
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&e2e::run(
+        "GMIN",
+        &[
+            "--ljat3-dataset",
+            "--set",
+            "D2",
+            "--train",
+            "200",
+            "--test",
+            "10",
+            "--seed",
+            "4",
+        ],
+        d,
+    ));
+    write(
+        d,
+        "data",
+        "MLPVB3 2 1 5 4 200 1.0D-4\nSTEPS 300 1.0\nTEMPERATURE 1.0\nSTEP 1.5\nSAVE 30\nEDIFF 1.0D-5\n\
+         SLOPPYCONV 1.0D-6\nTIGHTCONV 1.0D-9\nMAXIT 5000 20000\nRANSEED 3\nDUMPMINDB gmin.min.data.info\n",
+    );
+    write(d, "coords", &"0.3\n".repeat(39));
+    ok(&e2e::run("GMIN", &[], d));
+    let mlp_pathdata = |extra: &str| {
+        format!(
+            "EXEC {}\nCPUS 2\nMLPVB3 2 1 5 4 200 1.0D-4\nTEMPERATURE 1.0\nEDIFFTOL 1.0D-7\nGEOMDIFFTOL 0.01\n\
+             JOBTIMEOUT 120\n{extra}",
+            bin("OPTIM").display()
+        )
+    };
+    write(d, "pathdata", &mlp_pathdata("READMIN gmin.min.data.info\n"));
+    let log = ok(&pathsample(d));
+    let cfg = DbConfig::network(39, 0);
+    let n_read = Database::open_read_only(d, cfg.clone()).unwrap().nmin();
+    assert!(n_read >= 2, "{log}");
+    assert!(log.contains(&format!("{n_read} new minima")), "{log}");
+    write(d, "min.A", "1\n1\n");
+    write(d, "min.B", "1\n2\n");
+    write(
+        d,
+        "odata.connect",
+        "NEWCONNECT 10 3 10.0 30.0 30 0.5 0.01\nNEWNEB 10 500 0.01\nBFGSTS 500 10 100 1.0D-8\nNOHESS\n\
+         BFGSMIN 1.0D-7\nCONVERGE 1.0D-7 1.0D-7\nEDIFFTOL 1.0D-7\nGEOMDIFFTOL 0.01\nDUMPALLPATHS\n\
+         MLPVB3 2 1 5 4 200 1.0D-4\nVARIABLES\n",
+    );
+    write(d, "pathdata", &mlp_pathdata("CYCLES 3\nDIJINITCONT\n"));
+    ok(&pathsample(d));
+    write(
+        d,
+        "pathdata",
+        &mlp_pathdata("CYCLES 2\nCONNECTUNC LOWEST 2\n"),
+    );
+    ok(&pathsample(d));
+    let db = Database::open_read_only(d, cfg).unwrap();
+    assert!(db.nmin() >= n_read && db.nts() >= 1);
+    // DIJINITCONT connected A and B.
+    let comp = db.connected_components();
+    assert_eq!(comp[0], comp[1], "A and B are not connected");
+    // Every stored point is what it claims, recomputed from points.min / points.ts.
+    let spec = MlpSpec::from_keyword("MLPVB3", &[2.0, 1.0, 5.0, 4.0, 200.0, 1.0e-4]).unwrap();
+    let mlp = Mlp::load(&spec, d.join("MLPdata")).unwrap();
+    for id in 1..=db.nmin() {
+        let x = db.min_coords(id);
+        assert!((mlp.energy(x) - db.minimum(id).energy).abs() < 1e-9);
+        let ev = sym_eigenvalues(&mlp.hessian(x)).unwrap();
+        assert_eq!(count_negative(&ev, 1e-6), 0, "minimum {id}");
+    }
+    for id in 1..=db.nts() {
+        let x = db.ts_coords(id);
+        assert!(rms(&mlp.gradient(x)) < 1e-6, "TS {id}");
+        let ev = sym_eigenvalues(&mlp.hessian(x)).unwrap();
+        assert_eq!(count_negative(&ev, 1e-6), 1, "TS {id}");
+    }
+    // No duplicate minima.
+    for a in 1..=db.nmin() {
+        for b in (a + 1)..=db.nmin() {
+            let same = (db.minimum(a).energy - db.minimum(b).energy).abs() < 1e-7
+                && common::geometry::euclidean_distance(db.min_coords(a), db.min_coords(b)) < 0.01;
+            assert!(!same, "minima {a} and {b} are duplicates");
+        }
+    }
+}
