@@ -304,3 +304,23 @@ fn malformed_odata_gives_clear_errors() {
         assert!(!dir.path().join("path.info").exists());
     }
 }
+
+#[test]
+fn bfgsmin_with_dumpdata_writes_min_data_info() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "odata",
+        "BFGSMIN 1.0D-9\nDUMPDATA\nPARAMS 2.0\nPOINTS\nAX 0.0 0.0 0.0\nAX 1.2 0.0 0.0\nAX 0.6 1.0 0.0\n",
+    );
+    let log = ok(&run("OPTIM", &[], dir.path()));
+    assert!(log.contains("minimisation converged"), "{log}");
+    let text = read(dir.path(), "min.data.info");
+    let recs = common::files::min_data_info::parse(&text, "min.data.info", 9).unwrap();
+    assert_eq!(recs.len(), 1);
+    let r = &recs[0];
+    assert!((r.energy + 2.185098840269).abs() < 1e-10);
+    assert!((r.fvib - 11.693670447770367).abs() < 1e-6);
+    assert_eq!(r.order, 12);
+    assert!((r.inertia[2] - 1.3659819793).abs() < 1e-8);
+}
