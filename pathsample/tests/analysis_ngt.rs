@@ -212,8 +212,9 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
         for r in c + 1..n {
             let f = a[r][c] / a[c][c];
             if f != 0.0 {
-                for k in c..n {
-                    a[r][k] -= f * a[c][k];
+                let pivot = a[c].clone();
+                for (x, y) in a[r][c..].iter_mut().zip(&pivot[c..]) {
+                    *x -= f * y;
                 }
                 b[r] -= f * b[c];
             }
@@ -570,4 +571,27 @@ fn disconnected_sets_give_zero_rates() {
     )
     .unwrap();
     assert!(!out.contains("not connected"), "{out}");
+}
+
+/// Goldens R1 and R3 seen through NGT on two minima: kSS = the single-step rate.
+#[test]
+fn r1_r3_rates_through_ngt() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = Database::in_memory(cfg());
+    min(&mut db, 0.0, 2.0, 2, 0.0); // h = 2 doubles k out of minimum 1 (R3)
+    min(&mut db, 0.0, 2.0, 1, 1.0);
+    ts(&mut db, 1.0, 1.0, 1, 1, 2, 0.5);
+    // A degenerate TS on B only adds a self-loop: kSS and kNSS are unchanged.
+    ts(&mut db, 0.7, 1.0, 1, 2, 2, 0.7);
+    db.set_ab(&[1], &[2]).unwrap();
+    let out = analyse(dir.path(), &input("TEMPERATURE 1.0\nNGT\n"), &db).unwrap();
+    let kss = values(line(&out, "NGT> kSS "));
+    let knss = values(line(&out, "NGT> kNSS"));
+    assert!((kss[0] - 0.0965323526).abs() < 1e-10, "{out}");
+    assert!((knss[0] - 0.0965323526).abs() < 1e-10, "{out}");
+    assert!((kss[1] - 2.0 * 0.0965323526).abs() < 2e-10, "{out}");
+    assert!(
+        out.contains("NGT> 2 minima and 2 transition states"),
+        "{out}"
+    );
 }

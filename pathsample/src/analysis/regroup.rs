@@ -71,20 +71,22 @@ fn partition(
     let mut index: BTreeMap<usize, usize> = BTreeMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut of = vec![0; n];
-    for i in 0..n {
+    for (i, slot) in of.iter_mut().enumerate() {
         let r = find(parent, i);
         let g = *index.entry(r).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
         groups[g].push(i);
-        of[i] = g;
+        *slot = g;
     }
     let ln_z: Vec<f64> = groups
         .iter()
         .map(|m| ln_sum_exp(m.iter().map(|&i| net.ln_z[i])))
         .collect();
-    let mut acc: BTreeMap<(usize, usize), (Vec<f64>, Vec<usize>, usize)> = BTreeMap::new();
+    // Per pair of groups: the ln fluxes, the member TS labels, the lowest member edge.
+    type Acc = (Vec<f64>, Vec<usize>, usize);
+    let mut acc: BTreeMap<(usize, usize), Acc> = BTreeMap::new();
     for (k, e) in net.edges.iter().enumerate() {
         if !net.edge_live(k) {
             continue;
