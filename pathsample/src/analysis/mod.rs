@@ -1,0 +1,387 @@
+//! Analyses run when CYCLES is 0 (REGROUPFREE, DIJKSTRA, NGT; algorithms.md §9.1 steps 6–8,
+//! §10–§12) and the stand-alone pruning/merging modes (REMOVESP, RETAINSP,
+//! REMOVEUNCONNECTED, MERGEDB; files.md §3.8).
+//!
+//! - [`network`]: the kinetic network (live TSs, NCONNMIN pruning, rates, partition functions).
+//! - [`gt`]: graph transformation.
+//! - [`ngt`]: kSS, kNSS, kKMC and the committor files.
+//! - [`dijkstra`]: the fastest path.
+//! - [`regroup`]: free-energy groups.
+//! - [`prune`], [`merge`]: the stand-alone modes.
+//!
+//! The rates use the database's in-memory values (NOFRQS: fvib = 1.0, DECISION 2); files
+//! derived from the database (`.removed`, `.retained`, `.fastest`, merged points) copy the
+//! written values.
+
+mod dbfiles;
+pub mod dijkstra;
+pub mod gt;
+pub mod merge;
+pub mod network;
+pub mod ngt;
+pub mod prune;
+pub mod regroup;
+
+use crate::keywords::{Mode, PathsampleInput};
+use anyhow::{bail, Result};
+use common::database::{Database, Ensemble, MinRecord, RateOptions, TsRecord};
+use common::files::{min_ab, points};
+use common::fortran_fmt::{fmt_f, fmt_g, fmt_i};
+use dbfiles::{file_records, write_bytes, write_text};
+use network::{DeadTs, Network};
+use regroup::Regrouped;
+use std::io::Write;
+use std::path::Path;
+
+/// Canonical rate options at kT = `t` (SYSTEM names starting with `CA` add the CA shift).
+pub fn rate_options(input: &PathsampleInput, t: f64) -> RateOptions {
+    RateOptions {
+        ensemble: Ensemble::Canonical { temperature: t },
+        ca_system: input.symbol.to_ascii_uppercase().starts_with("CA"),
+    }
+}
+
+/// TEMPERATURE, which must be positive when an analysis needs it.
+fn temperature(input: &PathsampleInput) -> Result<f64> {
+    match input.temperature {
+        Some(t) if t > 0.0 => Ok(t),
+        t => bail!(
+            "setup> ERROR - TEMPERATURE={}",
+            fmt_g(t.unwrap_or(0.0), 20, 10)
+        ),
+    }
+}
+
+fn dead_ts(input: &PathsampleInput, db: &Database) -> DeadTs {
+    DeadTs {
+        tsthresh: db.config().tsthresh,
+        maxbarrier: input.maxbarrier,
+        minbarrier: input.minbarrier,
+    }
+}
+
+/// The analyses requested with CYCLES 0, in the order REGROUPFREE, DIJKSTRA, NGT; DIJKSTRA
+/// and NGT use the groups when REGROUPFREE ran.
+pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Write) -> Result<()> {
+    if input.regroupfree.is_none() && input.dijkstra.is_none() && input.ngt.is_none() {
+        writeln!(
+            out,
+            "PATHSAMPLE> nothing to do: {} minima, {} transition states",
+            db.nmin(),
+            db.nts()
+        )?;
+        return Ok(());
+    }
+    let t = temperature(input)?;
+    if db.set_a().is_empty() || db.set_b().is_empty() {
+        bail!("min.A and min.B must exist and be non-empty");
+    }
+    if let Some(m) = db.set_a().iter().find(|m| db.set_b().contains(m)) {
+        bail!("minimum {m} is in both min.A and min.B");
+    }
+    let ropts = rate_options(input, t);
+    let base = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+    let mut regrouped: Option<Regrouped> = None;
+    if let Some(x) = input.regroupfree {
+        if input.planck <= 0.0 {
+            bail!("REGROUPFREE: PLANCK must be positive");
+        }
+        let mut net = base.clone();
+        net.prune(Some(input.nconnmin));
+        let rg = regroup::regroup(&net, t, input.planck, x);
+        write_regrouped(dir, input, &rg, t, x, out)?;
+        regrouped = Some(rg);
+    }
+    let subject = match &regrouped {
+        Some(rg) => rg.network(),
+        None => base,
+    };
+    if let Some(n) = input.dijkstra {
+        let nconnmin = n.max(input.nconnmin);
+        let mut net = subject.clone();
+        net.prune(Some(nconnmin));
+        run_dijkstra(dir, input, db, regrouped.as_ref(), &net, nconnmin, t, out)?;
+    }
+    if let Some((n, kmc)) = input.ngt {
+        let nconnmin = n.max(input.nconnmin);
+        let mut net = subject;
+        net.prune(Some(nconnmin));
+        let res = ngt::ngt(&net, kmc);
+        for line in res.lines(nconnmin) {
+            writeln!(out, "{line}")?;
+        }
+        write_text(
+            &dir.join("commit.ngt.AB"),
+            &ngt::commit_text(&res.commit_ab),
+        )?;
+        write_text(
+            &dir.join("commit.ngt.BA"),
+            &ngt::commit_text(&res.commit_ba),
+        )?;
+    }
+    Ok(())
+}
+
+/// MERGEDB, REMOVESP, RETAINSP, REMOVEUNCONNECTED.
+pub fn stand_alone(
+    dir: &Path,
+    input: &PathsampleInput,
+    db: &mut Database,
+    mode: &Mode,
+    out: &mut dyn Write,
+) -> Result<()> {
+    match mode {
+        Mode::RemoveSp => prune::remove_sp(dir, db, out),
+        Mode::RetainSp => prune::retain_sp(dir, db, out),
+        Mode::RemoveUnconnected(which) => prune::remove_unconnected(dir, input, db, which, out),
+        Mode::MergeDb(other) => merge::merge_db(dir, input, db, other, out),
+        other => bail!("{other:?} is not a stand-alone analysis mode"),
+    }
+}
+
+/// fvib of the regrouped minima: 2·ln(2π·T/PLANCK) (algorithms.md §11).
+fn regrouped_fvib(t: f64, planck: f64) -> f64 {
+    2.0 * (2.0 * std::f64::consts::PI * t / planck).ln()
+}
+
+/// The files of files.md §3.9 for REGROUPFREE (and DUMPGROUPS).
+fn write_regrouped(
+    dir: &Path,
+    input: &PathsampleInput,
+    rg: &Regrouped,
+    t: f64,
+    x: f64,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let ids = |v: &[usize]| v.iter().map(|&g| g + 1).collect::<Vec<_>>();
+    write_text(&dir.join("min.A.regrouped"), &min_ab::render(&ids(&rg.a)))?;
+    write_text(&dir.join("min.B.regrouped"), &min_ab::render(&ids(&rg.b)))?;
+    let fvib = regrouped_fvib(t, input.planck);
+    let mut md = String::new();
+    for &g in &rg.g {
+        md.push_str(&fmt_g(g, 20, 10));
+        md.push_str(&fmt_g(fvib, 20, 10));
+        md.push_str(&fmt_i(1, 6));
+        for v in [1.0, 1.0, 1.0, 0.0] {
+            md.push_str(&fmt_f(v, 20, 10));
+        }
+        md.push('\n');
+    }
+    write_text(&dir.join("min.data.regrouped"), &md)?;
+    let mut td = String::new();
+    for l in &rg.links {
+        td.push_str(&fmt_g(l.g, 20, 10));
+        td.push_str(&fmt_g(1.0, 20, 10));
+        for v in [1, l.gi + 1, l.gj + 1] {
+            td.push_str(&fmt_i(v as i64, 10));
+        }
+        for _ in 0..3 {
+            td.push_str(&fmt_f(1.0, 20, 10));
+        }
+        td.push('\n');
+    }
+    write_text(&dir.join("ts.data.regrouped"), &td)?;
+    if input.dumpgroups {
+        let mut s = String::new();
+        for (k, m) in rg.groups.iter().enumerate() {
+            s.push_str(&format!(
+                "group {} free energy={}\n",
+                fmt_i(k as i64 + 1, 8),
+                fmt_g(rg.g[k], 20, 10)
+            ));
+            for &i in m {
+                s.push_str(&fmt_i(i as i64 + 1, 8));
+                s.push('\n');
+            }
+            s.push('\n');
+        }
+        write_text(&dir.join("minima_groups"), &s)?;
+        let mut s = String::new();
+        for (k, l) in rg.links.iter().enumerate() {
+            s.push_str(&format!(
+                "ts group {} free energy={} links groups: {}{}\n",
+                fmt_i(k as i64 + 1, 8),
+                fmt_g(l.g, 20, 10),
+                fmt_i(l.gi as i64 + 1, 8),
+                fmt_i(l.gj as i64 + 1, 8)
+            ));
+            for &t in &l.members {
+                s.push_str(&fmt_i(t as i64, 8));
+                s.push('\n');
+            }
+            s.push('\n');
+        }
+        write_text(&dir.join("ts_groups"), &s)?;
+    }
+    writeln!(
+        out,
+        "regroupfree> threshold {}: {} minima in {} groups after {} merging passes, {} inter-group links (NCONNMIN {})",
+        fmt_g(x, 20, 10).trim(),
+        rg.groups.iter().map(Vec::len).sum::<usize>(),
+        rg.groups.len(),
+        rg.passes,
+        rg.links.len(),
+        input.nconnmin
+    )?;
+    writeln!(
+        out,
+        "regroupfree> {} A groups and {} B groups written to min.A.regrouped, min.B.regrouped; min.data.regrouped, ts.data.regrouped written",
+        rg.a.len(),
+        rg.b.len()
+    )?;
+    Ok(())
+}
+
+/// DIJKSTRA: print the fastest path, write `Epath`, the `.fastest` files and `ts.attempts`.
+#[allow(clippy::too_many_arguments)]
+fn run_dijkstra(
+    dir: &Path,
+    input: &PathsampleInput,
+    db: &Database,
+    rg: Option<&Regrouped>,
+    net: &Network,
+    nconnmin: usize,
+    t: f64,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (product, reactant, label) = if input.direction_ab {
+        (&net.a, &net.b, "A<-B")
+    } else {
+        (&net.b, &net.a, "B<-A")
+    };
+    let Some(path) = dijkstra::fastest(net, product, reactant) else {
+        writeln!(
+            out,
+            "Dijkstra> no path {label} through live transition states (NCONNMIN {nconnmin})"
+        )?;
+        return Ok(());
+    };
+    let g = |v: f64| fmt_g(v, 20, 10);
+    writeln!(
+        out,
+        "Dijkstra> fastest path {label} (NCONNMIN {nconnmin}): {} minima and {} transition states, listed from the product end",
+        path.nodes.len(),
+        path.edges.len()
+    )?;
+    let mut epath = String::new();
+    let mut step = 0i64;
+    for (k, &m) in path.nodes.iter().enumerate() {
+        step += 1;
+        let e = net.energy[m];
+        writeln!(
+            out,
+            "Dijkstra> {} min {} E={}",
+            fmt_i(step, 8),
+            fmt_i(m as i64 + 1, 8),
+            g(e)
+        )?;
+        epath.push_str(&format!(
+            "{}{}{}\n",
+            fmt_i(step, 8),
+            g(e),
+            fmt_i(m as i64 + 1, 8)
+        ));
+        if let Some(&ek) = path.edges.get(k) {
+            step += 1;
+            let edge = &net.edges[ek];
+            let next = path.nodes[k + 1];
+            writeln!(
+                out,
+                "Dijkstra> {} ts  {} E={} barriers from the product side={} from the reactant side={}",
+                fmt_i(step, 8),
+                fmt_i(edge.id as i64, 8),
+                g(edge.energy),
+                g(edge.energy - e),
+                g(edge.energy - net.energy[next])
+            )?;
+            epath.push_str(&format!(
+                "{}{}{}\n",
+                fmt_i(step, 8),
+                g(edge.energy),
+                fmt_i(edge.id as i64, 8)
+            ));
+        }
+    }
+    writeln!(
+        out,
+        "Dijkstra> kSS contribution of the path ({label})={}",
+        g(path.ln_k.exp())
+    )?;
+    write_text(&dir.join("Epath"), &epath)?;
+
+    // The path's points in the database formats, renumbered 1.. from the product end.
+    let widths = db.config().widths;
+    let pos = |m: usize| path.nodes.iter().position(|&x| x == m).map(|p| p + 1);
+    let mut md = String::new();
+    let mut mp = Vec::new();
+    let mut td = String::new();
+    let mut tp = Vec::new();
+    let mut attempts: Vec<usize> = Vec::new();
+    match rg {
+        None => {
+            let (mins, tss) = file_records(db);
+            for &m in &path.nodes {
+                md.push_str(&mins[m].render(widths));
+                points::encode_into(db.min_coords(m + 1), &mut mp);
+            }
+            for &ek in &path.edges {
+                let id = net.edges[ek].id;
+                let mut r = tss[id - 1].clone();
+                r.plus = pos(r.plus - 1).expect("a path TS joins path minima");
+                r.minus = pos(r.minus - 1).expect("a path TS joins path minima");
+                td.push_str(&r.render(widths));
+                points::encode_into(db.ts_coords(id), &mut tp);
+                attempts.push(id);
+            }
+        }
+        Some(rg) => {
+            let fvib = regrouped_fvib(t, input.planck);
+            for &m in &path.nodes {
+                let r = MinRecord::new(rg.g[m], fvib, 1, [1.0; 3]);
+                md.push_str(&r.render(widths));
+                points::encode_into(db.min_coords(rg.rep_node[m] + 1), &mut mp);
+            }
+            for &ek in &path.edges {
+                let l = &rg.links[net.edges[ek].id - 1];
+                let r = TsRecord {
+                    energy: l.g,
+                    fvib: 1.0,
+                    order: 1,
+                    plus: pos(l.gi).expect("a path link joins path groups"),
+                    minus: pos(l.gj).expect("a path link joins path groups"),
+                    inertia: [1.0; 3],
+                    negeig: None,
+                };
+                td.push_str(&r.render(widths));
+                points::encode_into(db.ts_coords(l.rep_ts), &mut tp);
+                attempts.push(l.rep_ts);
+            }
+        }
+    }
+    write_text(&dir.join("min.data.fastest"), &md)?;
+    write_text(&dir.join("ts.data.fastest"), &td)?;
+    write_bytes(&dir.join("points.min.fastest"), &mp)?;
+    write_bytes(&dir.join("points.ts.fastest"), &tp)?;
+    let (first, last) = (vec![1], vec![path.nodes.len()]);
+    let (a, b) = if input.direction_ab {
+        (first, last)
+    } else {
+        (last, first)
+    };
+    write_text(&dir.join("min.A.fastest"), &min_ab::render(&a))?;
+    write_text(&dir.join("min.B.fastest"), &min_ab::render(&b))?;
+
+    // ts.attempts: one (I8) count per TS.
+    let mut counts: Vec<i64> = std::fs::read_to_string(dir.join("ts.attempts"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(|w| w.parse().unwrap_or(0))
+        .collect();
+    counts.resize(db.nts(), 0);
+    for id in attempts {
+        counts[id - 1] += 1;
+    }
+    let text: String = counts.iter().map(|&c| fmt_i(c, 8) + "\n").collect();
+    write_text(&dir.join("ts.attempts"), &text)?;
+    Ok(())
+}
