@@ -114,6 +114,8 @@ pub struct Selector {
     region_resume: (usize, usize),
     /// Minima already used by UNTRAP (`min.done`).
     pub done: BTreeSet<usize>,
+    /// The current fastest path's minima (set by the caller before each build, for SHORTCUT).
+    pub fastest_path: Option<Vec<usize>>,
     dist: Distances,
 }
 
@@ -129,6 +131,7 @@ impl Selector {
             candidates: Vec::new(),
             region_resume: start,
             done: BTreeSet::new(),
+            fastest_path: None,
             dist: Distances::default(),
         }
     }
@@ -136,6 +139,11 @@ impl Selector {
     /// Drop the candidate list so it is rebuilt (PAIRLIST).
     pub fn reset(&mut self) {
         self.candidates.clear();
+    }
+
+    /// Whether the strategy needs the fastest path (SHORTCUT).
+    pub fn needs_fastest_path(&self) -> bool {
+        matches!(self.strategy, Strategy::Shortcut { .. })
     }
 
     /// The next untried pair.
@@ -275,10 +283,30 @@ impl Selector {
                 }
                 self.candidates = list;
             }
-            Strategy::Shortcut { .. } => {
-                return Err(NoPair::Exhausted(
-                    "SHORTCUT is not supported by this implementation yet".into(),
-                ));
+            Strategy::Shortcut { minsep } => {
+                let path = self.fastest_path.clone().ok_or_else(|| {
+                    NoPair::Exhausted(
+                        "shortcut> no fastest path between A and B (the sets are not connected)"
+                            .into(),
+                    )
+                })?;
+                // Pairs of path minima at least `minsep` steps apart, closest first.
+                let mut list: Vec<(f64, usize, usize)> = Vec::new();
+                for i in 0..path.len() {
+                    for j in (i + minsep.max(1))..path.len() {
+                        let (a, b) = (path[i], path[j]);
+                        if a != b && !db.directly_connected(a, b) && !tried.contains(a, b) {
+                            list.push((self.dist.get(db, a, b), a, b));
+                        }
+                    }
+                }
+                if list.is_empty() {
+                    return Err(NoPair::Exhausted(format!(
+                        "shortcut> no untried pair at least {minsep} steps apart on the fastest path"
+                    )));
+                }
+                list.sort_by(|x, y| x.0.total_cmp(&y.0));
+                self.candidates = list.into_iter().map(|(_, a, b)| (a, b)).collect();
             }
         }
         Ok(())

@@ -323,6 +323,10 @@ impl<'a> Run<'a> {
         loop {
             while exhausted.is_none() && !stop_requested && launched < total && pool.has_free_slot()
             {
+                if selector.needs_fastest_path() {
+                    selector.fastest_path = crate::analysis::fastest_path_minima(&self.input, db)?;
+                    selector.reset();
+                }
                 match selector.next(db, &tried, self.input.direction_ab) {
                     Ok((a, b)) => {
                         tried.insert(a, b);

@@ -424,3 +424,26 @@ fn mlp_landscape_from_gmin_minima() {
         }
     }
 }
+
+#[test]
+fn shortcut_pairs_minima_of_the_fastest_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 6);
+    // Two linear isomers as A and B: the fastest path runs 3 -> 1 -> 2 (through the
+    // equilateral minimum), so SHORTCUT 2 pairs the path's ends.
+    write(d, "min.A", "1\n2\n");
+    write(d, "min.B", "1\n3\n");
+    std::fs::remove_file(d.join("pairs.data")).ok();
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 1\nSHORTCUT 2\n").replace("CPUS 2", "CPUS 1"),
+    );
+    let log = ok(&pathsample(d));
+    assert!(
+        log.contains("connecting minima 2 ") && log.contains(" and 3 ")
+            || log.contains("connecting minima 3 ") && log.contains(" and 2 "),
+        "{log}"
+    );
+}

@@ -385,3 +385,19 @@ fn run_dijkstra(
     write_text(&dir.join("ts.attempts"), &text)?;
     Ok(())
 }
+
+/// The minima (1-based ids) of the current fastest path from the reactant to the product side
+/// (DIRECTION), for SHORTCUT; `None` when the sets are not connected through live TSs.
+pub fn fastest_path_minima(input: &PathsampleInput, db: &Database) -> Result<Option<Vec<usize>>> {
+    let t = temperature(input)?;
+    let ropts = rate_options(input, t);
+    let mut net = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+    net.prune(Some(input.nconnmin));
+    let (product, reactant) = if input.direction_ab {
+        (net.a.clone(), net.b.clone())
+    } else {
+        (net.b.clone(), net.a.clone())
+    };
+    Ok(dijkstra::fastest(&net, &product, &reactant)
+        .map(|p| p.nodes.iter().map(|n| n + 1).collect()))
+}
