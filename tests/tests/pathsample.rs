@@ -447,3 +447,47 @@ fn shortcut_pairs_minima_of_the_fastest_path() {
         "{log}"
     );
 }
+
+#[test]
+fn untrap_pairs_the_trapped_minimum_with_the_product_superbasin_and_records_min_done() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 6);
+    // Product A = a linear minimum (the lowest); the equilateral minimum 1 lies 0.034 above it
+    // behind a barrier of 0.2: the only untrapping candidate (the other linear isomers have
+    // no energy gap).
+    write(d, "min.A", "1\n2\n");
+    write(d, "min.B", "1\n3\n");
+    std::fs::remove_file(d.join("pairs.data")).ok();
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 1\nUNTRAP 0.01 1.0\n").replace("CPUS 2", "CPUS 1"),
+    );
+    let log = ok(&pathsample(d));
+    assert!(log.contains("job 1: connecting minima 1 "), "{log}");
+    assert_eq!(
+        read(d, "min.done").split_whitespace().collect::<Vec<_>>(),
+        vec!["1"]
+    );
+    // A second run has no candidate left (minimum 1 is done).
+    let log = ok(&pathsample(d));
+    assert!(log.contains("untrap> no candidate minimum left"), "{log}");
+}
+
+#[test]
+fn a_stop_file_ends_the_cycles_after_the_running_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 0);
+    write(d, "STOP", "");
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 5\nCONNECTREGION 1 1 5.0\n"),
+    );
+    let log = ok(&pathsample(d));
+    assert!(log.contains("STOP file found"), "{log}");
+    // Two completions make a cycle; the rolling pool had started a third job by then.
+    assert!(log.contains("PATHSAMPLE> 3 jobs run"), "{log}");
+}
