@@ -491,3 +491,25 @@ fn a_stop_file_ends_the_cycles_after_the_running_jobs() {
     // Two completions make a cycle; the rolling pool had started a third job by then.
     assert!(log.contains("PATHSAMPLE> 3 jobs run"), "{log}");
 }
+
+#[test]
+fn extractmin_and_extractts_write_the_coordinates() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 6);
+    let db = Database::open_read_only(d, DbConfig::atoms(3)).unwrap();
+    write(d, "pathdata", &pathdata("EXTRACTMIN 2\n"));
+    ok(&pathsample(d));
+    let text = read(d, "extractedmin");
+    assert_eq!(text.lines().count(), 3);
+    let vals: Vec<f64> = text
+        .split_whitespace()
+        .map(|t| t.parse().unwrap())
+        .collect();
+    for (a, b) in vals.iter().zip(db.min_coords(2)) {
+        assert!((a - b).abs() < 1e-14);
+    }
+    write(d, "pathdata", &pathdata("EXTRACTTS 0\n"));
+    ok(&pathsample(d));
+    assert_eq!(read(d, "extractedts").lines().count(), 3 * db.nts());
+}
