@@ -130,8 +130,13 @@ pub fn find_ts(
                 evec.iter_mut().for_each(|a| *a = -*a);
             }
         }
+        // The eigenvector has settled when the search converged and it barely turned since the
+        // previous macro-iteration (or its eigenvalue barely changed).
+        let turned_little = v.as_ref().is_some_and(|old| dot(old, &evec).abs() > 0.99);
         let settled = ep.converged
-            && prev_lambda.is_some_and(|p| (p - lambda).abs() <= 1e-2 * lambda.abs().max(1e-8));
+            && (turned_little
+                || prev_lambda
+                    .is_some_and(|p| (p - lambda).abs() <= 1e-2 * lambda.abs().max(1e-8)));
         prev_lambda = Some(lambda);
         let r = rms(&g);
         log(format!(
