@@ -38,17 +38,53 @@ pub struct SteppedOff {
     pub minus: MinimisationResult,
 }
 
-/// Minimise from both sides of a TS along its unit eigenvector (PUSHOFF p; 0 → MAXSTEP/10).
-pub fn step_off(model: &Model, ts: &TsResult, pushoff: f64, minimiser: &LbfgsConfig) -> SteppedOff {
+/// The point `X_ts + sign·p·v` (PUSHOFF p; 0 → 0.02, a tenth of the default MAXSTEP).
+pub fn pushed_off(ts: &TsResult, pushoff: f64, sign: f64) -> Vec<f64> {
     let p = if pushoff > 0.0 { pushoff } else { 0.02 };
-    let side = |sign: f64| {
-        let x: Vec<f64> =
-            ts.x.iter()
-                .zip(&ts.eigenvector)
-                .map(|(a, b)| a + sign * p * b)
-                .collect();
-        minimise(model.potential.as_ref(), &x, minimiser)
-    };
+    ts.x.iter()
+        .zip(&ts.eigenvector)
+        .map(|(a, b)| a + sign * p * b)
+        .collect()
+}
+
+/// Minimise from `x` and make sure the result is a minimum: LBFGS can stop on a flat saddle
+/// (a tiny gradient with negative curvature), so the lowest Hessian mode is checked and, if it
+/// is negative, the point is pushed along it and minimised again (at most 5 times).
+pub fn minimise_to_minimum(
+    model: &Model,
+    x: &[f64],
+    minimiser: &LbfgsConfig,
+) -> MinimisationResult {
+    let pot = model.potential.as_ref();
+    let mut r = minimise(pot, x, minimiser);
+    for _ in 0..5 {
+        if !r.converged() {
+            break;
+        }
+        let settings = crate::eigen::EigenSettings::default();
+        let Ok(mode) = crate::eigen::lowest_mode(model, &r.x, None, &settings) else {
+            break;
+        };
+        if mode.value >= -common::hessian_data::INDEX_TOL {
+            break;
+        }
+        let step = 0.05;
+        let push = |sign: f64| -> Vec<f64> {
+            r.x.iter()
+                .zip(&mode.vector)
+                .map(|(a, v)| a + sign * step * v)
+                .collect()
+        };
+        let up = minimise(pot, &push(1.0), minimiser);
+        let down = minimise(pot, &push(-1.0), minimiser);
+        r = if up.energy <= down.energy { up } else { down };
+    }
+    r
+}
+
+/// Minimise from both sides of a TS along its unit eigenvector, each to a true minimum.
+pub fn step_off(model: &Model, ts: &TsResult, pushoff: f64, minimiser: &LbfgsConfig) -> SteppedOff {
+    let side = |sign: f64| minimise_to_minimum(model, &pushed_off(ts, pushoff, sign), minimiser);
     SteppedOff {
         plus: side(1.0),
         minus: side(-1.0),

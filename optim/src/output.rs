@@ -170,14 +170,12 @@ pub fn write_path_files(
     minimiser: &common::lbfgs::LbfgsConfig,
     names: &Names,
 ) -> Result<()> {
-    let p = if pushoff > 0.0 { pushoff } else { 0.02 };
     let side = |sign: f64| {
-        let x: Vec<f64> =
-            ts.x.iter()
-                .zip(&ts.eigenvector)
-                .map(|(a, b)| a + sign * p * b)
-                .collect();
-        descent(model, &x, minimiser)
+        descent(
+            model,
+            &crate::connect::pushed_off(ts, pushoff, sign),
+            minimiser,
+        )
     };
     let mut frames: Vec<(Vec<f64>, f64)> = side(1.0);
     frames.reverse();

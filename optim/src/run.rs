@@ -3,7 +3,9 @@
 //!
 //! All inputs are read and validated before any output file is created.
 
-use crate::connect::{step_off, ConnectObserver, Connection, KnownMinimum, KnownTs};
+use crate::connect::{
+    minimise_to_minimum, step_off, ConnectObserver, Connection, KnownMinimum, KnownTs,
+};
 use crate::hef::find_ts;
 use crate::keywords::{Coordinates, OptimInput, Task};
 use crate::model::Model;
@@ -311,11 +313,28 @@ pub fn execute(p: Prepared, out: &mut dyn Write) -> Result<()> {
             for (name, x) in [("start", &mut start), ("finish", &mut finish)] {
                 let r = rms(&pot.gradient(x));
                 if input.reoptimise_endpoints && r > input.minimiser.tolerance {
-                    let m = minimise(pot, x, &input.minimiser);
+                    let m = minimise_to_minimum(&model, x, &input.minimiser);
                     writeln!(
                         out,
                         "OPTIM> reoptimised the {name} end point: E= {:.10} RMS= {:.4e}",
                         m.energy, m.rms
+                    )?;
+                    *x = m.x;
+                }
+                // An end point with negative curvature is a saddle, not a minimum: connecting
+                // it makes no sense, so it is pushed downhill to the nearest minimum.
+                let mode = crate::eigen::lowest_mode(
+                    &model,
+                    x,
+                    None,
+                    &crate::eigen::EigenSettings::default(),
+                )?;
+                if mode.value < -common::hessian_data::INDEX_TOL {
+                    let m = minimise_to_minimum(&model, x, &input.minimiser);
+                    writeln!(
+                        out,
+                        "OPTIM> WARNING: the {name} end point has a negative Hessian eigenvalue ({:.4e}); moved to the minimum below it: E= {:.10} RMS= {:.4e}",
+                        mode.value, m.energy, m.rms
                     )?;
                     *x = m.x;
                 }
