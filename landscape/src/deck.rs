@@ -284,7 +284,7 @@ impl Study {
             hopping: Hopping {
                 steps: 1000,
                 temperature: 1.0,
-                step: 1.0,
+                step: 4.0,
                 walkers: 1,
                 start_range: 1.0,
             },

@@ -25,7 +25,7 @@
 //! | `MLPVB3NN nin nstart nhid nout ndata [lambda] [nneigh]` | nearest-neighbour network |
 //! | `MLPMULTI nin nstart nout ndata lambda L H1..HL` | several hidden layers |
 //! | `NOREGBIAS`, `MLPNORM` | passed to every program |
-//! | `BASINHOPPING steps [temperature [step]]` | GMIN STEPS per walker, TEMPERATURE, STEP (1000 1.0 1.0) |
+//! | `BASINHOPPING steps [temperature [step]]` | GMIN STEPS per walker, TEMPERATURE, STEP (1000 1.0 4.0) |
 //! | `WALKERS n` | GMIN PARALLEL walkers (1) |
 //! | `STARTRANGE r` | random start uniform in ±r (1.0) |
 //! | `SEED n` | GMIN RANSEED, PATHSAMPLE SEED, start and non-LJAT3 mislabelling (1) |

@@ -119,9 +119,14 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
         &mut || {
             if last.elapsed() >= GMIN_REPORT {
                 last = Instant::now();
+                let quenches = std::fs::read_to_string(dir.join("GMIN_out"))
+                    .map_or(0, |t| t.lines().filter(|l| l.starts_with("Qu")).count());
                 progress.say(
                     "basin-hopping",
-                    format!("{} distinct minima so far", count(&info)),
+                    format!(
+                        "{quenches} quenches, {} distinct minima so far",
+                        count(&info)
+                    ),
                 );
             }
         },
@@ -161,27 +166,35 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
     );
 
     // Connections.
-    let second = (1..=nmin)
-        .filter(|&m| m != gmin)
-        .min_by(|&a, &b| db.minimum(a).energy.total_cmp(&db.minimum(b).energy));
     drop(db);
-    let dijkstra = study
-        .stages
-        .iter()
-        .any(|s| matches!(s, Stage::Dijkstra { .. }));
-    let b = match (dijkstra, second) {
-        (true, Some(s)) => s,
-        _ => gmin,
-    };
-    min_ab::write(&dir.join("min.A"), &[gmin])?;
-    min_ab::write(&dir.join("min.B"), &[b])?;
     if nmin < 2 {
+        min_ab::write(&dir.join("min.A"), &[gmin])?;
+        min_ab::write(&dir.join("min.B"), &[gmin])?;
         progress.say("connect", "a single minimum: nothing to connect");
     } else {
         connect(study, dir, &programs, progress)?;
     }
 
     analyse_and_draw(study, dir, &programs, progress)
+}
+
+/// Write `min.A` and `min.B` for a stage and return them: A is the current global minimum;
+/// B is the second-lowest minimum for DIJKSTRA (the path to connect) and the global minimum
+/// for the other stages (CONNECTUNC then joins every minimum to its component; UNTRAP works
+/// relative to A).
+pub fn end_points(study: &Study, dir: &Path, stage: &Stage) -> Result<(usize, usize)> {
+    let db = analysis::open_database(study, dir)?;
+    let a = analysis::global_minimum(&db).context("the database holds no minimum")?;
+    let second = (1..=db.nmin())
+        .filter(|&m| m != a)
+        .min_by(|&x, &y| db.minimum(x).energy.total_cmp(&db.minimum(y).energy));
+    let b = match (stage, second) {
+        (Stage::Dijkstra { .. }, Some(s)) => s,
+        _ => a,
+    };
+    min_ab::write(&dir.join("min.A"), &[a])?;
+    min_ab::write(&dir.join("min.B"), &[b])?;
+    Ok((a, b))
 }
 
 /// The connection stages, in deck order, within the time limit.
@@ -197,6 +210,7 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
             );
             continue;
         }
+        let (a, b) = end_points(study, dir, stage)?;
         let text = templates::pathdata(
             study,
             &programs.optim,
@@ -210,7 +224,7 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
         progress.say(
             stage.name(),
             format!(
-                "PATHSAMPLE {}: up to {} cycles of {} OPTIM job(s)",
+                "PATHSAMPLE {}: up to {} cycles of {} OPTIM job(s); A = {a}, B = {b}",
                 stage.pathdata_line(),
                 stage.cycles(),
                 study.jobs()

@@ -72,6 +72,9 @@ pub fn gmin_data(study: &Study) -> String {
         format!("RANSEED {}", study.seed),
         format!("PARALLEL {}", h.walkers),
         format!("DUMPMINDB {GMIN_MINIMA}"),
+        // Blocks of DUMPINT steps: min.data.info and GMIN_out grow (and GMIN.dump is a restart
+        // point) after every block, which is what the progress lines count.
+        format!("DUMPINT {}", (h.steps / 10).clamp(1, 50)),
     ]);
     lines(&merge(v, &study.extra_gmin))
 }
@@ -218,7 +221,7 @@ mod tests {
         assert!(text.contains("STEPS 50 1.0\n"));
         assert!(text.contains("TEMPERATURE 0.5\n") && text.contains("STEP 0.7\n"));
         assert!(text.contains("MAXIT 100 200\n") && !text.contains("MAXIT 5000"));
-        assert!(text.contains("PARALLEL 2\nDUMPMINDB min.data.info\n"));
+        assert!(text.contains("PARALLEL 2\nDUMPMINDB min.data.info\nDUMPINT 5\n"));
         assert!(text.ends_with("TRACKDATA\n"));
         assert!(text.contains("EDIFF 1.0D-7\n") && text.contains("RANSEED 9\n"));
         let coords = gmin_coords(&s);
