@@ -109,6 +109,12 @@ pub fn paper_notation(spec: &common::mlp::MlpSpec) -> String {
 /// of the paper's tables 1 and 2.
 pub fn summary(l: &Landscape, c: &Context) -> String {
     let g: &MinimumStats = &l.minima[l.gmin - 1];
+    // The deck's percentage; for given files with correct labels, the share found in the data.
+    let mis = if c.mislabel == 0.0 && l.n_incorrect > 0 {
+        format!("{:.1}", 100.0 * l.n_incorrect as f64 / l.ntrain.max(1) as f64)
+    } else {
+        format!("{}", c.mislabel)
+    };
     let nconn = l.minima.iter().filter(|m| m.connected).count();
     let mut s = String::new();
     let _ = writeln!(s, "Landscape summary");
@@ -140,7 +146,7 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     );
     let mut row = format!(
         "{:>6} {:>7} {:>7} {:>10} {:>10} {:>10} {:>10}",
-        format!("{}", c.mislabel),
+        mis.clone(),
         l.minima.len(),
         l.nts,
         cell(g.train_auc),
@@ -169,7 +175,7 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     );
     let mut row = format!(
         "{:>6} {:>7} {:>9} {:>9} {:>9} {:>9}",
-        format!("{}", c.mislabel),
+        mis.clone(),
         l.minima.len(),
         train.0,
         train.1,
