@@ -1,0 +1,90 @@
+//! `landscape`: the end-to-end landscape driver (see the library documentation).
+
+use anyhow::{bail, Context, Result};
+use landscape::deck::Study;
+use landscape::programs::{Programs, Progress};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+fn deck_and_dir(args: &[String]) -> Result<(Study, PathBuf)> {
+    let mut deck: Option<&str> = None;
+    let mut dir: Option<PathBuf> = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--dir" => {
+                dir = Some(PathBuf::from(
+                    args.get(i + 1).context("--dir needs a directory")?,
+                ));
+                i += 1;
+            }
+            a if a.starts_with('-') => bail!("unknown option {a} (see landscape --help)"),
+            a if deck.is_none() => deck = Some(a),
+            a => bail!("unexpected argument {a} (see landscape --help)"),
+        }
+        i += 1;
+    }
+    let deck = deck.context("the deck file is missing (see landscape --help)")?;
+    let study = Study::read(Path::new(deck))?;
+    let dir = landscape::run::work_dir(&study, dir.as_deref());
+    Ok((study, dir))
+}
+
+fn main_inner(args: &[String]) -> Result<()> {
+    let stdout = || Progress::new(Box::new(std::io::stdout()));
+    match args.first().map(String::as_str) {
+        Some("run") => {
+            let (study, dir) = deck_and_dir(&args[1..])?;
+            landscape::run::run(&study, &dir, &mut stdout())?;
+            print!(
+                "{}",
+                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
+            );
+            Ok(())
+        }
+        Some("analyse") | Some("analyze") => {
+            let (study, dir) = deck_and_dir(&args[1..])?;
+            let programs = Programs::locate(study.bindir.as_deref())?;
+            let mut p = stdout();
+            p.log_to(&dir.join(landscape::run::LANDSCAPE_LOG))?;
+            landscape::run::analyse_and_draw(&study, &dir, &programs, &mut p)?;
+            print!(
+                "{}",
+                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
+            );
+            Ok(())
+        }
+        Some("convert-mnist") => {
+            if args.len() != 3 {
+                bail!("usage: landscape convert-mnist DIGITS_DIR OUT");
+            }
+            let counts =
+                landscape::dataset::convert_mnist(Path::new(&args[1]), Path::new(&args[2]))?;
+            println!(
+                "{} images written to {} (per digit: {:?})",
+                counts.iter().sum::<usize>(),
+                args[2],
+                counts
+            );
+            Ok(())
+        }
+        Some("--help") | Some("-h") | Some("help") => {
+            println!("{}", landscape::USAGE);
+            Ok(())
+        }
+        Some(other) => bail!("unknown command {other} (see landscape --help)"),
+        None => bail!("no command given (see landscape --help)"),
+    }
+}
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match main_inner(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("landscape: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Locating the four programs and running them in the work directory with their output in a
+//! log file, while the driver watches the log (progress) and the clock.
+
+use anyhow::{bail, Context, Result};
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Environment variable naming the directory of GMIN, OPTIM, PATHSAMPLE and disconnectionDPS
+/// (used when the deck has no BINDIR line).
+pub const BINDIR_ENV: &str = "LANDSCAPE_BINDIR";
+
+/// The four programs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Programs {
+    /// GMIN.
+    pub gmin: PathBuf,
+    /// OPTIM (PATHSAMPLE's EXEC).
+    pub optim: PathBuf,
+    /// PATHSAMPLE.
+    pub pathsample: PathBuf,
+    /// disconnectionDPS.
+    pub dps: PathBuf,
+}
+
+impl Programs {
+    /// Look in `bindir` (the deck's BINDIR), else `$LANDSCAPE_BINDIR`, else the directory of
+    /// the running executable (where `cargo build` puts all five binaries). Every program must
+    /// exist there; the directory is made absolute (PATHSAMPLE runs OPTIM from the work
+    /// directory) and must not contain blanks (PATHSAMPLE's EXEC splits on blanks).
+    pub fn locate(bindir: Option<&Path>) -> Result<Programs> {
+        let (dir, how) = match (bindir, std::env::var_os(BINDIR_ENV)) {
+            (Some(d), _) => (d.to_path_buf(), "the deck's BINDIR"),
+            (None, Some(d)) => (PathBuf::from(d), BINDIR_ENV),
+            (None, None) => (
+                std::env::current_exe()
+                    .context("cannot locate the landscape executable")?
+                    .parent()
+                    .context("the landscape executable has no directory")?
+                    .to_path_buf(),
+                "the directory of the landscape executable",
+            ),
+        };
+        let dir = std::path::absolute(&dir).unwrap_or(dir);
+        let find = |name: &str| -> Result<PathBuf> {
+            let p = dir.join(name);
+            if !p.is_file() {
+                bail!(
+                    "{name} not found in {} ({how}); build the workspace (cargo build --release) \
+                     or set BINDIR in the deck or {BINDIR_ENV}",
+                    dir.display()
+                );
+            }
+            Ok(p)
+        };
+        let p = Programs {
+            gmin: find("GMIN")?,
+            optim: find("OPTIM")?,
+            pathsample: find("PATHSAMPLE")?,
+            dps: find("disconnectionDPS")?,
+        };
+        if p.optim.display().to_string().contains(char::is_whitespace) {
+            bail!(
+                "the program directory {} contains a blank, which PATHSAMPLE's EXEC cannot take",
+                dir.display()
+            );
+        }
+        Ok(p)
+    }
+}
+
+/// Progress lines on stdout (and in `landscape.log`): elapsed time, stage, message.
+pub struct Progress {
+    start: Instant,
+    out: Box<dyn Write>,
+    log: Option<File>,
+}
+
+impl Progress {
+    /// Progress to `out` (stdout for the command line).
+    pub fn new(out: Box<dyn Write>) -> Self {
+        Self {
+            start: Instant::now(),
+            out,
+            log: None,
+        }
+    }
+
+    /// Also append every line to `path`.
+    pub fn log_to(&mut self, path: &Path) -> Result<()> {
+        self.log = Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open {}", path.display()))?,
+        );
+        Ok(())
+    }
+
+    /// Seconds since the start.
+    pub fn elapsed(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Print one progress line.
+    pub fn say(&mut self, stage: &str, msg: impl AsRef<str>) {
+        let line = format!(
+            "[{:>9}] {stage:<13} {}",
+            format_elapsed(self.elapsed()),
+            msg.as_ref()
+        );
+        let _ = writeln!(self.out, "{line}");
+        let _ = self.out.flush();
+        if let Some(f) = &mut self.log {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+/// `12.3 s`, `4m05s`, `2h03m`.
+pub fn format_elapsed(s: f64) -> String {
+    if s < 60.0 {
+        format!("{s:.1} s")
+    } else if s < 3600.0 {
+        format!("{}m{:02}s", (s / 60.0) as u64, (s % 60.0) as u64)
+    } else {
+        format!(
+            "{}h{:02}m",
+            (s / 3600.0) as u64,
+            ((s % 3600.0) / 60.0) as u64
+        )
+    }
+}
+
+/// How often [`run_logged`] looks at a running program.
+pub const POLL: Duration = Duration::from_millis(200);
+
+/// Run `program args` in `dir` with stdout and stderr appended to `dir/log` (after a header
+/// line), `RAYON_NUM_THREADS=threads`. Every [`POLL`] the new complete log lines go to
+/// `on_line` and `on_tick` is called (e.g. to check a time limit). A failure is an error
+/// quoting the end of the log.
+pub fn run_logged(
+    program: &Path,
+    args: &[String],
+    dir: &Path,
+    log: &str,
+    threads: usize,
+    on_line: &mut dyn FnMut(&str),
+    on_tick: &mut dyn FnMut(),
+) -> Result<()> {
+    let log_path = dir.join(log);
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .with_context(|| format!("cannot open {}", log_path.display()))?;
+    let name = program.file_name().map_or_else(
+        || program.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    writeln!(file, "==== landscape: {} {}", name, args.join(" "))?;
+    file.flush()?;
+    let mut offset = file.seek(SeekFrom::End(0))?;
+    let mut child = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads.max(1).to_string())
+        .stdin(Stdio::null())
+        .stdout(file.try_clone()?)
+        .stderr(file)
+        .spawn()
+        .with_context(|| format!("cannot run {}", program.display()))?;
+    let mut pending = String::new();
+    let mut reader = File::open(&log_path)?;
+    let mut drain = |pending: &mut String, offset: &mut u64| -> Result<()> {
+        reader.seek(SeekFrom::Start(*offset))?;
+        let mut buf = Vec::new();
+        reader.read_to_end(&mut buf)?;
+        *offset += buf.len() as u64;
+        pending.push_str(&String::from_utf8_lossy(&buf));
+        while let Some(p) = pending.find('\n') {
+            let line: String = pending.drain(..=p).collect();
+            on_line(line.trim_end());
+        }
+        Ok(())
+    };
+    let status = loop {
+        if let Some(st) = child.try_wait()? {
+            break st;
+        }
+        std::thread::sleep(POLL);
+        drain(&mut pending, &mut offset)?;
+        on_tick();
+    };
+    drain(&mut pending, &mut offset)?;
+    if !pending.is_empty() {
+        on_line(pending.trim_end());
+    }
+    if !status.success() {
+        let text = std::fs::read_to_string(&log_path).unwrap_or_default();
+        let tail: Vec<&str> = text.lines().rev().take(15).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        bail!(
+            "{name} failed ({status}) in {}; the end of {log}:\n{}",
+            dir.display(),
+            tail.join("\n")
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elapsed_times_read_naturally() {
+        assert_eq!(format_elapsed(3.25), "3.2 s");
+        assert_eq!(format_elapsed(65.0), "1m05s");
+        assert_eq!(format_elapsed(7380.0), "2h03m");
+    }
+
+    #[test]
+    fn a_missing_program_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = Programs::locate(Some(dir.path())).unwrap_err().to_string();
+        assert!(e.contains("GMIN not found") && e.contains("BINDIR"), "{e}");
+        for n in ["GMIN", "OPTIM", "PATHSAMPLE", "disconnectionDPS"] {
+            std::fs::write(dir.path().join(n), "").unwrap();
+        }
+        let p = Programs::locate(Some(dir.path())).unwrap();
+        assert_eq!(p.dps, dir.path().join("disconnectionDPS"));
+    }
+
+    #[test]
+    fn output_lines_reach_the_callback_and_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut lines = Vec::new();
+        let mut ticks = 0;
+        run_logged(
+            Path::new("/bin/sh"),
+            &["-c".into(), "echo one; echo two >&2; printf three".into()],
+            dir.path(),
+            "x.log",
+            1,
+            &mut |l| lines.push(l.to_string()),
+            &mut || ticks += 1,
+        )
+        .unwrap();
+        assert!(lines.contains(&"one".to_string()) && lines.contains(&"two".to_string()));
+        assert_eq!(lines.last().unwrap(), "three");
+        assert!(ticks >= 1);
+        let log = std::fs::read_to_string(dir.path().join("x.log")).unwrap();
+        assert!(log.starts_with("==== landscape: sh -c"));
+        let e = run_logged(
+            Path::new("/bin/sh"),
+            &["-c".into(), "echo broken; exit 3".into()],
+            dir.path(),
+            "x.log",
+            1,
+            &mut |_| {},
+            &mut || {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("broken") && e.contains("sh failed"), "{e}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The study, stage by stage, in a work directory: dataset, basin-hopping (GMIN), database
+//! (PATHSAMPLE READMIN), connections (PATHSAMPLE with EXEC OPTIM), analysis (`minima.csv`,
+//! `summary.txt`) and the two coloured graphs (disconnectionDPS).
+
+use crate::analysis::{self, Landscape};
+use crate::dataset;
+use crate::deck::{Stage, Study};
+use crate::programs::{format_elapsed, run_logged, Programs, Progress};
+use crate::report;
+use crate::templates::{self, GMIN_MINIMA};
+use anyhow::{bail, Context, Result};
+use common::files::min_ab;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Logs of the programs in the work directory (each run appended after a header line).
+pub const GMIN_LOG: &str = "GMIN.log";
+/// PATHSAMPLE's output.
+pub const PATHSAMPLE_LOG: &str = "PATHSAMPLE.log";
+/// disconnectionDPS's output.
+pub const DPS_LOG: &str = "disconnectionDPS.log";
+/// The driver's own progress lines.
+pub const LANDSCAPE_LOG: &str = "landscape.log";
+
+/// Output files of the analysis.
+pub const MINIMA_CSV: &str = "minima.csv";
+/// The paper's tables 1 and 2.
+pub const SUMMARY: &str = "summary.txt";
+/// Training AUC per minimum (COLOURBYVALUE file of `tree_train.*`).
+pub const AUC_TRAIN: &str = "auc_train.dat";
+/// Test AUC per minimum (COLOURBYVALUE file of `tree.*`).
+pub const AUC_TEST: &str = "auc_test.dat";
+
+/// How often basin-hopping progress is printed.
+const GMIN_REPORT: Duration = Duration::from_secs(10);
+
+/// The work directory: `--dir`, else the deck's WORKDIR, else the current directory.
+pub fn work_dir(study: &Study, dir: Option<&Path>) -> PathBuf {
+    dir.map(Path::to_path_buf)
+        .or_else(|| study.workdir.clone())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Number of records in a `min.data.info` text (header lines have six numbers).
+pub fn count_min_data_info(text: &str) -> usize {
+    text.lines()
+        .filter(|l| l.split_whitespace().count() == 6)
+        .count()
+}
+
+/// `totals N minima, M transition states` of a PATHSAMPLE cycle line.
+pub fn parse_totals(line: &str) -> Option<(usize, usize)> {
+    let rest = line.split("totals ").nth(1)?;
+    let mut w = rest.split_whitespace();
+    let nmin = w.next()?.parse().ok()?;
+    w.next()?;
+    let nts = w.next()?.parse().ok()?;
+    Some((nmin, nts))
+}
+
+/// The whole study in `dir` (created if needed; it must not hold a database yet).
+pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landscape> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    for f in ["min.data", "ts.data", GMIN_MINIMA] {
+        if dir.join(f).exists() {
+            bail!(
+                "{} already holds {f}; start in an empty directory (or use `landscape analyse` \
+                 to redo the analysis and graphs)",
+                dir.display()
+            );
+        }
+    }
+    progress.log_to(&dir.join(LANDSCAPE_LOG))?;
+    let programs = Programs::locate(study.bindir.as_deref())?;
+    progress.say(
+        "start",
+        format!(
+            "deck {}, work directory {}, programs in {}",
+            study.deck_file.display(),
+            dir.display(),
+            programs.gmin.parent().unwrap_or(Path::new(".")).display()
+        ),
+    );
+
+    // Dataset.
+    let described = dataset::prepare(study, dir, &mut |args| {
+        run_logged(
+            &programs.gmin,
+            args,
+            dir,
+            GMIN_LOG,
+            study.cpus,
+            &mut |_| {},
+            &mut || {},
+        )
+    })?;
+    progress.say("dataset", &described);
+
+    // Basin-hopping.
+    std::fs::write(dir.join("data"), templates::gmin_data(study))?;
+    std::fs::write(dir.join("coords"), templates::gmin_coords(study))?;
+    progress.say(
+        "basin-hopping",
+        format!(
+            "GMIN: {} steps x {} walker(s), {}, {} threads",
+            study.hopping.steps, study.hopping.walkers, study.network_line, study.cpus
+        ),
+    );
+    let info = dir.join(GMIN_MINIMA);
+    let count = |p: &Path| std::fs::read_to_string(p).map_or(0, |t| count_min_data_info(&t));
+    let mut last = Instant::now();
+    run_logged(
+        &programs.gmin,
+        &[],
+        dir,
+        GMIN_LOG,
+        study.cpus,
+        &mut |_| {},
+        &mut || {
+            if last.elapsed() >= GMIN_REPORT {
+                last = Instant::now();
+                let quenches = std::fs::read_to_string(dir.join("GMIN_out"))
+                    .map_or(0, |t| t.lines().filter(|l| l.starts_with("Qu")).count());
+                progress.say(
+                    "basin-hopping",
+                    format!(
+                        "{quenches} quenches, {} distinct minima so far",
+                        count(&info)
+                    ),
+                );
+            }
+        },
+    )?;
+    let nfound = count(&info);
+    progress.say(
+        "basin-hopping",
+        format!("done: {nfound} distinct minima in {GMIN_MINIMA}"),
+    );
+    if nfound == 0 {
+        bail!("GMIN found no minimum (see {GMIN_LOG} and GMIN_out)");
+    }
+
+    // Database.
+    std::fs::write(dir.join("odata.connect"), templates::odata_connect(study))?;
+    let readmin = templates::pathdata(study, &programs.optim, &[format!("READMIN {GMIN_MINIMA}")]);
+    std::fs::write(dir.join("pathdata"), &readmin)?;
+    std::fs::write(dir.join("pathdata.readmin"), &readmin)?;
+    run_logged(
+        &programs.pathsample,
+        &[],
+        dir,
+        PATHSAMPLE_LOG,
+        study.threads_per_job(),
+        &mut |_| {},
+        &mut || {},
+    )?;
+    let db = analysis::open_database(study, dir)?;
+    let nmin = db.nmin();
+    let gmin = analysis::global_minimum(&db).context("READMIN added no minimum")?;
+    progress.say(
+        "database",
+        format!(
+            "READMIN: {nmin} minima; global minimum {gmin} (E = {:.10})",
+            db.minimum(gmin).energy
+        ),
+    );
+
+    // Connections.
+    drop(db);
+    if nmin < 2 {
+        min_ab::write(&dir.join("min.A"), &[gmin])?;
+        min_ab::write(&dir.join("min.B"), &[gmin])?;
+        progress.say("connect", "a single minimum: nothing to connect");
+    } else {
+        connect(study, dir, &programs, progress)?;
+    }
+
+    analyse_and_draw(study, dir, &programs, progress)
+}
+
+/// Write `min.A` and `min.B` for a stage and return them: A is the current global minimum;
+/// B is the second-lowest minimum for DIJKSTRA (the path to connect) and the global minimum
+/// for the other stages (CONNECTUNC then joins every minimum to its component; UNTRAP works
+/// relative to A).
+pub fn end_points(study: &Study, dir: &Path, stage: &Stage) -> Result<(usize, usize)> {
+    let db = analysis::open_database(study, dir)?;
+    let a = analysis::global_minimum(&db).context("the database holds no minimum")?;
+    let second = (1..=db.nmin())
+        .filter(|&m| m != a)
+        .min_by(|&x, &y| db.minimum(x).energy.total_cmp(&db.minimum(y).energy));
+    let b = match (stage, second) {
+        (Stage::Dijkstra { .. }, Some(s)) => s,
+        _ => a,
+    };
+    min_ab::write(&dir.join("min.A"), &[a])?;
+    min_ab::write(&dir.join("min.B"), &[b])?;
+    Ok((a, b))
+}
+
+/// The connection stages, in deck order, within the time limit.
+fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progress) -> Result<()> {
+    let start = Instant::now();
+    let limit = study.time_limit.map(Duration::from_secs_f64);
+    let stop = dir.join("STOP");
+    for (k, stage) in study.stages.iter().enumerate() {
+        if limit.is_some_and(|l| start.elapsed() >= l) {
+            progress.say(
+                "connect",
+                format!("time limit reached: stage {} skipped", stage.name()),
+            );
+            continue;
+        }
+        let (a, b) = end_points(study, dir, stage)?;
+        let text = templates::pathdata(
+            study,
+            &programs.optim,
+            &[format!("CYCLES {}", stage.cycles()), stage.pathdata_line()],
+        );
+        std::fs::write(dir.join("pathdata"), &text)?;
+        std::fs::write(
+            dir.join(format!("pathdata.{}.{}", k + 1, stage.name())),
+            &text,
+        )?;
+        progress.say(
+            stage.name(),
+            format!(
+                "PATHSAMPLE {}: up to {} cycles of {} OPTIM job(s); A = {a}, B = {b}",
+                stage.pathdata_line(),
+                stage.cycles(),
+                study.jobs()
+            ),
+        );
+        let mut stopped = false;
+        let t0 = Instant::now();
+        let name = stage.name();
+        run_logged(
+            &programs.pathsample,
+            &[],
+            dir,
+            PATHSAMPLE_LOG,
+            study.threads_per_job(),
+            &mut |l: &str| {
+                if let Some((m, t)) = parse_totals(l) {
+                    let jobs = l
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|w| w.parse::<usize>().ok())
+                        .unwrap_or(0);
+                    progress.say(
+                        name,
+                        format!("{jobs} jobs done: {m} minima, {t} transition states"),
+                    );
+                } else if ["connectunc>", "dijinit>", "untrap>", "connectregion>"]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+                {
+                    progress.say(name, l);
+                }
+            },
+            &mut || {
+                if !stopped && limit.is_some_and(|l| start.elapsed() >= l) {
+                    let _ = std::fs::write(&stop, "landscape: TIMELIMIT\n");
+                    stopped = true;
+                }
+            },
+        )?;
+        if stopped {
+            progress.say(
+                name,
+                "time limit reached: PATHSAMPLE finished its running jobs",
+            );
+        }
+        let _ = std::fs::remove_file(&stop);
+        let db = analysis::open_database(study, dir)?;
+        let gmin = analysis::global_minimum(&db).unwrap_or(1);
+        let nconn = db.connected_to(&[gmin]).iter().filter(|&&c| c).count();
+        progress.say(
+            name,
+            format!(
+                "done in {}: {} minima, {} transition states, {nconn} connected to the global minimum",
+                format_elapsed(t0.elapsed().as_secs_f64()),
+                db.nmin(),
+                db.nts()
+            ),
+        );
+    }
+    Ok(())
+}
+
+/// Analysis and graphs of the database in `dir`: `minima.csv`, `auc_train.dat`,
+/// `auc_test.dat`, `summary.txt`, `tree_train.ps/.svg` (training AUC) and `tree.ps/.svg`
+/// (test AUC), with `dinfo.train` and `dinfo` (= `dinfo.test`) beside them.
+pub fn analyse_and_draw(
+    study: &Study,
+    dir: &Path,
+    programs: &Programs,
+    progress: &mut Progress,
+) -> Result<Landscape> {
+    let sets = dataset::load(study, dir)?;
+    let l = analysis::analyse(study, dir, &sets)?;
+    std::fs::write(dir.join(MINIMA_CSV), report::minima_csv(&l))?;
+    std::fs::write(
+        dir.join(AUC_TRAIN),
+        report::values_file(l.minima.iter().map(|m| m.train_auc)),
+    )?;
+    std::fs::write(
+        dir.join(AUC_TEST),
+        report::values_file(l.minima.iter().map(|m| m.test_auc)),
+    )?;
+    let context = report::Context {
+        deck: study.deck_file.display().to_string(),
+        dataset: describe_data(study),
+        network: format!(
+            "{}  {}",
+            study.network_line,
+            report::paper_notation(&study.network)
+        ),
+        mislabel: study.mislabel,
+    };
+    let summary = report::summary(&l, &context);
+    std::fs::write(dir.join(SUMMARY), &summary)?;
+    progress.say(
+        "analysis",
+        format!(
+            "{MINIMA_CSV} and {SUMMARY}: {} minima, {} transition states",
+            l.minima.len(),
+            l.nts
+        ),
+    );
+
+    // Graphs.
+    let db = analysis::open_database(study, dir)?;
+    let e_min = db.minimum(l.gmin).energy;
+    let e_top = if db.nts() > 0 {
+        db.transition_states()
+            .iter()
+            .map(|t| t.energy)
+            .fold(f64::NEG_INFINITY, f64::max)
+    } else {
+        db.minima()
+            .iter()
+            .map(|m| m.energy)
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    drop(db);
+    if !dir.join("ts.data").exists() {
+        std::fs::write(dir.join("ts.data"), "")?;
+    }
+    let (first, delta) = templates::graph_levels(
+        study.graph.levels,
+        study.graph.first,
+        study.graph.delta,
+        e_min,
+        e_top,
+    );
+    for (values, dinfo_copy, rename) in [
+        (AUC_TRAIN, "dinfo.train", Some("tree_train")),
+        (AUC_TEST, "dinfo.test", None),
+    ] {
+        let text = templates::dinfo(study, first, delta, values);
+        std::fs::write(dir.join("dinfo"), &text)?;
+        std::fs::write(dir.join(dinfo_copy), &text)?;
+        run_logged(&programs.dps, &[], dir, DPS_LOG, 1, &mut |_| {}, &mut || {})?;
+        if let Some(stem) = rename {
+            for ext in ["ps", "svg"] {
+                std::fs::rename(
+                    dir.join(format!("tree.{ext}")),
+                    dir.join(format!("{stem}.{ext}")),
+                )
+                .with_context(|| format!("disconnectionDPS wrote no tree.{ext}"))?;
+            }
+        }
+    }
+    progress.say(
+        "graph",
+        format!(
+            "tree.ps/.svg coloured by test AUC, tree_train.ps/.svg by training AUC \
+             ({} levels from {first:.6} by {delta:.3e})",
+            study.graph.levels
+        ),
+    );
+    progress.say("done", format!("results in {}", dir.display()));
+    Ok(l)
+}
+
+/// The dataset in words (for the summary).
+pub fn describe_data(study: &Study) -> String {
+    use crate::deck::DataSource;
+    match &study.data {
+        DataSource::Ljat3 {
+            set,
+            ntrain,
+            ntest,
+            seed,
+        } => format!(
+            "LJAT3 {set}, {ntrain} training and {ntest} test items, seed {seed}, {} % mislabelled",
+            study.mislabel
+        ),
+        DataSource::Files { train, test, .. } => format!(
+            "files {} and {}, {} % mislabelled",
+            train.display(),
+            test.display(),
+            study.mislabel
+        ),
+        DataSource::Mnist {
+            ntrain,
+            ntest,
+            seed,
+            ..
+        } => format!(
+            "MNIST, {ntrain} training and {ntest} test images, seed {seed}, {} % mislabelled",
+            study.mislabel
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pathsample_cycle_lines_give_the_totals() {
+        let l = "cycle> 4 jobs done: 1 new minima and 2 new transition states this cycle; totals 17 minima, 9 transition states";
+        assert_eq!(parse_totals(l), Some((17, 9)));
+        assert_eq!(parse_totals("cycle> job 3: connecting"), None);
+    }
+
+    #[test]
+    fn min_data_info_records_are_counted_by_their_headers() {
+        let rec = common::files::min_data_info::MinDataInfo {
+            energy: -1.0,
+            fvib: 2.0,
+            order: 1,
+            inertia: [0.0; 3],
+            coords: vec![0.1; 7],
+        }
+        .render();
+        assert_eq!(count_min_data_info(&rec.repeat(3)), 3);
+        assert_eq!(count_min_data_info(""), 0);
+    }
+}

@@ -1,0 +1,295 @@
+//! The decks the driver writes for the four programs: GMIN `data` and `coords`, OPTIM
+//! `odata.connect`, PATHSAMPLE `pathdata`, disconnectionDPS `dinfo`. Each starts from
+//! defaults that work for small networks; a deck line `GMIN ...`, `OPTIM ...`, `PATHSAMPLE ...`
+//! or `DINFO ...` replaces the default line with the same keyword, or is added.
+
+use crate::deck::{fortran_real, Study};
+use common::rng::Stream;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// GMIN's DUMPMINDB file, read by PATHSAMPLE's READMIN.
+pub const GMIN_MINIMA: &str = "min.data.info";
+
+fn keyword(line: &str) -> String {
+    line.split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_ascii_uppercase()
+}
+
+/// Replace the first default line with the keyword of each extra line (dropping later ones
+/// with that keyword), or append the extra line.
+pub fn merge(defaults: Vec<String>, extra: &[String]) -> Vec<String> {
+    let mut out = defaults;
+    for e in extra {
+        let k = keyword(e);
+        match out.iter().position(|l| keyword(l) == k) {
+            Some(p) => {
+                out[p] = e.clone();
+                let mut i = p + 1;
+                while i < out.len() {
+                    if keyword(&out[i]) == k {
+                        out.remove(i);
+                    } else {
+                        i += 1;
+                    }
+                }
+            }
+            None => out.push(e.clone()),
+        }
+    }
+    out
+}
+
+fn lines(v: &[String]) -> String {
+    v.iter().map(|l| format!("{l}\n")).collect()
+}
+
+fn flags_and_network(study: &Study) -> Vec<String> {
+    let mut v: Vec<String> = study
+        .network_flags()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    v.push(study.network_line.clone());
+    v
+}
+
+/// GMIN `data`: the network, basin-hopping and DUMPMINDB.
+pub fn gmin_data(study: &Study) -> String {
+    let h = &study.hopping;
+    let mut v = flags_and_network(study);
+    v.extend([
+        format!("STEPS {} 1.0", h.steps),
+        format!("TEMPERATURE {}", fortran_real(h.temperature)),
+        format!("STEP {}", fortran_real(h.step)),
+        "SAVE 10".into(),
+        format!("EDIFF {}", fortran_real(study.edifftol)),
+        "SLOPPYCONV 1.0D-6".into(),
+        "TIGHTCONV 1.0D-9".into(),
+        "MAXIT 5000 20000".into(),
+        format!("RANSEED {}", study.seed),
+        format!("PARALLEL {}", h.walkers),
+        format!("DUMPMINDB {GMIN_MINIMA}"),
+        // Blocks of DUMPINT steps: min.data.info and GMIN_out grow (and GMIN.dump is a restart
+        // point) after every block, which is what the progress lines count.
+        format!("DUMPINT {}", (h.steps / 10).clamp(1, 50)),
+    ]);
+    lines(&merge(v, &study.extra_gmin))
+}
+
+/// GMIN `coords`: NOPT values uniform in ±STARTRANGE from the deck's seed.
+pub fn gmin_coords(study: &Study) -> String {
+    let mut s = Stream::new(study.seed, 0xC0_0D5);
+    let r = study.hopping.start_range;
+    let mut out = String::new();
+    for _ in 0..study.network.nopt() {
+        let _ = writeln!(out, "{:.15}", s.uniform_in(-r, r));
+    }
+    out
+}
+
+/// OPTIM `odata.connect`: the template of every connection job (ends with VARIABLES).
+pub fn odata_connect(study: &Study) -> String {
+    let mut v: Vec<String> = [
+        "NEWCONNECT 30 3 10.0 30.0 30 0.5 0.01",
+        "NEWNEB 10 500 0.01",
+        "BFGSTS 500 10 100 1.0D-8",
+        "NOHESS",
+        "BFGSMIN 1.0D-7",
+        "CONVERGE 1.0D-7 1.0D-7",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    v.push(format!("EDIFFTOL {}", fortran_real(study.edifftol)));
+    v.push(format!("GEOMDIFFTOL {}", fortran_real(study.geomdifftol)));
+    v.push("DUMPALLPATHS".into());
+    if study.nofrqs {
+        v.push("NOFRQS".into());
+    }
+    let mut v = merge(v, &study.extra_optim);
+    v.extend(flags_and_network(study));
+    v.push("VARIABLES".into());
+    lines(&v)
+}
+
+/// PATHSAMPLE `pathdata` for one run: `tail` holds the run's own lines (CYCLES and the
+/// strategy, or READMIN).
+pub fn pathdata(study: &Study, optim: &Path, tail: &[String]) -> String {
+    let mut v = vec![
+        format!("EXEC {}", optim.display()),
+        format!("CPUS {}", study.jobs()),
+    ];
+    v.extend(flags_and_network(study));
+    v.extend([
+        format!("SEED {}", study.seed),
+        "TEMPERATURE 1.0".into(),
+        format!("EDIFFTOL {}", fortran_real(study.edifftol)),
+        format!("GEOMDIFFTOL {}", fortran_real(study.geomdifftol)),
+        format!("JOBTIMEOUT {}", fortran_real(study.job_timeout)),
+    ]);
+    if study.nofrqs {
+        v.push("NOFRQS".into());
+    }
+    let mut v = merge(v, &study.extra_pathsample);
+    v.extend(tail.iter().cloned());
+    lines(&v)
+}
+
+/// The levels of a graph: (FIRST, DELTA). Unset values are chosen so that LEVELS levels run
+/// from just above the highest transition state (half a level) down to the global minimum.
+/// `e_min` is the global minimum, `e_top` the highest transition state (or the highest
+/// minimum when there is none).
+pub fn graph_levels(
+    levels: usize,
+    first: Option<f64>,
+    delta: Option<f64>,
+    e_min: f64,
+    e_top: f64,
+) -> (f64, f64) {
+    let n = levels.max(2) as f64;
+    let floor = 1.0e-6 * e_min.abs().max(1.0);
+    match (first, delta) {
+        (Some(f), Some(d)) => (f, d),
+        (None, Some(d)) => (e_top + 0.5 * d, d),
+        (Some(f), None) => {
+            let d = (f - e_min) / (n - 0.5);
+            (f, if d > floor { d } else { floor })
+        }
+        (None, None) => {
+            let range = (e_top - e_min).max(floor);
+            let d = range / (n - 1.0);
+            (e_top + 0.5 * d, d)
+        }
+    }
+}
+
+/// disconnectionDPS `dinfo` colouring the branches by the values of `values_file`.
+pub fn dinfo(study: &Study, first: f64, delta: f64, values_file: &str) -> String {
+    let g = &study.graph;
+    let range = match g.range {
+        Some((lo, hi)) => format!(" {} {}", fortran_real(lo), fortran_real(hi)),
+        None => String::new(),
+    };
+    let v = vec![
+        format!("DELTA {delta:.10e}").replace('e', "D"),
+        format!("FIRST {first:.10e}").replace('e', "D"),
+        format!("LEVELS {}", g.levels),
+        "MINIMA min.data".into(),
+        "TS ts.data".into(),
+        format!("COLOURBYVALUE {values_file}{range} {}", g.palette),
+    ];
+    lines(&merge(v, &study.extra_dinfo))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use common::deck::Deck;
+
+    fn study(extra: &str) -> Study {
+        Study::parse(
+            &format!(
+                "DATASET LJAT3 D2 200 100 4\nMLPVB3 2 1 5 4 200 1.0D-4\nNOREGBIAS\nSEED 9\n\
+                 BASINHOPPING 50 0.5 0.7\nWALKERS 2\nCPUS 2\nNOFRQS\n{extra}"
+            ),
+            Path::new("landscape.in"),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn extra_lines_replace_or_add() {
+        let d = vec!["A 1".to_string(), "B 2".into(), "A 3".into()];
+        assert_eq!(
+            merge(d.clone(), &["a 9".into(), "C 4".into()]),
+            vec!["a 9", "B 2", "C 4"]
+        );
+        assert_eq!(merge(d.clone(), &[]), d);
+    }
+
+    #[test]
+    fn gmin_deck_reads_back_with_the_lexer() {
+        let s = study("GMIN MAXIT 100 200\nGMIN TRACKDATA\n");
+        let text = gmin_data(&s);
+        let deck = Deck::parse(&text, "data").unwrap();
+        let kws: Vec<&str> = deck.lines().iter().map(|l| l.keyword()).collect();
+        assert_eq!(kws[0], "NOREGBIAS");
+        assert_eq!(kws[1], "MLPVB3");
+        assert!(text.contains("STEPS 50 1.0\n"));
+        assert!(text.contains("TEMPERATURE 0.5\n") && text.contains("STEP 0.7\n"));
+        assert!(text.contains("MAXIT 100 200\n") && !text.contains("MAXIT 5000"));
+        assert!(text.contains("PARALLEL 2\nDUMPMINDB min.data.info\nDUMPINT 5\n"));
+        assert!(text.ends_with("TRACKDATA\n"));
+        assert!(text.contains("EDIFF 1.0D-7\n") && text.contains("RANSEED 9\n"));
+        let coords = gmin_coords(&s);
+        let v: Vec<f64> = coords.lines().map(|l| l.parse().unwrap()).collect();
+        assert_eq!(v.len(), 39);
+        assert!(v.iter().all(|x| x.abs() <= 1.0));
+        assert_eq!(coords, gmin_coords(&s));
+    }
+
+    #[test]
+    fn odata_connect_ends_with_the_network_and_variables() {
+        let s = study("OPTIM BFGSTS 100 10 100 1.0D-7\nOPTIM MAXSTEP 0.1\n");
+        let text = odata_connect(&s);
+        let deck = Deck::parse_with_terminators(&text, "odata.connect", &["VARIABLES"]).unwrap();
+        let kws: Vec<&str> = deck.lines().iter().map(|l| l.keyword()).collect();
+        let n = kws.len();
+        assert_eq!(&kws[n - 3..], ["NOREGBIAS", "MLPVB3", "VARIABLES"]);
+        assert!(kws.contains(&"NOFRQS") && kws.contains(&"MAXSTEP"));
+        assert!(text.contains("BFGSTS 100 10 100 1.0D-7\n") && !text.contains("BFGSTS 500"));
+        assert!(text.contains("GEOMDIFFTOL 0.01\n"));
+    }
+
+    #[test]
+    fn pathdata_holds_exec_and_the_run_lines() {
+        let s = study("PATHSAMPLE CPUS 1\n");
+        let text = pathdata(
+            &s,
+            Path::new("/opt/bin/OPTIM"),
+            &["CYCLES 5".into(), "CONNECTUNC LOWEST 2".into()],
+        );
+        assert!(text.starts_with("EXEC /opt/bin/OPTIM\nCPUS 1\n"), "{text}");
+        assert!(text.ends_with("CYCLES 5\nCONNECTUNC LOWEST 2\n"));
+        assert!(text.contains("MLPVB3 2 1 5 4 200 1.0D-4\n") && text.contains("NOFRQS\n"));
+    }
+
+    #[test]
+    fn levels_span_the_database() {
+        // 11 levels from just above -1 down to -2.
+        let (f, d) = graph_levels(11, None, None, -2.0, -1.0);
+        assert!((d - 0.1).abs() < 1e-12 && (f + 0.95).abs() < 1e-12);
+        // The lowest level lies above the global minimum.
+        assert!(f - 10.0 * d > -2.0);
+        assert_eq!(
+            graph_levels(5, Some(1.0), Some(0.2), -2.0, -1.0),
+            (1.0, 0.2)
+        );
+        assert_eq!(graph_levels(5, None, Some(0.2), -2.0, -1.0).0, -0.9);
+        let (f, d) = graph_levels(5, Some(0.0), None, -2.0, -1.0);
+        assert_eq!(f, 0.0);
+        assert!(f - 4.0 * d > -2.0 && d > 0.0);
+        // One minimum and no TS: a positive level spacing all the same.
+        let (_, d) = graph_levels(5, None, None, 0.3, 0.3);
+        assert!(d > 0.0);
+    }
+
+    #[test]
+    fn dinfo_colours_by_the_value_file() {
+        let s = study("AUCRANGE 0.5 1\nPALETTE jet\nLEVELS 12\nDINFO IDENTIFY\n");
+        let text = dinfo(&s, -0.25, 0.05, "auc_test.dat");
+        assert!(
+            text.contains("COLOURBYVALUE auc_test.dat 0.5 1.0 jet\n"),
+            "{text}"
+        );
+        assert!(text.contains("LEVELS 12\n") && !text.contains("LEVELS 30"));
+        assert!(text.contains("MINIMA min.data\nTS ts.data\n"));
+        assert!(text.ends_with("IDENTIFY\n"));
+        let first = text.lines().nth(1).unwrap();
+        let v: f64 = first[6..].replace('D', "e").parse().unwrap();
+        assert_eq!(v, -0.25);
+    }
+}
