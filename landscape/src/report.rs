@@ -111,7 +111,10 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     let g: &MinimumStats = &l.minima[l.gmin - 1];
     // The deck's percentage; for given files with correct labels, the share found in the data.
     let mis = if c.mislabel == 0.0 && l.n_incorrect > 0 {
-        format!("{:.1}", 100.0 * l.n_incorrect as f64 / l.ntrain.max(1) as f64)
+        format!(
+            "{:.1}",
+            100.0 * l.n_incorrect as f64 / l.ntrain.max(1) as f64
+        )
     } else {
         format!("{}", c.mislabel)
     };

@@ -166,6 +166,17 @@ pub fn graph_levels(
     }
 }
 
+/// An axis-label format with enough decimals to tell neighbouring levels apart (loss
+/// landscapes have level spacings far below the default F8.2's 0.01).
+pub fn label_format(delta: f64) -> String {
+    let d = if delta > 0.0 && delta.is_finite() {
+        ((-delta.log10()).ceil() as i64 + 1).clamp(2, 6) as usize
+    } else {
+        2
+    };
+    format!("F{}.{d}", d + 5)
+}
+
 /// disconnectionDPS `dinfo` colouring the branches by the values of `values_file`.
 pub fn dinfo(study: &Study, first: f64, delta: f64, values_file: &str) -> String {
     let g = &study.graph;
@@ -180,6 +191,7 @@ pub fn dinfo(study: &Study, first: f64, delta: f64, values_file: &str) -> String
         "MINIMA min.data".into(),
         "TS ts.data".into(),
         format!("COLOURBYVALUE {values_file}{range} {}", g.palette),
+        format!("LABELFORMAT {}", label_format(delta)),
     ];
     lines(&merge(v, &study.extra_dinfo))
 }
@@ -198,6 +210,14 @@ mod tests {
             Path::new("landscape.in"),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn label_format_resolves_the_level_spacing() {
+        assert_eq!(label_format(0.5), "F7.2");
+        assert_eq!(label_format(6.0e-4), "F10.5");
+        assert_eq!(label_format(1.0e-9), "F11.6");
+        assert_eq!(label_format(0.0), "F7.2");
     }
 
     #[test]
