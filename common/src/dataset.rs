@@ -114,9 +114,26 @@ pub fn class_counts(items: &[Item]) -> [usize; NCLASSES] {
 /// drawn uniformly from the other classes. Returns the indices (0-based, ascending) of the
 /// mislabelled items; the caller keeps the original labels for the correct/incorrect split.
 pub fn mislabel(items: &mut [Item], percent: f64, seed: u64) -> Vec<usize> {
-    let n = items.len();
-    let k = ((percent / 100.0) * n as f64).round() as usize;
-    let k = k.min(n);
+    let mut labels: Vec<usize> = items.iter().map(|it| it.label).collect();
+    let chosen = mislabel_labels(&mut labels, NCLASSES, percent, seed);
+    for (it, l) in items.iter_mut().zip(labels) {
+        it.label = l;
+    }
+    chosen
+}
+
+/// [`mislabel`] on plain 0-based labels with `nclasses` classes (any data set, e.g. MNIST).
+pub fn mislabel_labels(
+    labels: &mut [usize],
+    nclasses: usize,
+    percent: f64,
+    seed: u64,
+) -> Vec<usize> {
+    let n = labels.len();
+    let k = (((percent / 100.0) * n as f64).round() as usize).min(n);
+    if k == 0 || nclasses < 2 {
+        return Vec::new();
+    }
     let mut s = Stream::new(seed, 0xD1_5EED);
     // Partial Fisher–Yates: the first k entries of a shuffled index list.
     let mut idx: Vec<usize> = (0..n).collect();
@@ -127,8 +144,8 @@ pub fn mislabel(items: &mut [Item], percent: f64, seed: u64) -> Vec<usize> {
     let mut chosen = idx[..k].to_vec();
     chosen.sort_unstable();
     for &i in &chosen {
-        let shift = 1 + s.index(NCLASSES - 1);
-        items[i].label = (items[i].label + shift) % NCLASSES;
+        let shift = 1 + s.index(nclasses - 1);
+        labels[i] = (labels[i] + shift) % nclasses;
     }
     chosen
 }

@@ -25,24 +25,7 @@ pub const MNIST_PIXELS: usize = 784;
 /// uniformly from the other classes. Returns the chosen indices, ascending. The same rule as
 /// `common::dataset::mislabel` (which is fixed to the four LJAT3 classes).
 pub fn mislabel(labels: &mut [usize], nclasses: usize, percent: f64, seed: u64) -> Vec<usize> {
-    let n = labels.len();
-    let k = (((percent / 100.0) * n as f64).round() as usize).min(n);
-    if k == 0 || nclasses < 2 {
-        return Vec::new();
-    }
-    let mut s = Stream::new(seed, 0xD1_5EED);
-    let mut idx: Vec<usize> = (0..n).collect();
-    for j in 0..k {
-        let r = j + s.index(n - j);
-        idx.swap(j, r);
-    }
-    let mut chosen = idx[..k].to_vec();
-    chosen.sort_unstable();
-    for &i in &chosen {
-        let shift = 1 + s.index(nclasses - 1);
-        labels[i] = (labels[i] + shift) % nclasses;
-    }
-    chosen
+    common::dataset::mislabel_labels(labels, nclasses, percent, seed)
 }
 
 /// Data lines of a file: non-blank lines (the outcome-first layout of the generated sets).
