@@ -160,3 +160,31 @@ pub fn ok(out: &Output) -> String {
 pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
 }
+
+/// The small network study shared by the OPTIM and PATHSAMPLE tests: a 200-item LJAT3 D2
+/// training set (seed 4) and a GMIN run of MLPVB3 [2,5,4,200] with `steps` basin-hopping steps
+/// of size `step`, started from all weights 0.3; `extra` lines are added to `data`.
+pub fn gmin_mlp_study(dir: &Path, steps: usize, step: f64, extra: &str) {
+    let args = [
+        "--ljat3-dataset",
+        "--set",
+        "D2",
+        "--train",
+        "200",
+        "--test",
+        "10",
+        "--seed",
+        "4",
+    ];
+    ok(&run("GMIN", &args, dir));
+    write(
+        dir,
+        "data",
+        &format!(
+            "MLPVB3 2 1 5 4 200 1.0D-4\nSTEPS {steps} 1.0\nTEMPERATURE 1.0\nSTEP {step}\nSAVE 30\n\
+             EDIFF 1.0D-5\nSLOPPYCONV 1.0D-6\nTIGHTCONV 1.0D-9\nMAXIT 5000 20000\nRANSEED 3\n{extra}"
+        ),
+    );
+    write(dir, "coords", &"0.3\n".repeat(39));
+    ok(&run("GMIN", &[], dir));
+}

@@ -196,29 +196,7 @@ fn lj13_connection_between_two_different_minima() {
 fn mlp_newconnect_between_gmin_minima() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(&run(
-        "GMIN",
-        &[
-            "--ljat3-dataset",
-            "--set",
-            "D2",
-            "--train",
-            "200",
-            "--test",
-            "10",
-            "--seed",
-            "4",
-        ],
-        d,
-    ));
-    write(
-        d,
-        "data",
-        "MLPVB3 2 1 5 4 200 1.0D-4\nSTEPS 100 1.0\nTEMPERATURE 1.0\nSTEP 1.0\nSAVE 30\nEDIFF 1.0D-5\n\
-         SLOPPYCONV 1.0D-6\nTIGHTCONV 1.0D-9\nMAXIT 5000 20000\nRANSEED 3\n",
-    );
-    write(d, "coords", &"0.3\n".repeat(39));
-    ok(&run("GMIN", &[], d));
+    e2e::gmin_mlp_study(d, 100, 1.0, "");
     let minima = lowest_coordinates(&read(d, "lowest"));
     assert!(
         minima.len() >= 2,

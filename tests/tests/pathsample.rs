@@ -342,29 +342,7 @@ fn mlp_landscape_from_gmin_minima() {
     use common::mlp::{Mlp, MlpSpec};
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    ok(&e2e::run(
-        "GMIN",
-        &[
-            "--ljat3-dataset",
-            "--set",
-            "D2",
-            "--train",
-            "200",
-            "--test",
-            "10",
-            "--seed",
-            "4",
-        ],
-        d,
-    ));
-    write(
-        d,
-        "data",
-        "MLPVB3 2 1 5 4 200 1.0D-4\nSTEPS 300 1.0\nTEMPERATURE 1.0\nSTEP 1.5\nSAVE 30\nEDIFF 1.0D-5\n\
-         SLOPPYCONV 1.0D-6\nTIGHTCONV 1.0D-9\nMAXIT 5000 20000\nRANSEED 3\nDUMPMINDB gmin.min.data.info\n",
-    );
-    write(d, "coords", &"0.3\n".repeat(39));
-    ok(&e2e::run("GMIN", &[], d));
+    e2e::gmin_mlp_study(d, 300, 1.5, "DUMPMINDB gmin.min.data.info\n");
     let mlp_pathdata = |extra: &str| {
         format!(
             "EXEC {}\nCPUS 2\nMLPVB3 2 1 5 4 200 1.0D-4\nTEMPERATURE 1.0\nEDIFFTOL 1.0D-7\nGEOMDIFFTOL 0.01\n\
