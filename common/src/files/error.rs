@@ -97,3 +97,68 @@ pub(crate) fn integer(tok: &str) -> Option<i64> {
         (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
     })
 }
+
+/// The whitespace-separated items of one free-format data line, with typed access whose errors
+/// name the file and line (min.data, ts.data).
+pub(crate) struct LineItems<'a> {
+    items: Vec<&'a str>,
+    file: &'a str,
+    line: usize,
+}
+
+impl<'a> LineItems<'a> {
+    /// Split `text`; fewer than `min` items is an error that lists the `expected` fields.
+    pub(crate) fn new(
+        text: &'a str,
+        file: &'a str,
+        line: usize,
+        min: usize,
+        expected: &str,
+    ) -> Result<Self, ReadError> {
+        let items: Vec<&str> = text.split_whitespace().collect();
+        if items.len() < min {
+            return Err(read_error(
+                file,
+                line,
+                format!("expected {min} values ({expected}), found {}", items.len()),
+            ));
+        }
+        Ok(Self { items, file, line })
+    }
+
+    /// Number of items.
+    pub(crate) fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Item `k` (0-based) as a real.
+    pub(crate) fn real(&self, k: usize) -> Result<f64, ReadError> {
+        real(self.items[k]).ok_or_else(|| {
+            read_error(
+                self.file,
+                self.line,
+                format!("cannot read '{}' as a number", self.items[k]),
+            )
+        })
+    }
+
+    /// Item `k` as a real if it is present and readable.
+    pub(crate) fn opt_real(&self, k: usize) -> Option<f64> {
+        self.items.get(k).and_then(|t| real(t))
+    }
+
+    /// Item `k` as a positive integer; `what` names it in the error.
+    pub(crate) fn positive(&self, k: usize, what: &str) -> Result<usize, ReadError> {
+        match integer(self.items[k]) {
+            Some(v) if v >= 1 => Ok(v as usize),
+            _ => Err(read_error(
+                self.file,
+                self.line,
+                format!(
+                    "bad {what} '{}' (a positive integer is needed)",
+                    self.items[k]
+                ),
+            )),
+        }
+    }
+}

@@ -14,7 +14,7 @@
 
 use std::path::Path;
 
-use crate::files::error::{integer, read_error, read_text, real, FileError, ReadError};
+use crate::files::error::{read_error, read_text, FileError, LineItems, ReadError};
 use crate::files::min_data_info::MinDataInfo;
 use crate::fortran_fmt::{fmt_f, fmt_i};
 
@@ -89,49 +89,17 @@ impl MinRecord {
     /// Parse one line (free format: the first 6 items, or 8 when there are at least 8).
     /// `file` and `line` (1-based) name the place in errors.
     pub fn parse_line(text: &str, file: &str, line: usize) -> Result<Self, ReadError> {
-        let items: Vec<&str> = text.split_whitespace().collect();
-        if items.len() < 6 {
-            return Err(read_error(
-                file,
-                line,
-                format!(
-                    "expected 6 values (E fvib h Ix Iy Iz), found {}",
-                    items.len()
-                ),
-            ));
-        }
-        let num = |k: usize| {
-            real(items[k]).ok_or_else(|| {
-                read_error(
-                    file,
-                    line,
-                    format!("cannot read '{}' as a number", items[k]),
-                )
-            })
-        };
-        let order = match integer(items[2]) {
-            Some(h) if h >= 1 => h as usize,
-            _ => {
-                return Err(read_error(
-                    file,
-                    line,
-                    format!("bad point-group order '{}'", items[2]),
-                ))
-            }
-        };
-        let lowest_frq = if items.len() >= 8 {
-            match (real(items[6]), real(items[7])) {
-                (Some(a), Some(b)) => Some([a, b]),
-                _ => None,
-            }
+        let it = LineItems::new(text, file, line, 6, "E fvib h Ix Iy Iz")?;
+        let lowest_frq = if it.len() >= 8 {
+            it.opt_real(6).zip(it.opt_real(7)).map(|(a, b)| [a, b])
         } else {
             None
         };
         Ok(Self {
-            energy: num(0)?,
-            fvib: num(1)?,
-            order,
-            inertia: [num(3)?, num(4)?, num(5)?],
+            energy: it.real(0)?,
+            fvib: it.real(1)?,
+            order: it.positive(2, "point-group order")?,
+            inertia: [it.real(3)?, it.real(4)?, it.real(5)?],
             lowest_frq,
         })
     }

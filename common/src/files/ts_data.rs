@@ -13,7 +13,7 @@
 
 use std::path::Path;
 
-use crate::files::error::{integer, read_error, read_text, real, FileError, ReadError};
+use crate::files::error::{read_error, read_text, FileError, LineItems, ReadError};
 pub use crate::files::min_data::Widths;
 use crate::fortran_fmt::{fmt_f, fmt_i};
 
@@ -58,46 +58,15 @@ impl TsRecord {
 
     /// Parse one line (free format; at least 8 items, a 9th read as the negative eigenvalue).
     pub fn parse_line(text: &str, file: &str, line: usize) -> Result<Self, ReadError> {
-        let items: Vec<&str> = text.split_whitespace().collect();
-        if items.len() < 8 {
-            return Err(read_error(
-                file,
-                line,
-                format!(
-                    "expected 8 values (E fvib h plus minus Ix Iy Iz), found {}",
-                    items.len()
-                ),
-            ));
-        }
-        let num = |k: usize| {
-            real(items[k]).ok_or_else(|| {
-                read_error(
-                    file,
-                    line,
-                    format!("cannot read '{}' as a number", items[k]),
-                )
-            })
-        };
-        let int = |k: usize, what: &str| match integer(items[k]) {
-            Some(v) if v >= 1 => Ok(v as usize),
-            _ => Err(read_error(
-                file,
-                line,
-                format!("bad {what} '{}' (a positive integer is needed)", items[k]),
-            )),
-        };
+        let it = LineItems::new(text, file, line, 8, "E fvib h plus minus Ix Iy Iz")?;
         Ok(Self {
-            energy: num(0)?,
-            fvib: num(1)?,
-            order: int(2, "point-group order")?,
-            plus: int(3, "plus minimum id")?,
-            minus: int(4, "minus minimum id")?,
-            inertia: [num(5)?, num(6)?, num(7)?],
-            negeig: if items.len() >= 9 {
-                real(items[8])
-            } else {
-                None
-            },
+            energy: it.real(0)?,
+            fvib: it.real(1)?,
+            order: it.positive(2, "point-group order")?,
+            plus: it.positive(3, "plus minimum id")?,
+            minus: it.positive(4, "minus minimum id")?,
+            inertia: [it.real(5)?, it.real(6)?, it.real(7)?],
+            negeig: it.opt_real(8),
         })
     }
 
