@@ -90,19 +90,27 @@ pub fn gmin_coords(study: &Study) -> String {
     out
 }
 
+/// Networks with at most this many variables get the exact Hessian in OPTIM's TS searches
+/// (no `NOHESS`): for the LJAT3 networks (tens of variables) the exact lowest eigenvector is
+/// cheap, and Rayleigh-Ritz on their nearly flat spectra loses the negative mode, so that
+/// most TS searches fail. Larger networks (MNIST) use `NOHESS`.
+pub const EXACT_HESSIAN_MAX_VARIABLES: usize = 1000;
+
 /// OPTIM `odata.connect`: the template of every connection job (ends with VARIABLES).
 pub fn odata_connect(study: &Study) -> String {
     let mut v: Vec<String> = [
         "NEWCONNECT 30 3 10.0 30.0 30 0.5 0.01",
         "NEWNEB 10 500 0.01",
         "BFGSTS 500 10 100 1.0D-8",
-        "NOHESS",
-        "BFGSMIN 1.0D-7",
-        "CONVERGE 1.0D-7 1.0D-7",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
+    if study.network.nopt() > EXACT_HESSIAN_MAX_VARIABLES {
+        v.push("NOHESS".into());
+    }
+    v.push("BFGSMIN 1.0D-7".into());
+    v.push("CONVERGE 1.0D-7 1.0D-7".into());
     v.push(format!("EDIFFTOL {}", fortran_real(study.edifftol)));
     v.push(format!("GEOMDIFFTOL {}", fortran_real(study.geomdifftol)));
     v.push("DUMPALLPATHS".into());
@@ -262,6 +270,22 @@ mod tests {
         assert!(kws.contains(&"NOFRQS") && kws.contains(&"MAXSTEP"));
         assert!(text.contains("BFGSTS 100 10 100 1.0D-7\n") && !text.contains("BFGSTS 500"));
         assert!(text.contains("GEOMDIFFTOL 0.01\n"));
+        // 39 variables: the exact Hessian; a deck line asks for Rayleigh-Ritz all the same.
+        assert!(!kws.contains(&"NOHESS"));
+        let forced = odata_connect(&study("OPTIM NOHESS\n"));
+        assert_eq!(forced.matches("NOHESS\n").count(), 1);
+    }
+
+    #[test]
+    fn large_networks_search_without_the_hessian() {
+        let s = Study::parse(
+            "DATASET MNIST mnist.data 1000 1000\nMLPVB3 784 1 10 10 1000 0.1\n",
+            Path::new("landscape.in"),
+        )
+        .unwrap();
+        assert!(s.network.nopt() > EXACT_HESSIAN_MAX_VARIABLES);
+        let text = odata_connect(&s);
+        assert_eq!(text.matches("NOHESS\n").count(), 1);
     }
 
     #[test]
