@@ -242,7 +242,11 @@ mod tests {
         let mut ticks = 0;
         run_logged(
             Path::new("/bin/sh"),
-            &["-c".into(), "echo one; echo two >&2; printf three".into()],
+            // Longer than POLL, so that at least one tick comes.
+            &[
+                "-c".into(),
+                "echo one; echo two >&2; sleep 0.5; printf three".into(),
+            ],
             dir.path(),
             "x.log",
             1,
