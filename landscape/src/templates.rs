@@ -97,11 +97,23 @@ pub fn gmin_coords(study: &Study) -> String {
 pub const EXACT_HESSIAN_MAX_VARIABLES: usize = 1000;
 
 /// OPTIM `odata.connect`: the template of every connection job (ends with VARIABLES).
+///
+/// The step limits suit loss landscapes, whose lowest Hessian eigenvalues are of the order of
+/// the regularisation (1e-4): `STEPS 1000` TS macro-iterations with a trust radius starting
+/// at `MAXSTEP 0.1` and capped at `MAXMAX 0.2`, and `BFGSSTEPS 100000` LBFGS steps for the
+/// minimisations down from each TS. With OPTIM's generous defaults for an unset STEPS (200
+/// macro-iterations, 10,000 LBFGS steps, trust radius up to 0.5) the searches on MLPMULTI
+/// networks wandered along near-flat directions and the minimisations from the TSs that did
+/// converge ran out of steps, so that whole connection stages found no TS.
 pub fn odata_connect(study: &Study) -> String {
     let mut v: Vec<String> = [
         "NEWCONNECT 30 3 10.0 30.0 30 0.5 0.01",
         "NEWNEB 10 500 0.01",
         "BFGSTS 500 10 100 1.0D-8",
+        "STEPS 1000",
+        "BFGSSTEPS 100000",
+        "MAXSTEP 0.1",
+        "MAXMAX 0.2",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -261,8 +273,18 @@ mod tests {
 
     #[test]
     fn odata_connect_ends_with_the_network_and_variables() {
-        let s = study("OPTIM BFGSTS 100 10 100 1.0D-7\nOPTIM MAXSTEP 0.1\n");
+        let defaults = odata_connect(&study(""));
+        for l in [
+            "STEPS 1000",
+            "BFGSSTEPS 100000",
+            "MAXSTEP 0.1",
+            "MAXMAX 0.2",
+        ] {
+            assert_eq!(defaults.matches(&format!("\n{l}\n")).count(), 1, "{l}");
+        }
+        let s = study("OPTIM BFGSTS 100 10 100 1.0D-7\nOPTIM MAXSTEP 0.05\n");
         let text = odata_connect(&s);
+        assert!(text.contains("\nMAXSTEP 0.05\n") && !text.contains("MAXSTEP 0.1"));
         let deck = Deck::parse_with_terminators(&text, "odata.connect", &["VARIABLES"]).unwrap();
         let kws: Vec<&str> = deck.lines().iter().map(|l| l.keyword()).collect();
         let n = kws.len();
