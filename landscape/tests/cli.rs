@@ -73,6 +73,7 @@ fn missing_programs_are_reported_before_any_work() {
 #[test]
 fn every_bundled_deck_parses() {
     let mut n = 0;
+    let mut nreduced = 0;
     for e in std::fs::read_dir(test_inputs()).unwrap() {
         let e = e.unwrap();
         let name = e.file_name().to_string_lossy().to_string();
@@ -83,8 +84,17 @@ fn every_bundled_deck_parses() {
         let s = Study::read(&path).unwrap_or_else(|err| panic!("{name}: {err}"));
         assert!(!s.stages.is_empty());
         n += 1;
+        // The reduced-budget deck beside it (the one `expected_summary.txt` came from).
+        let reduced = e.path().join("reduced.in");
+        if reduced.exists() {
+            let r = Study::read(&reduced).unwrap_or_else(|err| panic!("{name}/reduced.in: {err}"));
+            assert!(!r.stages.is_empty());
+            assert!(e.path().join("expected_summary.txt").exists(), "{name}");
+            nreduced += 1;
+        }
     }
     assert!(n >= 20, "only {n} landscape decks");
+    assert!(nreduced >= 20, "only {nreduced} reduced decks");
 }
 
 /// The converted MNIST file (scripts/fetch_mnist.sh) and a sample of the paper's MNIST deck.
