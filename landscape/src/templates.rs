@@ -98,28 +98,37 @@ pub const EXACT_HESSIAN_MAX_VARIABLES: usize = 1000;
 
 /// OPTIM `odata.connect`: the template of every connection job (ends with VARIABLES).
 ///
-/// The step limits suit loss landscapes, whose lowest Hessian eigenvalues are of the order of
-/// the regularisation (1e-4): `STEPS 1000` TS macro-iterations with a trust radius starting
-/// at `MAXSTEP 0.1` and capped at `MAXMAX 0.2`, and `BFGSSTEPS 100000` LBFGS steps for the
-/// minimisations down from each TS. With OPTIM's generous defaults for an unset STEPS (200
+/// Networks searched with the exact Hessian (at most [`EXACT_HESSIAN_MAX_VARIABLES`]) get step
+/// limits that suit loss landscapes, whose lowest Hessian eigenvalues are of the order of the
+/// regularisation (1e-4): `STEPS 1000` TS macro-iterations with a trust radius starting at
+/// `MAXSTEP 0.1` and capped at `MAXMAX 0.2`, and `BFGSSTEPS 100000` LBFGS steps for the
+/// minimisations down from each TS. With OPTIM's limits for an unset STEPS (200
 /// macro-iterations, 10,000 LBFGS steps, trust radius up to 0.5) the searches on MLPMULTI
 /// networks wandered along near-flat directions and the minimisations from the TSs that did
-/// converge ran out of steps, so that whole connection stages found no TS.
+/// converge ran out of steps, so that whole connection stages found no TS. Larger (NOHESS)
+/// networks keep OPTIM's limits: with the longer ones an MNIST job (three studies sharing two
+/// cores) ran into its 600 s JOBTIMEOUT without a TS, where it had found TSs before.
 pub fn odata_connect(study: &Study) -> String {
     let mut v: Vec<String> = [
         "NEWCONNECT 30 3 10.0 30.0 30 0.5 0.01",
         "NEWNEB 10 500 0.01",
         "BFGSTS 500 10 100 1.0D-8",
-        "STEPS 1000",
-        "BFGSSTEPS 100000",
-        "MAXSTEP 0.1",
-        "MAXMAX 0.2",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     if study.network.nopt() > EXACT_HESSIAN_MAX_VARIABLES {
         v.push("NOHESS".into());
+    } else {
+        v.extend(
+            [
+                "STEPS 1000",
+                "BFGSSTEPS 100000",
+                "MAXSTEP 0.1",
+                "MAXMAX 0.2",
+            ]
+            .map(String::from),
+        );
     }
     v.push("BFGSMIN 1.0D-7".into());
     v.push("CONVERGE 1.0D-7 1.0D-7".into());
@@ -308,6 +317,8 @@ mod tests {
         assert!(s.network.nopt() > EXACT_HESSIAN_MAX_VARIABLES);
         let text = odata_connect(&s);
         assert_eq!(text.matches("NOHESS\n").count(), 1);
+        // OPTIM's own step limits: the longer ones outran JOBTIMEOUT on MNIST.
+        assert!(!text.contains("STEPS") && !text.contains("MAXMAX") && !text.contains("MAXSTEP"));
     }
 
     #[test]
