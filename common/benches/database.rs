@@ -1,7 +1,9 @@
 //! Benchmarks of the stationary-point database (a plain timing harness, `harness = false`).
 //!
 //! `cargo bench -p common --bench database` measures, for synthetic databases of 10^3, 10^4
-//! and 10^5 minima of two kinds — networks (NOPT = 74, the MLPVB3 [2,10,4] size) and LJAT3
+//! and 10^5 minima of three kinds — networks (NOPT = 74, the MLPVB3 [2,10,4] size) with the
+//! plain Euclidean identity, the same networks with PERMDIST (identity under hidden-unit
+//! permutations and sign flips; the hit queries are permuted, sign-flipped copies) and LJAT3
 //! atoms (NOPT = 9, alignment by rotation and inversion) —
 //! - inserts per second: `add_minimum_if_new` (duplicate lookup, then a points record and a
 //!   `min.data` line written to disk and flushed, per point) into a fresh directory;
@@ -16,19 +18,43 @@
 use common::database::{Database, DbConfig, MinRecord};
 use common::geometry::{random_rotation, transform};
 use common::rng::Stream;
+use common::system::{NetworkSymmetry, Symmetry, UnitMap};
 use std::hint::black_box;
 use std::time::Instant;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Network,
+    NetworkPermdist,
     Ljat3,
+}
+
+/// The MLPVB3 [2,10,4] network's symmetry group.
+fn group() -> NetworkSymmetry {
+    let net = common::mlp::Network::new(vec![2, 10, 4], true).expect("network");
+    NetworkSymmetry::new(net, None)
+}
+
+/// A random permutation with random signs of the 10 hidden units.
+fn random_map(s: &mut Stream) -> UnitMap {
+    let mut m = UnitMap::identity(&[10]);
+    for j in (1..10).rev() {
+        let k = s.index(j + 1);
+        m.perm[0].swap(j, k);
+    }
+    for v in &mut m.sign[0] {
+        *v = if s.uniform() < 0.5 { -1.0 } else { 1.0 };
+    }
+    m
 }
 
 impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::Network => "network NOPT=74",
+            Kind::NetworkPermdist => {
+                "network NOPT=74 with PERMDIST (hits are permuted, sign-flipped copies)"
+            }
             Kind::Ljat3 => "LJAT3 atoms NOPT=9",
         }
     }
@@ -36,13 +62,20 @@ impl Kind {
     fn config(self) -> DbConfig {
         match self {
             Kind::Network => DbConfig::network(74, 0),
+            Kind::NetworkPermdist => {
+                let mut c = DbConfig::network(74, 0);
+                c.symmetry = Symmetry::network(0, Some(group()));
+                c
+            }
             Kind::Ljat3 => DbConfig::atoms(3),
         }
     }
 
     fn point(self, s: &mut Stream) -> Vec<f64> {
         match self {
-            Kind::Network => (0..74).map(|_| s.uniform_in(-2.0, 2.0)).collect(),
+            Kind::Network | Kind::NetworkPermdist => {
+                (0..74).map(|_| s.uniform_in(-2.0, 2.0)).collect()
+            }
             Kind::Ljat3 => {
                 let (a, b) = (s.uniform_in(1.0, 1.3), s.uniform_in(1.0, 1.3));
                 let t = s.uniform_in(1.0, 3.1);
@@ -56,6 +89,7 @@ impl Kind {
     fn copy_of(self, x: &[f64], s: &mut Stream) -> Vec<f64> {
         let y = match self {
             Kind::Network => x.to_vec(),
+            Kind::NetworkPermdist => group().apply(x, &random_map(s)),
             Kind::Ljat3 => transform(x, &random_rotation(s)),
         };
         y.iter().map(|v| v + s.uniform_in(-1e-3, 1e-3)).collect()
@@ -153,12 +187,13 @@ fn main() {
         std::env::temp_dir().display()
     );
     println!("# rates per second; (xN) = ratio to the 10^3 row of the same kind; index/linear = speed-up of the energy index over the linear scan");
-    for kind in [Kind::Network, Kind::Ljat3] {
+    for kind in [Kind::Network, Kind::NetworkPermdist, Kind::Ljat3] {
         println!("\n## {}", kind.name());
         println!(
-            "{:>8} {:>22} {:>22} {:>22} {:>14} {:>13} {:>10}",
+            "{:>8} {:>22} {:>12} {:>22} {:>22} {:>14} {:>13} {:>10}",
             "minima",
             "inserts/s (to disk)",
+            "us/insert",
             "lookups/s hit",
             "lookups/s miss",
             "linear hit/s",
@@ -170,10 +205,11 @@ fn main() {
             let r = run(kind, n);
             let b = *base.get_or_insert(r);
             println!(
-                "{:>8} {:>12.0} (x{:>5.2}) {:>12.0} (x{:>5.2}) {:>12.0} (x{:>5.2}) {:>14.0} {:>12.0}x {:>10.3}",
+                "{:>8} {:>12.0} (x{:>5.2}) {:>12.2} {:>12.0} (x{:>5.2}) {:>12.0} (x{:>5.2}) {:>14.0} {:>12.0}x {:>10.3}",
                 r.n,
                 r.insert,
                 r.insert / b.insert,
+                1.0e6 / r.insert,
                 r.hit,
                 r.hit / b.hit,
                 r.miss,

@@ -11,6 +11,8 @@
 //! - [`fortran_fmt`]: Fortran edit descriptors (I, F, E, G, ...) rendered byte for byte.
 //! - [`geometry`]: centring, moments of inertia, optimal alignment, point groups.
 //! - [`dataset`]: the LJAT3 classification datasets (D1, D2, D3).
+//! - [`system`]: one notion of identity, alignment and distance per system (atoms; networks
+//!   with their hidden-unit symmetry under PERMDIST), and [`system::BaseSystem`].
 
 // Link OpenBLAS (system library) for LAPACK/BLAS symbols.
 extern crate openblas_src;
@@ -28,3 +30,4 @@ pub mod ljat;
 pub mod mlp;
 pub mod potential;
 pub mod rng;
+pub mod system;

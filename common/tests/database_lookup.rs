@@ -72,7 +72,7 @@ mod database_lookup {
         let mut cfg = DbConfig::atoms(3);
         cfg.edifftol = 1.0e-6;
         cfg.geomdifftol = 0.05;
-        cfg.align = AlignOptions {
+        cfg.symmetry.align = AlignOptions {
             permdist: true,
             ..Default::default()
         };

@@ -5,10 +5,11 @@
 //! walkers can run on different threads with results that do not depend on the thread count.
 //! What the run reports (the `Qu` lines, acceptance checks) goes to an [`Observer`].
 
-use crate::save::{SaveList, SavedMinimum};
+use crate::save::{SaveIdentity, SaveList, SavedMinimum};
 use common::lbfgs::{minimise, LbfgsConfig, MinimisationResult};
 use common::potential::Potential;
 use common::rng::Stream;
+use std::sync::Arc;
 
 /// Which quantity the acceptance-ratio check adjusts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +53,8 @@ pub struct BhSettings {
     pub reset: bool,
     /// CENTRE: number of atoms whose centre of mass is moved to the origin after each quench.
     pub centre_atoms: Option<usize>,
+    /// PERMDIST: the SAVE list identifies minima structurally too (see [`SaveIdentity`]).
+    pub save_identity: Option<Arc<SaveIdentity>>,
 }
 
 /// The adjustment factor of the acceptance check (FAC).
@@ -171,7 +174,8 @@ impl Walker {
             calls: r.function_calls as u64,
             best_energy: r.energy,
             target_hit: false,
-            saved: SaveList::new(settings.nsave, settings.ediff),
+            saved: SaveList::new(settings.nsave, settings.ediff)
+                .with_identity(settings.save_identity.clone()),
         };
         w.saved.offer(SavedMinimum {
             energy: r.energy,
@@ -362,7 +366,8 @@ pub fn final_quenches<P: Potential + ?Sized>(
         });
     }
     saved.resort();
-    let mut distinct = SaveList::new(saved.capacity(), saved.ediff());
+    let mut distinct =
+        SaveList::new(saved.capacity(), saved.ediff()).with_identity(saved.identity().cloned());
     for e in saved.entries() {
         distinct.offer(e.clone());
     }
@@ -398,6 +403,7 @@ pub(crate) mod tests {
             targets: vec![],
             reset: true,
             centre_atoms: Some(3),
+            save_identity: None,
         }
     }
 

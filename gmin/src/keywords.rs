@@ -58,6 +58,12 @@ pub struct GminInput {
     pub mlprint: bool,
     /// All TEMPERATURE values: walker k starts at the k-th (the first when fewer are given).
     pub temperatures: Vec<f64>,
+    /// PERMDIST: minima are identified under the system's symmetry (atoms: permutations,
+    /// rotations, inversion; networks: hidden-unit permutations and sign flips) in the SAVE
+    /// list and DUMPMINDB, not by energy alone.
+    pub permdist: bool,
+    /// GEOMDIFFTOL: distance tolerance of that identity (default 0.1).
+    pub geomdifftol: f64,
     /// PARALLEL n: independent walkers (project extension).
     pub walkers: usize,
     /// DUMPMINDB [file]: append every distinct minimum to a min.data.info-style file
@@ -92,6 +98,7 @@ impl Default for GminInput {
                 targets: vec![],
                 reset: true,
                 centre_atoms: None,
+                save_identity: None,
             },
             potential: PotentialChoice::Ljat { z: 0.0 },
             seed: 0,
@@ -108,6 +115,8 @@ impl Default for GminInput {
             walkers: 1,
             dump_min_db: None,
             gpu: kernels::GpuRequest::Off,
+            permdist: false,
+            geomdifftol: 0.1,
         }
     }
 }
@@ -219,6 +228,8 @@ impl GminInput {
                     s.final_quench.max_erise = m;
                 }
                 "EDIFF" => s.ediff = line.f64(1)?,
+                "PERMDIST" => g.permdist = true,
+                "GEOMDIFFTOL" => g.geomdifftol = positive(line, 1, line.f64(1)?)?,
                 "RANSEED" => g.seed = line.int(1)? as u64,
                 "RANDOMSEED" => {
                     let t = std::time::SystemTime::now()

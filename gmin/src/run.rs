@@ -8,21 +8,25 @@ use crate::dump;
 use crate::hopping::{final_quenches, AcceptanceReport, Observer, QuenchReport, Walker};
 use crate::keywords::{GminInput, PotentialChoice};
 use crate::output::{self, CoordStyle};
+use crate::save::SaveIdentity;
 use crate::save::SaveList;
 use anyhow::{bail, Context, Result};
 use common::deck::Deck;
 use common::files::min_data_info::{self, MinDataInfo};
+use common::geometry::AlignOptions;
 use common::hessian_data::{point_data, System};
 use common::lbfgs::minimise;
 use common::ljat::Ljat;
-use common::mlp::{class_auc, Mlp, MlpSpec};
+use common::mlp::{class_auc, MlpSpec};
 use common::potential::Potential;
 use common::rng::Stream;
+use common::system::{build_ljat, build_mlp, NetworkSymmetry, Symmetry};
 use kernels::MlpBackend;
 use rayon::prelude::*;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The potential of a run.
@@ -49,6 +53,8 @@ pub struct Prepared {
     pub input: GminInput,
     /// The potential.
     pub model: Model,
+    /// Identity and alignment rules (PERMDIST).
+    pub symmetry: Symmetry,
     /// Start coordinates.
     pub x0: Vec<f64>,
     /// Walkers restored from a dump, if RESTORE was given.
@@ -70,7 +76,8 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             if input.centre {
                 input.settings.centre_atoms = Some(natoms);
             }
-            (Model::Ljat(Ljat::new(natoms, *z)), x0)
+            let p = build_ljat(natoms, *z, &[])?;
+            (Model::Ljat(p), x0)
         }
         PotentialChoice::Mlp(line) => {
             let mut spec = MlpSpec::from_keyword(&line.keyword, &line.args).map_err(|m| {
@@ -80,7 +87,7 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             spec.mlpnorm = input.mlpnorm;
             let text = read_text(&coords_path)?;
             let x0 = parse_values(&text, "coords", spec.nopt())?;
-            let mlp = Mlp::load(&spec, dir.join("MLPdata"))
+            let mlp = build_mlp(&spec, &dir.join("MLPdata"), &[])
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("{}:{}: {}", line.file, line.line, line.keyword))?;
             let (backend, _) = kernels::select_mlp_backend(mlp, input.gpu);
@@ -90,6 +97,25 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             (Model::Mlp(Box::new(backend)), x0)
         }
     };
+    let symmetry = match &model {
+        Model::Ljat(_) => Symmetry::atoms(AlignOptions {
+            permdist: input.permdist,
+            ..AlignOptions::default()
+        }),
+        Model::Mlp(b) => {
+            let mlp = b.cpu();
+            let group = input
+                .permdist
+                .then(|| NetworkSymmetry::new(mlp.network().clone(), mlp.frozen().cloned()));
+            Symmetry::network(0, group)
+        }
+    };
+    if input.permdist {
+        input.settings.save_identity = Some(Arc::new(SaveIdentity {
+            symmetry: symmetry.clone(),
+            geomdifftol: input.geomdifftol,
+        }));
+    }
     let restored = match &input.restore {
         Some(f) => {
             let path = dir.join(f);
@@ -109,6 +135,11 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
                     x0.len()
                 );
             }
+            let mut w = w;
+            for walker in &mut w {
+                let list = std::mem::replace(&mut walker.saved, crate::save::SaveList::new(0, 0.0));
+                walker.saved = list.with_identity(input.settings.save_identity.clone());
+            }
             Some(w)
         }
         None => None,
@@ -116,6 +147,7 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
     Ok(Prepared {
         input,
         model,
+        symmetry,
         x0,
         restored,
         dir: dir.to_path_buf(),
@@ -134,6 +166,8 @@ struct Recorder {
     /// With DUMPMINDB: quenched minima in the order found (energy-distinct within the walker).
     found: Option<Vec<(f64, Vec<f64>)>>,
     ediff: f64,
+    /// With PERMDIST, the structural identity of found minima.
+    identity: Option<Arc<SaveIdentity>>,
 }
 
 impl Observer for Recorder {
@@ -150,7 +184,14 @@ impl Observer for Recorder {
             .push(output::track_g_line(q.step, q.markov_energy));
         self.best.push(output::track_g_line(q.step, q.best_energy));
         if let Some(found) = &mut self.found {
-            if !found.iter().any(|(e, _)| (e - q.energy).abs() < self.ediff) {
+            let seen = found.iter().any(|(e, x)| {
+                (e - q.energy).abs() < self.ediff
+                    && self
+                        .identity
+                        .as_ref()
+                        .is_none_or(|id| id.symmetry.distance(x, &q.coords) < id.geomdifftol)
+            });
+            if !seen {
                 found.push((q.energy, q.coords.clone()));
             }
         }
@@ -171,17 +212,26 @@ fn append_lines(w: &mut impl Write, lines: &[String]) -> std::io::Result<()> {
 /// `min.data.info`-style file (flushed after every record) that PATHSAMPLE's READMIN loads.
 struct MinDb {
     file: File,
-    energies: Vec<f64>,
+    /// Known minima (energy, coordinates).
+    known: Vec<(f64, Vec<f64>)>,
     ediff: f64,
+    /// With PERMDIST: minima within EDIFF are the same only when aligned closer than
+    /// GEOMDIFFTOL.
+    identity: Option<Arc<SaveIdentity>>,
 }
 
 impl MinDb {
     /// Open for appending; minima already in the file (an earlier or restored run) are known.
-    fn open(path: &Path, ediff: f64, nopt: usize) -> Result<MinDb> {
-        let energies = match std::fs::read_to_string(path) {
+    fn open(
+        path: &Path,
+        ediff: f64,
+        nopt: usize,
+        identity: Option<Arc<SaveIdentity>>,
+    ) -> Result<MinDb> {
+        let known = match std::fs::read_to_string(path) {
             Ok(text) => min_data_info::parse(&text, &path.display().to_string(), nopt)?
-                .iter()
-                .map(|m| m.energy)
+                .into_iter()
+                .map(|m| (m.energy, m.coords))
                 .collect(),
             Err(_) => Vec::new(),
         };
@@ -192,13 +242,21 @@ impl MinDb {
             .with_context(|| format!("cannot open {}", path.display()))?;
         Ok(MinDb {
             file,
-            energies,
+            known,
             ediff,
+            identity,
         })
     }
 
-    fn known(&self, e: f64) -> bool {
-        self.energies.iter().any(|k| (k - e).abs() < self.ediff)
+    /// Whether the minimum (e, x) is already in the file.
+    fn known(&self, e: f64, x: &[f64]) -> bool {
+        self.known.iter().any(|(k, y)| {
+            (k - e).abs() < self.ediff
+                && self
+                    .identity
+                    .as_ref()
+                    .is_none_or(|id| id.symmetry.distance(y, x) < id.geomdifftol)
+        })
     }
 
     /// Take the walkers' newly found minima, in walker order.
@@ -214,11 +272,11 @@ impl MinDb {
                 continue;
             };
             for (e, x) in found.drain(..) {
-                if self.known(e) {
+                if self.known(e, &x) {
                     continue;
                 }
                 let r = minimise(pot, &x, &settings.final_quench);
-                if self.known(r.energy) {
+                if self.known(r.energy, &r.x) {
                     continue;
                 }
                 let data = point_data(pot, &r.x, system, false)?;
@@ -233,7 +291,7 @@ impl MinDb {
                 self.file
                     .write_all(MinDataInfo::from_point(&data, &r.x).render().as_bytes())?;
                 self.file.flush()?;
-                self.energies.push(r.energy);
+                self.known.push((r.energy, r.x));
             }
             // Keep the walker's list bounded to what is still unknown.
             found.clear();
@@ -250,6 +308,7 @@ pub fn execute(p: Prepared) -> Result<()> {
         x0,
         restored,
         dir,
+        symmetry: _,
     } = p;
     let pot = model.potential();
     let settings = &input.settings;
@@ -292,6 +351,7 @@ pub fn execute(p: Prepared) -> Result<()> {
             start: Some(t0),
             found: input.dump_min_db.as_ref().map(|_| Vec::new()),
             ediff: settings.ediff,
+            identity: settings.save_identity.clone(),
             ..Default::default()
         })
         .collect();
@@ -300,7 +360,12 @@ pub fn execute(p: Prepared) -> Result<()> {
         Model::Mlp(_) => System::Network { nzero: 0 },
     };
     let mut min_db = match &input.dump_min_db {
-        Some(name) => Some(MinDb::open(&dir.join(name), settings.ediff, x0.len())?),
+        Some(name) => Some(MinDb::open(
+            &dir.join(name),
+            settings.ediff,
+            x0.len(),
+            settings.save_identity.clone(),
+        )?),
         None => None,
     };
     let mut walkers: Vec<Walker> = match restored {

@@ -1,6 +1,21 @@
 //! The SAVE list: the `nsave` lowest distinct minima of a basin-hopping run
 //! (algorithms.md §2, step 3). Minima are distinct when their energies differ by at least
-//! EDIFF (the SAVE list uses energy only).
+//! EDIFF (the SAVE list uses energy only), or with PERMDIST when their energies differ by at
+//! least EDIFF **or** their distance after alignment under the system's symmetry
+//! ([`common::system::Symmetry`]) is at least GEOMDIFFTOL.
+
+use common::system::Symmetry;
+use std::sync::Arc;
+
+/// The structural part of the SAVE-list identity (PERMDIST): the system's symmetry and the
+/// distance tolerance GEOMDIFFTOL (length units).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaveIdentity {
+    /// Alignment rules of the system.
+    pub symmetry: Symmetry,
+    /// GEOMDIFFTOL.
+    pub geomdifftol: f64,
+}
 
 /// One saved minimum.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +35,7 @@ pub struct SavedMinimum {
 pub struct SaveList {
     capacity: usize,
     ediff: f64,
+    identity: Option<Arc<SaveIdentity>>,
     entries: Vec<SavedMinimum>,
 }
 
@@ -40,7 +56,31 @@ impl SaveList {
         Self {
             capacity,
             ediff,
+            identity: None,
             entries: Vec::with_capacity(capacity),
+        }
+    }
+
+    /// The same list with a structural identity (PERMDIST) or energy only (`None`).
+    pub fn with_identity(mut self, identity: Option<Arc<SaveIdentity>>) -> Self {
+        self.identity = identity;
+        self
+    }
+
+    /// The structural identity, if any.
+    pub fn identity(&self) -> Option<&Arc<SaveIdentity>> {
+        self.identity.as_ref()
+    }
+
+    /// Whether two minima are the same minimum (energy within EDIFF, and with PERMDIST the
+    /// aligned distance below GEOMDIFFTOL).
+    fn same(&self, a: &SavedMinimum, b: &SavedMinimum) -> bool {
+        if (a.energy - b.energy).abs() >= self.ediff {
+            return false;
+        }
+        match &self.identity {
+            None => true,
+            Some(id) => id.symmetry.distance(&a.coords, &b.coords) < id.geomdifftol,
         }
     }
 
@@ -69,11 +109,7 @@ impl SaveList {
         if self.capacity == 0 || !m.energy.is_finite() {
             return SaveOutcome::Rejected;
         }
-        if let Some(i) = self
-            .entries
-            .iter()
-            .position(|e| (e.energy - m.energy).abs() < self.ediff)
-        {
+        if let Some(i) = self.entries.iter().position(|e| self.same(e, &m)) {
             if m.energy < self.entries[i].energy {
                 self.entries.remove(i);
                 let pos = self.insert_sorted(m);
@@ -107,14 +143,18 @@ impl SaveList {
         });
     }
 
-    /// Merge several lists (parallel walkers) in the given order into one list.
+    /// Merge several lists (parallel walkers) in the given order into one list (with the
+    /// identity of the first list).
     pub fn merged<'a>(
         capacity: usize,
         ediff: f64,
         lists: impl IntoIterator<Item = &'a SaveList>,
     ) -> SaveList {
         let mut all = SaveList::new(capacity, ediff);
-        for l in lists {
+        for (k, l) in lists.into_iter().enumerate() {
+            if k == 0 {
+                all.identity = l.identity.clone();
+            }
             for e in &l.entries {
                 all.offer(e.clone());
             }

@@ -20,6 +20,7 @@ use anyhow::{Context, Result};
 use common::database::{Database, DbConfig};
 use common::mlp::{class_auc, Mlp, MlpData};
 use common::potential::Potential;
+use common::system::Symmetry;
 use std::path::Path;
 
 /// Statistics of one minimum.
@@ -159,10 +160,16 @@ pub fn network(study: &Study, train: &MlpData) -> Result<Mlp> {
     Mlp::new(&study.network, train.clone()).context("the network does not match the data")
 }
 
-/// Open the database of `dir` read-only (networks: Euclidean identity, the frozen variables
-/// of MLPVB3NN as zero modes).
+/// Open the database of `dir` read-only (the frozen variables of MLPVB3NN as zero modes; the
+/// network symmetry group as identity unless `PERMDIST OFF`).
 pub fn open_database(study: &Study, dir: &Path) -> Result<Database> {
     let mut cfg = DbConfig::network(study.network.nopt(), study.nzero());
+    if study.permdist {
+        cfg.symmetry = Symmetry::network(
+            study.nzero(),
+            Some(Symmetry::network_group(&study.network, &[])?),
+        );
+    }
     cfg.edifftol = study.edifftol;
     cfg.geomdifftol = study.geomdifftol;
     cfg.nofrqs = study.nofrqs;

@@ -179,6 +179,10 @@ pub struct Study {
     pub geomdifftol: f64,
     /// NOFRQS (OPTIM and PATHSAMPLE): no Hessian eigenvalues in path files.
     pub nofrqs: bool,
+    /// PERMDIST (default on; `PERMDIST OFF` turns it off): every program identifies and aligns
+    /// minima and transition states under the network's hidden-unit permutations and sign
+    /// flips, so that copies of one minimum are one minimum.
+    pub permdist: bool,
     /// Connection stages, in order.
     pub stages: Vec<Stage>,
     /// TIMELIMIT seconds for all connection stages (a STOP file ends PATHSAMPLE's cycles).
@@ -292,6 +296,7 @@ impl Study {
             edifftol: 1.0e-7,
             geomdifftol: 0.01,
             nofrqs: false,
+            permdist: true,
             stages: Vec::new(),
             time_limit: None,
             job_timeout: 3600.0,
@@ -362,6 +367,14 @@ impl Study {
                 "EDIFFTOL" => s.edifftol = positive(line, 1, line.f64(1)?)?,
                 "GEOMDIFFTOL" => s.geomdifftol = positive(line, 1, line.f64(1)?)?,
                 "NOFRQS" => s.nofrqs = true,
+                "PERMDIST" => {
+                    let w = line.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
+                    s.permdist = match w.as_str() {
+                        "" | "ON" | "T" | "TRUE" => true,
+                        "OFF" | "F" | "FALSE" | "NONE" => false,
+                        _ => return Err(line.error_at(1, "expected ON or OFF")),
+                    };
+                }
                 "CONNECT" => s.stages.push(parse_stage(line)?),
                 "TIMELIMIT" => s.time_limit = Some(positive(line, 1, line.f64(1)?)?),
                 "JOBTIMEOUT" => s.job_timeout = positive(line, 1, line.f64(1)?)?,

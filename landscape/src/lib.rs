@@ -31,6 +31,7 @@
 //! | `SEED n` | GMIN RANSEED, PATHSAMPLE SEED, start and non-LJAT3 mislabelling (1) |
 //! | `EDIFFTOL e`, `GEOMDIFFTOL d` | identity of minima (1.0D-7, 0.01) |
 //! | `NOFRQS` | no Hessian eigenvalues in path files (large networks) |
+//! | `PERMDIST [ON\|OFF]` | identify and align networks under hidden-unit permutations and sign flips in every program (ON) |
 //! | `CONNECT DIJKSTRA cycles [power]` | DIJINITCONT between the global minimum (A) and the second-lowest (B) |
 //! | `CONNECT UNC cycles [natt]` | CONNECTUNC LOWEST natt (2): until every minimum is connected |
 //! | `CONNECT UNTRAP cycles [einc ethresh]` | UNTRAP (0.01 1.0) |

@@ -74,6 +74,8 @@ pub struct Context {
     pub network: String,
     /// Mislabelled percentage.
     pub mislabel: f64,
+    /// PERMDIST with its GEOMDIFFTOL, or `None` for the plain Euclidean identity.
+    pub permdist: Option<f64>,
 }
 
 fn cell(v: Option<f64>) -> String {
@@ -129,6 +131,16 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
         "data        {} training items ({} mislabelled), {} test items",
         l.ntrain, l.n_incorrect, l.ntest
     );
+    let _ = match c.permdist {
+        Some(tol) => writeln!(
+            s,
+            "identity    PERMDIST: copies of a network under hidden-unit permutations and sign flips are one minimum (aligned distance < {tol})"
+        ),
+        None => writeln!(
+            s,
+            "identity    PERMDIST OFF: minima compared by plain Euclidean distance (permuted copies count separately)"
+        ),
+    };
     let _ = writeln!(
         s,
         "AUC         mean over the classes of the one-vs-rest ROC AUC; std over minima, divisor n"
@@ -298,8 +310,10 @@ mod tests {
             dataset: "LJAT3 D2".into(),
             network: "MLPVB3 2 1 5 4 200 1.0D-4".into(),
             mislabel: 0.0,
+            permdist: Some(0.01),
         };
         let s = summary(&landscape(false), &c);
+        assert!(s.contains("identity    PERMDIST: copies"), "{s}");
         assert!(s.contains("Table 1: global minimum"), "{s}");
         let lines: Vec<&str> = s.lines().collect();
         let t1 = lines.iter().position(|l| l.starts_with("Table 1")).unwrap();

@@ -316,6 +316,7 @@ pub fn analyse_and_draw(
             report::paper_notation(&study.network)
         ),
         mislabel: study.mislabel,
+        permdist: study.permdist.then_some(study.geomdifftol),
     };
     let summary = report::summary(&l, &context);
     std::fs::write(dir.join(SUMMARY), &summary)?;

@@ -46,6 +46,8 @@ fn lines(v: &[String]) -> String {
     v.iter().map(|l| format!("{l}\n")).collect()
 }
 
+/// The flags, the network line and (unless `PERMDIST OFF`) PERMDIST, which follows the
+/// network line because PATHSAMPLE needs the system before it.
 fn flags_and_network(study: &Study) -> Vec<String> {
     let mut v: Vec<String> = study
         .network_flags()
@@ -53,6 +55,9 @@ fn flags_and_network(study: &Study) -> Vec<String> {
         .map(String::from)
         .collect();
     v.push(study.network_line.clone());
+    if study.permdist {
+        v.push("PERMDIST".into());
+    }
     v
 }
 
@@ -297,7 +302,10 @@ mod tests {
         let deck = Deck::parse_with_terminators(&text, "odata.connect", &["VARIABLES"]).unwrap();
         let kws: Vec<&str> = deck.lines().iter().map(|l| l.keyword()).collect();
         let n = kws.len();
-        assert_eq!(&kws[n - 3..], ["NOREGBIAS", "MLPVB3", "VARIABLES"]);
+        assert_eq!(
+            &kws[n - 4..],
+            ["NOREGBIAS", "MLPVB3", "PERMDIST", "VARIABLES"]
+        );
         assert!(kws.contains(&"NOFRQS") && kws.contains(&"MAXSTEP"));
         assert!(text.contains("BFGSTS 100 10 100 1.0D-7\n") && !text.contains("BFGSTS 500"));
         assert!(text.contains("GEOMDIFFTOL 0.01\n"));
@@ -331,7 +339,17 @@ mod tests {
         );
         assert!(text.starts_with("EXEC /opt/bin/OPTIM\nCPUS 1\n"), "{text}");
         assert!(text.ends_with("CYCLES 5\nCONNECTUNC LOWEST 2\n"));
-        assert!(text.contains("MLPVB3 2 1 5 4 200 1.0D-4\n") && text.contains("NOFRQS\n"));
+        assert!(
+            text.contains("MLPVB3 2 1 5 4 200 1.0D-4\nPERMDIST\n") && text.contains("NOFRQS\n")
+        );
+        // PERMDIST OFF: no program deck asks for the network symmetry.
+        let off = study("PERMDIST OFF\n");
+        assert!(!off.permdist);
+        let p = Path::new("/opt/bin/OPTIM");
+        for text in [gmin_data(&off), odata_connect(&off), pathdata(&off, p, &[])] {
+            assert!(!text.contains("PERMDIST"), "{text}");
+        }
+        assert!(gmin_data(&s).contains("PERMDIST\n"));
     }
 
     #[test]

@@ -3,8 +3,6 @@
 //! `cargo bench -p optim --bench ts`.
 
 use common::dataset;
-use common::geometry::AlignOptions;
-use common::hessian_data::System;
 use common::lbfgs::{minimise, LbfgsConfig};
 use common::mlp::{Mlp, MlpData, Network};
 use common::rng::Stream;
@@ -32,11 +30,7 @@ fn main() {
         false,
     )
     .unwrap();
-    let model = Model {
-        potential: Box::new(mlp),
-        system: System::Network { nzero: 0 },
-        align: AlignOptions::default(),
-    };
+    let model = Model::new(Box::new(mlp), common::system::Symmetry::network(0, None));
     let pot = model.potential.as_ref();
     let tight = LbfgsConfig {
         tolerance: 1e-7,
@@ -57,7 +51,7 @@ fn main() {
             break;
         }
     }
-    let (_, b_aligned) = model.distance(&a.x, &b.x);
+    let (_, b_aligned) = model.align(&a.x, &b.x);
     // DNEB between them.
     let settings = DnebSettings {
         nimage: 10,

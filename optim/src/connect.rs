@@ -195,7 +195,7 @@ pub struct ConnectOutcome {
 impl<'a> Connection<'a> {
     /// Start with the two end minima.
     pub fn new(model: &'a Model, start: KnownMinimum, finish: KnownMinimum) -> Self {
-        let (d, _) = model.distance(&start.x, &finish.x);
+        let d = model.distance(&start.x, &finish.x);
         Self {
             model,
             minima: vec![start, finish],
@@ -216,7 +216,8 @@ impl<'a> Connection<'a> {
         for (i, m) in self.minima.iter().enumerate() {
             if self
                 .model
-                .same(m.energy, e, &m.x, x, s.edifftol, s.geomdifftol)
+                .symmetry
+                .same_point((&m.x, m.energy), (x, e), s.edifftol, s.geomdifftol)
             {
                 return (i, false);
             }
@@ -225,7 +226,7 @@ impl<'a> Connection<'a> {
         let row: Vec<f64> = self
             .minima
             .iter()
-            .map(|m| self.model.distance(&m.x, x).0)
+            .map(|m| self.model.distance(&m.x, x))
             .collect();
         for (i, r) in self.dist.iter_mut().enumerate() {
             r.push(row[i]);
@@ -352,7 +353,7 @@ impl<'a> Connection<'a> {
                     settings.rms_tol = s.rms_tol;
                 }
                 let start = self.minima[a].x.clone();
-                let (_, end) = self.model.distance(&start, &self.minima[b].x);
+                let (_, end) = self.model.align(&start, &self.minima[b].x);
                 obs.log(format!(
                     "newconnect> cycle {cycle}: DNEB between minima {} and {} (distance {d:.6}, try {tries}) with {} images, {} iterations",
                     a + 1,
@@ -434,8 +435,12 @@ impl<'a> Connection<'a> {
             return;
         }
         if self.ts.iter().any(|t| {
-            self.model
-                .same(t.energy, ts.energy, &t.x, &ts.x, s.edifftol, s.geomdifftol)
+            self.model.symmetry.same_point(
+                (&t.x, t.energy),
+                (&ts.x, ts.energy),
+                s.edifftol,
+                s.geomdifftol,
+            )
         }) {
             obs.log(format!("bfgsts> TS at {:.10} is already known", ts.energy));
             return;
@@ -475,7 +480,6 @@ mod tests {
     use super::*;
     use crate::eigen::EigenSettings;
     use common::geometry::AlignOptions;
-    use common::hessian_data::System;
     use common::ljat::{geometry, Ljat};
 
     struct Quiet(Vec<String>, usize);
@@ -490,14 +494,13 @@ mod tests {
 
     #[test]
     fn ljat3_equilateral_to_linear_is_connected_through_the_golden_ts() {
-        let model = Model {
-            potential: Box::new(Ljat::new(3, 2.0)),
-            system: System::Atoms,
-            align: AlignOptions {
+        let model = Model::new(
+            Box::new(Ljat::new(3, 2.0)),
+            common::system::Symmetry::atoms(AlignOptions {
                 permdist: true,
                 ..Default::default()
-            },
-        };
+            }),
+        );
         let tri = geometry::equilateral3(1.168752317363);
         let lin = geometry::linear3(1.108762894194);
         let e = |x: &[f64]| model.potential.energy(x);

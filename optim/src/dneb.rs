@@ -213,19 +213,17 @@ pub fn run(model: &Model, start: &[f64], end: &[f64], s: &DnebSettings) -> Band 
 mod tests {
     use super::*;
     use common::geometry::AlignOptions;
-    use common::hessian_data::System;
     use common::ljat::{geometry, Ljat};
 
     #[test]
     fn band_between_ljat3_minima_has_a_maximum_near_the_ts() {
-        let model = Model {
-            potential: Box::new(Ljat::new(3, 2.0)),
-            system: System::Atoms,
-            align: AlignOptions::default(),
-        };
+        let model = Model::new(
+            Box::new(Ljat::new(3, 2.0)),
+            common::system::Symmetry::atoms(AlignOptions::default()),
+        );
         let tri = geometry::equilateral3(1.168752317363);
         let lin = geometry::linear3(1.108762894194);
-        let (_, lin_aligned) = model.distance(&tri, &lin);
+        let (_, lin_aligned) = model.align(&tri, &lin);
         let band = run(
             &model,
             &tri,

@@ -193,15 +193,13 @@ pub fn lowest_mode(
 mod tests {
     use super::*;
     use common::geometry::AlignOptions;
-    use common::hessian_data::System;
     use common::ljat::{geometry, Ljat};
 
     fn ljat3() -> Model {
-        Model {
-            potential: Box::new(Ljat::new(3, 2.0)),
-            system: System::Atoms,
-            align: AlignOptions::default(),
-        }
+        Model::new(
+            Box::new(Ljat::new(3, 2.0)),
+            common::system::Symmetry::atoms(AlignOptions::default()),
+        )
     }
 
     #[test]

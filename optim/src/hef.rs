@@ -231,16 +231,14 @@ pub fn unit(v: &[f64]) -> Vec<f64> {
 mod tests {
     use super::*;
     use common::geometry::AlignOptions;
-    use common::hessian_data::System;
     use common::ljat::{geometry, Ljat};
     use common::rng::Stream;
 
     fn ljat3() -> Model {
-        Model {
-            potential: Box::new(Ljat::new(3, 2.0)),
-            system: System::Atoms,
-            align: AlignOptions::default(),
-        }
+        Model::new(
+            Box::new(Ljat::new(3, 2.0)),
+            common::system::Symmetry::atoms(AlignOptions::default()),
+        )
     }
 
     #[test]

@@ -36,7 +36,7 @@ impl StationaryPoint {
     fn build(model: &Model, x: &[f64], input: &OptimInput, ts: bool) -> Result<Self> {
         let pot = model.potential.as_ref();
         let energy = pot.energy(x);
-        let (order, symbol, inertia) = match model.system {
+        let (order, symbol, inertia) = match model.kind() {
             System::Atoms => {
                 let g = common::geometry::point_group(x, common::geometry::POINT_GROUP_TOL);
                 (
@@ -60,7 +60,7 @@ impl StationaryPoint {
                 pot.hessian(x)
             };
             let ev = sym_eigenvalues(&h)?;
-            let f = fvib(&ev, zero_modes(pot, model.system), usize::from(ts)).unwrap_or(f64::NAN);
+            let f = fvib(&ev, zero_modes(pot, model.kind()), usize::from(ts)).unwrap_or(f64::NAN);
             (Some(ev), f)
         };
         Ok(Self {
@@ -194,7 +194,7 @@ pub fn write_path_files(
                 .sqrt();
         }
         eofs.push_str(&format!("{}{}\n", fmt_f(s, 20, 10), fmt_f(*e, 20, 10)));
-        if model.system == System::Atoms {
+        if model.kind() == System::Atoms {
             xyz.push_str(&format!("{}\nEnergy= {}\n", f.len() / 3, fmt_f(*e, 20, 10)));
             for a in f.chunks(3) {
                 xyz.push_str(&format!(
@@ -207,7 +207,7 @@ pub fn write_path_files(
         }
     }
     std::fs::write(names.file("EofS"), eofs)?;
-    if model.system == System::Atoms {
+    if model.kind() == System::Atoms {
         std::fs::write(names.xyz(), xyz)?;
     }
     Ok(())

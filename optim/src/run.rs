@@ -14,11 +14,10 @@ use anyhow::{anyhow, bail, Context, Result};
 use common::deck::Deck;
 use common::files::min_data_info::MinDataInfo;
 use common::geometry::AlignOptions;
-use common::hessian_data::System;
 use common::lbfgs::minimise;
-use common::ljat::Ljat;
-use common::mlp::{Mlp, MlpSpec};
-use common::potential::{rms, FrozenMask, Potential};
+use common::mlp::MlpSpec;
+use common::potential::{rms, Potential};
+use common::system::Symmetry;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -103,7 +102,15 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
     let deck_path = names.file("odata");
     let deck = Deck::read_with_terminators(&deck_path, &["POINTS", "VARIABLES"])?;
     let input = OptimInput::from_deck(&deck)?;
-    let (potential, system, start): (Box<dyn Potential>, System, Vec<f64>) = match &input.coords {
+    let align = AlignOptions {
+        no_inversion: input.no_inversion,
+        permdist: input.permdist,
+        perm_groups: None,
+        ranrot: input.ranrot,
+        seed: 1,
+    };
+    let (potential, symmetry, start): (Box<dyn Potential>, Symmetry, Vec<f64>) = match &input.coords
+    {
         Coordinates::Atoms { labels, x } => {
             if let Some(bad) = labels.iter().find(|l| l.as_str() != "AX") {
                 bail!(
@@ -112,16 +119,8 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
                 );
             }
             let z = input.params.first().copied().unwrap_or(0.0);
-            let natoms = labels.len();
-            let mut p = Ljat::new(natoms, z);
-            if !input.freeze.is_empty() {
-                if let Some(&k) = input.freeze.iter().find(|&&k| k > natoms) {
-                    bail!("FREEZE: atom {k} does not exist (NATOMS = {natoms})");
-                }
-                let atoms: Vec<usize> = input.freeze.iter().map(|k| k - 1).collect();
-                p = p.with_frozen(FrozenMask::from_atoms(natoms, &atoms));
-            }
-            (Box::new(p), System::Atoms, x.clone())
+            let p = common::system::build_ljat(labels.len(), z, &input.freeze)?;
+            (Box::new(p), Symmetry::atoms(align), x.clone())
         }
         Coordinates::Variables { x, nzero } => {
             let line = input.mlp.as_ref().ok_or_else(|| {
@@ -144,26 +143,14 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
                     spec.nopt()
                 );
             }
-            let mut mlp = Mlp::load(&spec, dir.join("MLPdata"))
+            let mlp = common::system::build_mlp(&spec, &dir.join("MLPdata"), &input.freeze)
                 .map_err(|e| anyhow!("{}: {e}", line.place))?;
-            if !input.freeze.is_empty() {
-                let nopt = x.len();
-                if let Some(&k) = input.freeze.iter().find(|&&k| k > nopt) {
-                    bail!("FREEZE: variable {k} does not exist (NOPT = {nopt})");
-                }
-                let mut flags: Vec<bool> = mlp
-                    .frozen()
-                    .map_or(vec![false; nopt], |m| m.flags().to_vec());
-                for &k in &input.freeze {
-                    flags[k - 1] = true;
-                }
-                mlp = mlp
-                    .with_frozen(FrozenMask::from_flags(flags))
-                    .map_err(|e| anyhow!("{e}"))?;
-            }
+            let group = input.permdist.then(|| {
+                common::system::NetworkSymmetry::new(mlp.network().clone(), mlp.frozen().cloned())
+            });
             (
                 kernels::select_mlp(mlp, input.gpu),
-                System::Network { nzero: *nzero },
+                Symmetry::network(*nzero, group),
                 x.clone(),
             )
         }
@@ -174,17 +161,9 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
     } else {
         None
     };
-    let model = Model {
-        potential,
-        system,
-        align: AlignOptions {
-            no_inversion: input.no_inversion,
-            permdist: input.permdist,
-            perm_groups: None,
-            ranrot: input.ranrot,
-            seed: 1,
-        },
-    };
+    let mut model = Model::new(potential, symmetry);
+    model.edifftol = input.connect.edifftol;
+    model.geomdifftol = input.connect.geomdifftol;
     Ok(Prepared {
         input,
         model,
@@ -344,6 +323,24 @@ pub fn execute(p: Prepared, out: &mut dyn Write) -> Result<()> {
             } else {
                 None
             };
+            let (es, ef) = (pot.energy(&start), pot.energy(&finish));
+            if model.same_minimum(&start, es, &finish, ef) {
+                // Copies of one minimum (under PERMDIST: permuted or sign-flipped networks,
+                // rotated or permuted clusters): nothing to connect.
+                writeln!(
+                    out,
+                    "OPTIM> the start and finish points are the same minimum (E= {:.10} and {:.10}, distance {:.6e} after alignment{}): nothing to connect",
+                    es,
+                    ef,
+                    model.distance(&start, &finish),
+                    if model.symmetry.permdist() {
+                        " with PERMDIST"
+                    } else {
+                        ""
+                    }
+                )?;
+                return Ok(());
+            }
             let mut conn = Connection::new(
                 &model,
                 KnownMinimum {

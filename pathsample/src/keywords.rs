@@ -3,6 +3,7 @@
 use common::database::DbConfig;
 use common::deck::{Deck, DeckError, Line};
 use common::mlp::{is_mlp_keyword, MlpKind, MlpSpec};
+use common::system::Symmetry;
 
 /// Dijkstra edge cost for unconnected pairs (DIJINITSTART/DIJINITCONT).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -418,12 +419,12 @@ impl PathsampleInput {
                 "EVCUT" => db.evcut = line.f64(1)?,
                 "NOFRQS" => db.nofrqs = true,
                 "NOPOINTGROUP" => db.no_point_group = true,
-                "NOINVERSION" => db.align.no_inversion = true,
+                "NOINVERSION" => db.symmetry.align.no_inversion = true,
                 "PERMDIST" => {
                     if natoms.is_none() && mlp.is_none() {
                         return Err(line.error("NATOMS must precede PERMDIST"));
                     }
-                    db.align.permdist = true;
+                    db.symmetry.align.permdist = true;
                 }
                 "TSTHRESH" | "MAXTSENERGY" => db.tsthresh = line.f64(1)?,
                 "MAXBARRIER" => s.maxbarrier = line.f64(1)?,
@@ -455,17 +456,20 @@ impl PathsampleInput {
                 _ => return Err(line.unknown()),
             }
         }
-        let (nopt, system) = match (&mlp, natoms) {
+        let (nopt, symmetry) = match (&mlp, natoms) {
             (Some(spec), _) => {
                 let nfrozen = spec.frozen_mask().map_or(0, |m| m.count());
-                (
-                    spec.nopt(),
-                    common::hessian_data::System::Network {
-                        nzero: nfrozen + zeros,
-                    },
-                )
+                // PERMDIST for a network: its hidden-unit permutation and sign-flip group.
+                let group = if db.symmetry.align.permdist {
+                    Some(Symmetry::network_group(spec, &[]).map_err(|e| {
+                        DeckError::new(deck.file(), 0, spec.kind.keyword(), e.to_string())
+                    })?)
+                } else {
+                    None
+                };
+                (spec.nopt(), Symmetry::network(nfrozen + zeros, group))
             }
-            (None, Some(n)) if n > 0 => (3 * n, common::hessian_data::System::Atoms),
+            (None, Some(n)) if n > 0 => (3 * n, Symmetry::atoms(db.symmetry.align.clone())),
             _ => {
                 return Err(DeckError::new(
                     deck.file(),
@@ -476,7 +480,7 @@ impl PathsampleInput {
             }
         };
         db.nopt = nopt;
-        db.system = system;
+        db.symmetry = symmetry;
         s.db = db;
         s.mlp = mlp;
         strategies.sort_by_key(|(p, _)| *p);

@@ -2,7 +2,6 @@
 
 use crate::keywords::{PairCost, Strategy, UncOrder};
 use common::database::Database;
-use common::geometry::{aligned_distance, euclidean_distance};
 use std::collections::{BTreeSet, HashMap};
 
 /// Pairs already chosen (either order), as written to `pairs.data`.
@@ -78,7 +77,9 @@ pub struct Distances {
 }
 
 impl Distances {
-    /// Aligned (atoms) or Euclidean (networks) distance between minima `a` and `b` (1-based).
+    /// Distance between minima `a` and `b` (1-based) after alignment under the database's
+    /// symmetry (atoms: rotation, inversion, PERMDIST permutations; networks: Euclidean, or
+    /// with PERMDIST the hidden-unit permutations and sign flips).
     pub fn get(&mut self, db: &Database, a: usize, b: usize) -> f64 {
         if a == b {
             return 0.0;
@@ -88,11 +89,7 @@ impl Distances {
             return d;
         }
         let (xa, xb) = (db.min_coords(a), db.min_coords(b));
-        let d = if db.config().is_atoms() {
-            aligned_distance(xa, xb, &db.config().align).distance
-        } else {
-            euclidean_distance(xa, xb)
-        };
+        let d = db.config().symmetry.distance(xa, xb);
         self.cache.insert(key, d);
         d
     }

@@ -254,6 +254,19 @@ impl<'a> Run<'a> {
                 }
             }
         }
+        let cfg = &self.input.db;
+        if cfg.symmetry.same_point(
+            (&recs[0].coords, recs[0].energy),
+            (&recs[1].coords, recs[1].energy),
+            cfg.edifftol,
+            cfg.geomdifftol,
+        ) {
+            bail!(
+                "DIJINITSTART: the start and finish minima are the same minimum (distance {:.6e} after alignment{})",
+                cfg.symmetry.distance(&recs[0].coords, &recs[1].coords),
+                if cfg.symmetry.permdist() { " with PERMDIST" } else { "" }
+            );
+        }
         let mut db = Database::open(&dir, self.input.db.clone())?;
         let mut ids = Vec::new();
         for r in recs {

@@ -31,7 +31,7 @@ fn pathdata(extra: &str) -> String {
 /// Every database invariant a user relies on, checked independently of the writer.
 fn check_ljat3_db(dir: &Path, permdist: bool) -> Database {
     let mut cfg = DbConfig::atoms(3);
-    cfg.align.permdist = permdist;
+    cfg.symmetry.align.permdist = permdist;
     let db = Database::open_read_only(dir, cfg).unwrap();
     let p = Ljat::new(3, 2.0);
     for id in 1..=db.nmin() {

@@ -17,10 +17,10 @@
 //!   masses; moments of inertia are with unit masses, ascending, 0.0 for networks.
 //! - **Identity** (DECISION 9, algorithms.md §3): two points of the same kind are the same when
 //!   |ΔE| < EDIFFTOL **and** the distance is < GEOMDIFFTOL, the distance being computed only
-//!   when the energy test passes: for atoms after optimal alignment
-//!   ([`crate::geometry::same_structure`] with [`DbConfig::align`]: centre of mass, rotation,
-//!   inversion unless NOINVERSION, permutations with PERMDIST); for networks the plain
-//!   Euclidean distance. Lookups use an energy-sorted index and examine only the points within
+//!   when the energy test passes, after optimal alignment under [`DbConfig::symmetry`]
+//!   ([`crate::system::Symmetry`]: for atoms centre of mass, rotation, inversion unless
+//!   NOINVERSION, permutations with PERMDIST; for networks the plain Euclidean distance, or
+//!   with PERMDIST the hidden-unit permutations and sign flips). Lookups use an energy-sorted index and examine only the points within
 //!   EDIFFTOL, in ascending id order, so the result is the one a linear scan would give (the
 //!   lowest matching id).
 //! - **In-memory values** may differ from the file lines, which are never rewritten: with
@@ -60,7 +60,8 @@ pub use triple::{PathSummary, PointId, TripleOutcome};
 
 use crate::files::error::FileError;
 use crate::files::{min_ab, points};
-use crate::geometry::{same_point_euclidean, same_structure, AlignOptions};
+use crate::geometry::AlignOptions;
+use crate::system::Symmetry;
 use index::EnergyIndex;
 
 /// Settings of a database (PATHSAMPLE `pathdata` keywords in brackets).
@@ -68,15 +69,15 @@ use index::EnergyIndex;
 pub struct DbConfig {
     /// Number of coordinates per point (3·NATOMS, or the number of network variables).
     pub nopt: usize,
-    /// Atoms (6 zero modes, alignment, moments of inertia) or network variables
-    /// (`nzero` zero modes: the frozen variables plus ZEROS, as the caller counts them).
-    pub system: System,
+    /// Identity and alignment rules: atoms (6 zero modes, alignment with NOINVERSION,
+    /// PERMDIST, RANROT; moments of inertia) or network variables (`nzero` zero modes: the
+    /// frozen variables plus ZEROS, as the caller counts them; with PERMDIST the network
+    /// symmetry group).
+    pub symmetry: Symmetry,
     /// Energy tolerance of the identity test (EDIFFTOL/ETOL), energy units. Default 1.0e-8.
     pub edifftol: f64,
     /// Distance tolerance of the identity test (GEOMDIFFTOL), length units. Default 0.1.
     pub geomdifftol: f64,
-    /// Alignment options for atoms (NOINVERSION, PERMDIST with `perm.allow` groups, RANROT).
-    pub align: AlignOptions,
     /// No eigenvalues in path files; every in-memory fvib is 1.0 (NOFRQS, DECISION 2).
     pub nofrqs: bool,
     /// Eigenvalue threshold for skipping triples (EVCUT). Default 2.0e-6.
@@ -101,21 +102,20 @@ pub struct DbConfig {
 impl DbConfig {
     /// Defaults for `natoms` atoms (NOPT = 3·natoms).
     pub fn atoms(natoms: usize) -> Self {
-        Self::with(3 * natoms, System::Atoms)
+        Self::with(3 * natoms, Symmetry::atoms(AlignOptions::default()))
     }
 
     /// Defaults for `nopt` network variables with `nzero` zero modes (frozen + ZEROS).
     pub fn network(nopt: usize, nzero: usize) -> Self {
-        Self::with(nopt, System::Network { nzero })
+        Self::with(nopt, Symmetry::network(nzero, None))
     }
 
-    fn with(nopt: usize, system: System) -> Self {
+    fn with(nopt: usize, symmetry: Symmetry) -> Self {
         Self {
             nopt,
-            system,
+            symmetry,
             edifftol: 1.0e-8,
             geomdifftol: 0.1,
-            align: AlignOptions::default(),
             nofrqs: false,
             evcut: 2.0e-6,
             tsthresh: f64::INFINITY,
@@ -130,7 +130,7 @@ impl DbConfig {
     /// Number of zero Hessian eigenvalues (algorithms.md §8): 6 for atoms, `nzero` for
     /// networks.
     pub fn zero_modes(&self) -> usize {
-        match self.system {
+        match self.symmetry.system {
             System::Atoms => 6,
             System::Network { nzero } => nzero,
         }
@@ -138,7 +138,7 @@ impl DbConfig {
 
     /// True for atoms.
     pub fn is_atoms(&self) -> bool {
-        matches!(self.system, System::Atoms)
+        self.symmetry.is_atoms()
     }
 }
 
@@ -418,12 +418,8 @@ impl Database {
 
     fn same(&self, e1: f64, x1: &[f64], e2: f64, x2: &[f64]) -> bool {
         let c = &self.cfg;
-        match c.system {
-            System::Atoms => same_structure(e1, e2, x1, x2, c.edifftol, c.geomdifftol, &c.align),
-            System::Network { .. } => {
-                same_point_euclidean(e1, e2, x1, x2, c.edifftol, c.geomdifftol)
-            }
-        }
+        c.symmetry
+            .same_point((x1, e1), (x2, e2), c.edifftol, c.geomdifftol)
     }
 
     /// The id of the known minimum identical to (`energy`, `coords`) (see the module
