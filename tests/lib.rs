@@ -161,10 +161,9 @@ pub fn write(dir: &Path, name: &str, text: &str) {
     std::fs::write(dir.join(name), text).unwrap_or_else(|e| panic!("{name}: {e}"));
 }
 
-/// The small network study shared by the OPTIM and PATHSAMPLE tests: a 200-item LJAT3 D2
-/// training set (seed 4) and a GMIN run of MLPVB3 [2,5,4,200] with `steps` basin-hopping steps
-/// of size `step`, started from all weights 0.3; `extra` lines are added to `data`.
-pub fn gmin_mlp_study(dir: &Path, steps: usize, step: f64, extra: &str) {
+/// `MLPdata` (and `MLPdata.test`) in `dir`: a 200-item LJAT3 D2 training set and 10 test items
+/// (seed 4), made by `GMIN --ljat3-dataset`.
+pub fn ljat3_d2_training_set(dir: &Path) {
     let args = [
         "--ljat3-dataset",
         "--set",
@@ -177,6 +176,13 @@ pub fn gmin_mlp_study(dir: &Path, steps: usize, step: f64, extra: &str) {
         "4",
     ];
     ok(&run("GMIN", &args, dir));
+}
+
+/// The small network study shared by the OPTIM and PATHSAMPLE tests: a 200-item LJAT3 D2
+/// training set (seed 4) and a GMIN run of MLPVB3 [2,5,4,200] with `steps` basin-hopping steps
+/// of size `step`, started from all weights 0.3; `extra` lines are added to `data`.
+pub fn gmin_mlp_study(dir: &Path, steps: usize, step: f64, extra: &str) {
+    ljat3_d2_training_set(dir);
     write(
         dir,
         "data",

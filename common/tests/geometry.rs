@@ -3,8 +3,8 @@
 
 use common::geometry::{
     aligned_distance, centre, centred, euclidean_distance, inertia_moments, natoms,
-    optimal_rotation, point_group, random_rotation, same_point_euclidean, same_structure,
-    solve_assignment, transform, AlignOptions, Mat3, PointGroup, POINT_GROUP_TOL,
+    optimal_rotation, point_group, random_rotation, same_structure, solve_assignment, transform,
+    AlignOptions, Mat3, PointGroup, POINT_GROUP_TOL,
 };
 use common::lbfgs::{minimise, LbfgsConfig};
 use common::ljat::{geometry as lg, Ljat};
@@ -525,18 +525,13 @@ fn same_structure_energy_first() {
         0.1,
         &AlignOptions::default()
     ));
-    // MLP: plain Euclidean distance, no alignment.
+    // MLP without PERMDIST: plain Euclidean distance, no alignment.
+    let plain = common::system::Symmetry::network(0, None);
     let u = vec![0.0, 1.0, 2.0];
     let v = vec![0.0, 1.0, 2.05];
-    assert!(same_point_euclidean(1.0, 1.0, &u, &v, 1e-8, 0.1));
-    assert!(!same_point_euclidean(
-        1.0,
-        1.0,
-        &u,
-        &[2.0, 1.0, 0.0],
-        1e-8,
-        0.1
-    ));
+    assert!(plain.same_point((&u, 1.0), (&v, 1.0), 1e-8, 0.1));
+    assert!(!plain.same_point((&u, 1.0), (&[2.0, 1.0, 0.0], 1.0), 1e-8, 0.1));
+    assert!(!plain.same_point((&u, 1.0), (&v, 1.1), 1e-8, 0.1));
     assert!((euclidean_distance(&u, &v) - 0.05).abs() < 1e-15);
 }
 

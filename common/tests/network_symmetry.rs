@@ -87,6 +87,28 @@ mod network_symmetry {
         map
     }
 
+    /// Two random points uniform in ±`scale` whose frozen variables hold `frozen_values`.
+    fn random_pair(
+        rng: &mut ChaCha8Rng,
+        g: &NetworkSymmetry,
+        scale: f64,
+        frozen_values: &[f64],
+    ) -> (Vec<f64>, Vec<f64>) {
+        let n = g.network().nopt();
+        let mut point = || -> Vec<f64> {
+            let mut x: Vec<f64> = (0..n).map(|_| rng.gen_range(-scale..scale)).collect();
+            if let Some(m) = g.frozen() {
+                for ((v, &f), &fv) in x.iter_mut().zip(m.flags()).zip(frozen_values) {
+                    if f {
+                        *v = fv;
+                    }
+                }
+            }
+            x
+        };
+        (point(), point())
+    }
+
     fn converged_minimum(mlp: &Mlp, rng: &mut ChaCha8Rng, zero_frozen: bool) -> Vec<f64> {
         let mut x0: Vec<f64> = (0..mlp.nopt()).map(|_| rng.gen_range(-1.0..1.0)).collect();
         if zero_frozen {
@@ -162,17 +184,8 @@ mod network_symmetry {
             let frozen_values: Vec<f64> =
                 (0..spec.nopt()).map(|_| rng.gen_range(-1.0..1.0)).collect();
             for _ in 0..30 {
-                let mut a: Vec<f64> = (0..spec.nopt()).map(|_| rng.gen_range(-2.0..2.0)).collect();
-                let mut b: Vec<f64> = (0..spec.nopt()).map(|_| rng.gen_range(-2.0..2.0)).collect();
                 // Points of one constrained landscape share their frozen values.
-                if let Some(m) = g.frozen() {
-                    for i in 0..spec.nopt() {
-                        if m.is_frozen(i) {
-                            a[i] = frozen_values[i];
-                            b[i] = frozen_values[i];
-                        }
-                    }
-                }
+                let (a, b) = random_pair(&mut rng, &g, 2.0, &frozen_values);
                 let plain = euclidean_distance(&a, &b);
                 let al = g.align(&a, &b);
                 assert!(
@@ -245,17 +258,8 @@ mod network_symmetry {
             let h = spec.hidden[0];
             let elements = all_elements(h);
             for _ in 0..20 {
-                let mut a: Vec<f64> = (0..spec.nopt()).map(|_| rng.gen_range(-1.0..1.0)).collect();
-                let mut b: Vec<f64> = (0..spec.nopt()).map(|_| rng.gen_range(-1.0..1.0)).collect();
-                if let Some(m) = g.frozen() {
-                    // Zero frozen weights: flips allowed, exchanges only between equal patterns.
-                    for i in 0..spec.nopt() {
-                        if m.is_frozen(i) {
-                            a[i] = 0.0;
-                            b[i] = 0.0;
-                        }
-                    }
-                }
+                // Zero frozen weights: flips allowed, exchanges only between equal patterns.
+                let (a, b) = random_pair(&mut rng, &g, 1.0, &vec![0.0; spec.nopt()]);
                 let brute = elements
                     .iter()
                     .filter(|m| g.keeps_frozen(&b, m))

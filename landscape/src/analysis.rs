@@ -65,6 +65,10 @@ pub struct Landscape {
     pub ntrain: usize,
     /// Test items.
     pub ntest: usize,
+    /// Number of distinct minima under the network symmetry (hidden-unit permutations and
+    /// sign flips, EDIFFTOL and GEOMDIFFTOL of the study), whatever identity built the
+    /// database: equal to the number of minima when PERMDIST was on.
+    pub distinct: usize,
 }
 
 /// Mean over classes of the one-vs-rest AUC (see the module documentation) of `probs`
@@ -187,6 +191,23 @@ pub fn global_minimum(db: &Database) -> Option<usize> {
     })
 }
 
+/// The number of distinct minima of `db` under the network symmetry group: every minimum is
+/// offered, in id order, to an in-memory database with PERMDIST identity.
+pub fn distinct_minima(study: &Study, db: &Database) -> Result<usize> {
+    let mut cfg = DbConfig::network(study.network.nopt(), study.nzero());
+    cfg.edifftol = study.edifftol;
+    cfg.geomdifftol = study.geomdifftol;
+    cfg.symmetry = Symmetry::network(
+        study.nzero(),
+        Some(Symmetry::network_group(&study.network, &[])?),
+    );
+    let mut mem = Database::in_memory(cfg);
+    for id in 1..=db.nmin() {
+        mem.add_minimum_if_new(db.minimum(id).clone(), db.min_coords(id))?;
+    }
+    Ok(mem.nmin())
+}
+
 /// Statistics of every minimum of the database in `dir`.
 pub fn analyse(study: &Study, dir: &Path, sets: &Sets) -> Result<Landscape> {
     let db = open_database(study, dir)?;
@@ -203,7 +224,9 @@ pub fn analyse(study: &Study, dir: &Path, sets: &Sets) -> Result<Landscape> {
             s
         })
         .collect();
+    let distinct = distinct_minima(study, &db)?;
     Ok(Landscape {
+        distinct,
         minima,
         nts: db.nts(),
         gmin,

@@ -147,8 +147,9 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     );
     let _ = writeln!(
         s,
-        "database    {} minima, {} transition states, {} minima connected to the global minimum (min {})",
+        "database    {} minima ({} distinct under hidden-unit permutations and sign flips), {} transition states, {} minima connected to the global minimum (min {})",
         l.minima.len(),
+        l.distinct,
         l.nts,
         nconn,
         l.gmin
@@ -259,6 +260,7 @@ mod tests {
                 stats(3, 0.7, None, mis),
             ],
             nts: 4,
+            distinct: 3,
             gmin: 2,
             mislabelled: mis,
             n_incorrect: if mis { 20 } else { 0 },

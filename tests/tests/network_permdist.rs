@@ -20,18 +20,7 @@ fn spec() -> MlpSpec {
 /// A 200-item LJAT3 D2 training set in `d`, a converged minimum of the [2,5,4] network on it
 /// and a copy with units permuted (4 2 0 1 3) and units 0, 3 sign-flipped.
 fn minimum_and_copy(d: &Path) -> (Mlp, Vec<f64>, Vec<f64>) {
-    let args = [
-        "--ljat3-dataset",
-        "--set",
-        "D2",
-        "--train",
-        "200",
-        "--test",
-        "10",
-        "--seed",
-        "4",
-    ];
-    ok(&run("GMIN", &args, d));
+    e2e::ljat3_d2_training_set(d);
     let mlp = Mlp::load(&spec(), d.join("MLPdata")).unwrap();
     let x0: Vec<f64> = (0..mlp.nopt())
         .map(|i| ((i * 37 % 11) as f64 - 5.0) * 0.2)

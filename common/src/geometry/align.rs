@@ -610,19 +610,6 @@ pub fn same_structure(
     align_impl(a, b, opts, geomdifftol, true).distance < geomdifftol
 }
 
-/// Identity test for non-atomic variables (MLP, DECISION 9): `|ea − eb| < edifftol` and the
-/// plain [`euclidean_distance`] `< geomdifftol` (no alignment of any kind).
-pub fn same_point_euclidean(
-    ea: f64,
-    eb: f64,
-    a: &[f64],
-    b: &[f64],
-    edifftol: f64,
-    geomdifftol: f64,
-) -> bool {
-    (ea - eb).abs() < edifftol && euclidean_distance(a, b) < geomdifftol
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,8 +21,7 @@ mod assignment;
 mod symmetry;
 
 pub use align::{
-    aligned_distance, euclidean_distance, optimal_rotation, same_point_euclidean, same_structure,
-    AlignOptions, Alignment,
+    aligned_distance, euclidean_distance, optimal_rotation, same_structure, AlignOptions, Alignment,
 };
 pub use assignment::solve_assignment;
 pub use symmetry::{point_group, PointGroup, POINT_GROUP_TOL};
