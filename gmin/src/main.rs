@@ -20,7 +20,11 @@ fn main() -> ExitCode {
             let deck = args
                 .first()
                 .map_or_else(|| PathBuf::from("data"), PathBuf::from);
-            gmin::run::prepare(&PathBuf::from("."), &deck).and_then(gmin::run::execute)
+            // On a worker of rayon's pool (see OPTIM's main): the energy calls made outside
+            // the walkers' parallel loop do not hand their work to the pool from outside.
+            rayon::scope(|_| {
+                gmin::run::prepare(&PathBuf::from("."), &deck).and_then(gmin::run::execute)
+            })
         }
     };
     match result {

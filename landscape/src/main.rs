@@ -68,6 +68,12 @@ fn main_inner(args: &[String]) -> Result<()> {
             );
             Ok(())
         }
+        Some("bench") => {
+            let a = landscape::bench::parse_args(&args[1..])?;
+            let r = landscape::bench::run(&a)?;
+            print!("{}", landscape::bench::render(&a, &r));
+            Ok(())
+        }
         Some("--help") | Some("-h") | Some("help") => {
             println!("{}", landscape::USAGE);
             Ok(())

@@ -6,10 +6,14 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let suffix = std::env::args().nth(1);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let result = optim::run::prepare(std::path::Path::new("."), suffix.as_deref())
-        .and_then(|p| optim::run::execute(p, &mut out));
+    // The whole job runs on a worker of rayon's pool, so that the energy calls' parallel loops
+    // start there instead of being handed to the pool from outside at every call.
+    let result = rayon::scope(|_| {
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        optim::run::prepare(std::path::Path::new("."), suffix.as_deref())
+            .and_then(|p| optim::run::execute(p, &mut out))
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -191,7 +191,8 @@ fn lj13_connection_between_two_different_minima() {
     }
 }
 
-/// MLPVB3 [2,5,4,200]: connect two distinct minima found by GMIN.
+/// MLPVB3 [2,5,4,200]: connect two distinct minima found by GMIN (with PERMDIST, so that the band
+/// runs to the nearest copy of the second minimum).
 #[test]
 fn mlp_newconnect_between_gmin_minima() {
     let dir = tempfile::tempdir().unwrap();
@@ -225,7 +226,7 @@ fn mlp_newconnect_between_gmin_minima() {
         &format!(
             "NEWCONNECT 30 3 10.0 30.0 30 0.5 0.01\nNEWNEB 10 500 0.01\nBFGSTS 500 10 100 1.0D-8\nNOHESS\n\
              BFGSMIN 1.0D-7\nCONVERGE 1.0D-7 1.0D-7\nEDIFFTOL 1.0D-7\nGEOMDIFFTOL 0.01\nREOPTIMISEENDPOINTS\nDUMPALLPATHS\n\
-             MLPVB3 2 1 5 4 200 1.0D-4\nVARIABLES\n{}",
+             MLPVB3 2 1 5 4 200 1.0D-4\nPERMDIST\nVARIABLES\n{}",
             values(&minima[pair.0])
         ),
     );

@@ -9,8 +9,9 @@
 
 use nalgebra::{DMatrixView, DMatrixViewMut};
 
-use super::kernel::{axpy, dot, exp_nonpos_in_place_generic, tanh_in_place_generic};
+use super::kernel::{isa_dispatch, tanh_slice, tanh_v};
 use super::network::Network;
+use super::simd::{block, block_mut, Simd, W};
 
 /// Number of data items per chunk: the unit of parallel work. Fixed (independent of the thread
 /// count), and per-chunk partial sums are reduced sequentially in chunk order, so every result
@@ -47,22 +48,34 @@ fn use_gemm(net: &Network, k: usize, nc: usize) -> bool {
     nc >= GEMM_MIN_ITEMS && net.sizes()[k] * net.sizes()[k + 1] >= GEMM_MIN_WEIGHTS
 }
 
-/// Sum with eight partial sums (fixed order).
+/// Items per register block of the small-layer loops.
+const LANES: usize = W;
+
+/// `nc` rounded up to whole register blocks (at most [`CHUNK`], a multiple of [`LANES`]).
 #[inline(always)]
-fn sum8(a: &[f64]) -> f64 {
-    let c = a.chunks_exact(8);
-    let r = c.remainder();
-    let mut acc = [0.0f64; 8];
-    for x in c {
-        for i in 0..8 {
-            acc[i] += x[i];
-        }
+fn padded(nc: usize) -> usize {
+    nc.next_multiple_of(LANES)
+}
+
+/// `Σ_b a_b c_b` over the first `nb` entries (whole blocks): one partial sum per lane (FMA),
+/// then [`Simd::reduce`].
+#[inline(always)]
+fn dot_blocks<S: Simd>(s: S, a: &[f64], c: &[f64], nb: usize) -> f64 {
+    let mut acc = s.splat(0.0);
+    for (x, y) in a[..nb].chunks_exact(LANES).zip(c[..nb].chunks_exact(LANES)) {
+        acc = s.fma(s.load(block(x, 0)), s.load(block(y, 0)), acc);
     }
-    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for x in r {
-        s += x;
+    s.reduce(acc)
+}
+
+/// `Σ_b a_b` over the first `nb` entries (whole blocks), as [`dot_blocks`].
+#[inline(always)]
+fn sum_blocks<S: Simd>(s: S, a: &[f64], nb: usize) -> f64 {
+    let mut acc = s.splat(0.0);
+    for x in a[..nb].chunks_exact(LANES) {
+        acc = s.add(acc, s.load(block(x, 0)));
     }
-    s
+    s.reduce(acc)
 }
 
 impl Batch {
@@ -84,25 +97,17 @@ impl Batch {
 
     /// Forward pass for `xs`: `nc ≤ CHUNK` items, item-major (`nc × Nin`).
     pub(crate) fn forward(&mut self, net: &Network, w: &[f64], xs: &[f64]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if super::kernel::has_avx2() {
-                // SAFETY: the CPU supports AVX2 (checked just above).
-                unsafe { self.forward_avx2(net, w, xs) };
-                return;
+        isa_dispatch! {
+            [s]
+            fn run(b: &mut Batch, net: &Network, w: &[f64], xs: &[f64]) {
+                b.forward_impl(s, net, w, xs)
             }
         }
-        self.forward_impl(net, w, xs);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn forward_avx2(&mut self, net: &Network, w: &[f64], xs: &[f64]) {
-        self.forward_impl(net, w, xs);
+        run(self, net, w, xs)
     }
 
     #[inline(always)]
-    fn forward_impl(&mut self, net: &Network, w: &[f64], xs: &[f64]) {
+    fn forward_impl<S: Simd>(&mut self, s: S, net: &Network, w: &[f64], xs: &[f64]) {
         let nin = net.nin();
         let nc = xs.len() / nin;
         debug_assert!((1..=CHUNK).contains(&nc) && xs.len() == nc * nin);
@@ -115,6 +120,10 @@ impl Batch {
                 for (s, &v) in x.iter().enumerate() {
                     self.xt[s * CHUNK + b] = v;
                 }
+            }
+            // Lanes past the chunk's items (up to a whole block of LANES) hold zeros.
+            for s in 0..nin {
+                self.xt[s * CHUNK + nc..s * CHUNK + padded(nc)].fill(0.0);
             }
         }
         let nmat = net.n_matrices();
@@ -143,21 +152,28 @@ impl Batch {
                         *v += bt;
                     }
                 }
-            } else {
-                for t in 0..t_n {
-                    let row = &mut dst[t * CHUNK..t * CHUNK + nc];
-                    row.fill(bias.get(t).copied().unwrap_or(0.0));
-                    for (s, &wts) in wk[t * s_n..(t + 1) * s_n].iter().enumerate() {
-                        axpy(wts, &src[s * CHUNK..s * CHUNK + nc], row);
+                if k + 1 < nmat {
+                    for row in dst.chunks_exact_mut(CHUNK) {
+                        tanh_slice(s, &mut row[..nc]);
                     }
                 }
-            }
-            if k + 1 < nmat {
-                if nc == CHUNK {
-                    tanh_in_place_generic(dst);
-                } else {
-                    for row in dst.chunks_exact_mut(CHUNK) {
-                        tanh_in_place_generic(&mut row[..nc]);
+            } else {
+                // Register-blocked: LANES items at a time, bias + Σ_s w_ts x_s by FMA in source
+                // order, then tanh (hidden layers), one store per block.
+                let nb = padded(nc);
+                let hidden = k + 1 < nmat;
+                for t in 0..t_n {
+                    let wrow = &wk[t * s_n..(t + 1) * s_n];
+                    let bt = s.splat(bias.get(t).copied().unwrap_or(0.0));
+                    for b0 in (0..nb).step_by(LANES) {
+                        let mut acc = bt;
+                        for (si, &ws) in wrow.iter().enumerate() {
+                            acc = s.fma(s.splat(ws), s.load(block(src, si * CHUNK + b0)), acc);
+                        }
+                        if hidden {
+                            acc = tanh_v(s, acc);
+                        }
+                        s.store(block_mut(dst, t * CHUNK + b0), acc);
                     }
                 }
             }
@@ -167,55 +183,56 @@ impl Batch {
     /// Softmax of the outputs (max-shifted) and `Σ_b −ln p_{c_b}` summed in item order;
     /// `labels` holds the chunk's 0-based labels.
     pub(crate) fn softmax(&mut self, net: &Network, labels: &[usize]) -> f64 {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if super::kernel::has_avx2() {
-                // SAFETY: the CPU supports AVX2 (checked just above).
-                return unsafe { self.softmax_avx2(net, labels) };
+        isa_dispatch! {
+            [s]
+            fn run(b: &mut Batch, net: &Network, labels: &[usize]) -> f64 {
+                b.softmax_impl(s, net, labels)
             }
         }
-        self.softmax_impl(net, labels)
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn softmax_avx2(&mut self, net: &Network, labels: &[usize]) -> f64 {
-        self.softmax_impl(net, labels)
+        run(self, net, labels)
     }
 
     #[inline(always)]
-    fn softmax_impl(&mut self, net: &Network, labels: &[usize]) -> f64 {
+    fn softmax_impl<S: Simd>(&mut self, s: S, net: &Network, labels: &[usize]) -> f64 {
         let nc = self.nc;
         let nout = net.nout();
-        let y = &self.act[net.layer(net.n_matrices()).start * CHUNK..][..nout * CHUNK];
-        let (m, s) = (&mut self.m[..nc], &mut self.s[..nc]);
-        m.copy_from_slice(&y[..nc]);
-        for row in y.chunks_exact(CHUNK).skip(1) {
-            for (mb, &v) in m.iter_mut().zip(row) {
-                *mb = mb.max(v);
+        let base = net.layer(net.n_matrices()).start * CHUNK;
+        let y = &self.act[base..base + nout * CHUNK];
+        let mut prod = s.splat(1.0);
+        for b0 in (0..padded(nc)).step_by(LANES) {
+            let mut m = s.load(block(y, b0));
+            for o in 1..nout {
+                m = s.max(s.load(block(y, o * CHUNK + b0)), m);
+            }
+            let mut sum = s.splat(0.0);
+            for o in 0..nout {
+                let e = super::kernel::exp_nonpos_v(s, s.sub(s.load(block(y, o * CHUNK + b0)), m));
+                s.store(block_mut(&mut self.p, o * CHUNK + b0), e);
+                sum = s.add(sum, e);
+            }
+            for o in 0..nout {
+                let pb = block_mut(&mut self.p, o * CHUNK + b0);
+                let v = s.div(s.load(pb), sum);
+                s.store(pb, v);
+            }
+            s.store(block_mut(&mut self.m, b0), m);
+            s.store(block_mut(&mut self.s, b0), sum);
+            if b0 + LANES <= nc {
+                prod = s.mul(prod, sum);
             }
         }
-        s.fill(0.0);
-        for (prow, yrow) in self.p.chunks_exact_mut(CHUNK).zip(y.chunks_exact(CHUNK)) {
-            let prow = &mut prow[..nc];
-            for ((pb, &v), &mb) in prow.iter_mut().zip(yrow).zip(m.iter()) {
-                *pb = v - mb;
-            }
-            exp_nonpos_in_place_generic(prow);
-            for (sb, &e) in s.iter_mut().zip(prow.iter()) {
-                *sb += e;
-            }
+        // Σ_b ln s_b: the whole blocks through the lane products (each below Nout^8, one log
+        // per lane), the items of a last partial block one by one.
+        let mut lanes_prod = [0.0; LANES];
+        s.store(&mut lanes_prod, prod);
+        let mut total: f64 = lanes_prod.iter().map(|p| p.ln()).sum();
+        for b in nc - nc % LANES..nc {
+            total += self.s[b].ln();
         }
-        for prow in self.p.chunks_exact_mut(CHUNK) {
-            for (pb, &sb) in prow[..nc].iter_mut().zip(s.iter()) {
-                *pb /= sb;
-            }
-        }
-        let mut sum = 0.0;
         for (b, &c) in labels[..nc].iter().enumerate() {
-            sum += s[b].ln() - (y[c * CHUNK + b] - m[b]);
+            total -= y[c * CHUNK + b] - self.m[b];
         }
-        sum
+        total
     }
 
     /// The probabilities of the last [`Batch::softmax`], item-major (`nc × Nout`) into `out`.
@@ -237,33 +254,26 @@ impl Batch {
         labels: &[usize],
         g: &mut [f64],
     ) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if super::kernel::has_avx2() {
-                // SAFETY: the CPU supports AVX2 (checked just above).
-                unsafe { self.backward_avx2(net, w, xs, labels, g) };
-                return;
+        isa_dispatch! {
+            [s]
+            fn run(
+                b: &mut Batch,
+                net: &Network,
+                w: &[f64],
+                xs: &[f64],
+                labels: &[usize],
+                g: &mut [f64]
+            ) {
+                b.backward_impl(s, net, w, xs, labels, g)
             }
         }
-        self.backward_impl(net, w, xs, labels, g);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn backward_avx2(
-        &mut self,
-        net: &Network,
-        w: &[f64],
-        xs: &[f64],
-        labels: &[usize],
-        g: &mut [f64],
-    ) {
-        self.backward_impl(net, w, xs, labels, g);
+        run(self, net, w, xs, labels, g)
     }
 
     #[inline(always)]
-    fn backward_impl(
+    fn backward_impl<S: Simd>(
         &mut self,
+        s: S,
         net: &Network,
         w: &[f64],
         xs: &[f64],
@@ -278,6 +288,11 @@ impl Batch {
         self.del[out..out + nout * CHUNK].copy_from_slice(&self.p[..nout * CHUNK]);
         for (b, &c) in labels[..nc].iter().enumerate() {
             self.del[out + c * CHUNK + b] -= 1.0;
+        }
+        // δ is zero in the lanes past the items, so every register block below carries zeros
+        // there and no sum over items sees them.
+        for row in self.del[out..out + nout * CHUNK].chunks_exact_mut(CHUNK) {
+            row[nc..padded(nc)].fill(0.0);
         }
         for k in (0..nmat).rev() {
             let (s_n, t_n) = (net.sizes()[k], net.sizes()[k + 1]);
@@ -301,44 +316,56 @@ impl Batch {
                 DMatrixViewMut::from_slice_with_strides_mut(gk, t_n, s_n, s_n, 1)
                     .gemm(1.0, &a, &b, 1.0);
             } else {
+                // gW[t][s] += Σ_b δ_t(b) z_s(b): zero δ lanes past the items add nothing.
+                let nb = padded(nc);
                 for (t, grow) in gk.chunks_exact_mut(s_n).enumerate() {
-                    let dt = &d[t * CHUNK..t * CHUNK + nc];
-                    for (s, gv) in grow.iter_mut().enumerate() {
-                        *gv += dot(dt, &src[s * CHUNK..s * CHUNK + nc]);
+                    let dt = &d[t * CHUNK..];
+                    for (si, gv) in grow.iter_mut().enumerate() {
+                        *gv += dot_blocks(s, dt, &src[si * CHUNK..], nb);
                     }
                 }
             }
             for (t, gb) in g[net.bias_range(k)].iter_mut().enumerate() {
-                *gb += sum8(&d[t * CHUNK..t * CHUNK + nc]);
+                *gb += sum_blocks(s, &d[t * CHUNK..], padded(nc));
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];
-                let e = &mut self.err[..s_n * CHUNK];
+                let base = net.layer(k).start * CHUNK;
+                let z = &self.act[base..base + s_n * CHUNK];
+                let dk = &mut dlo[base..base + s_n * CHUNK];
                 if gemm {
                     // E (S × nc) = W_kᵀ (S × T) · Δ (T × nc).
+                    let e = &mut self.err[..s_n * CHUNK];
                     let a = DMatrixView::from_slice_with_strides(wk, s_n, t_n, 1, s_n);
                     let b = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
                     DMatrixViewMut::from_slice_with_strides_mut(e, s_n, nc, CHUNK, 1)
                         .gemm(1.0, &a, &b, 0.0);
-                } else {
-                    for (s, erow) in e.chunks_exact_mut(CHUNK).enumerate() {
-                        let erow = &mut erow[..nc];
-                        erow.fill(0.0);
-                        for t in 0..t_n {
-                            axpy(wk[t * s_n + s], &d[t * CHUNK..t * CHUNK + nc], erow);
+                    for ((drow, erow), zrow) in dk
+                        .chunks_exact_mut(CHUNK)
+                        .zip(e.chunks_exact(CHUNK))
+                        .zip(z.chunks_exact(CHUNK))
+                    {
+                        for ((dv, &ev), &zv) in drow[..nc].iter_mut().zip(erow).zip(zrow) {
+                            *dv = ev * (1.0 - zv * zv);
                         }
+                        drow[nc..padded(nc)].fill(0.0);
                     }
-                }
-                let base = net.layer(k).start * CHUNK;
-                let z = &self.act[base..base + s_n * CHUNK];
-                let dk = &mut dlo[base..base + s_n * CHUNK];
-                for ((drow, erow), zrow) in dk
-                    .chunks_exact_mut(CHUNK)
-                    .zip(e.chunks_exact(CHUNK))
-                    .zip(z.chunks_exact(CHUNK))
-                {
-                    for ((dv, &ev), &zv) in drow[..nc].iter_mut().zip(erow).zip(zrow) {
-                        *dv = ev * (1.0 - zv * zv);
+                } else {
+                    // Register-blocked e = Σ_t W_ts δ_t (FMA in t order), then
+                    // δ_k = e ⊙ (1 − z²), one store per block; zero lanes stay zero.
+                    let nb = padded(nc);
+                    let one = s.splat(1.0);
+                    for si in 0..s_n {
+                        for b0 in (0..nb).step_by(LANES) {
+                            let mut acc = s.splat(0.0);
+                            for t in 0..t_n {
+                                let dt = s.load(block(d, t * CHUNK + b0));
+                                acc = s.fma(s.splat(wk[t * s_n + si]), dt, acc);
+                            }
+                            let z = s.load(block(z, si * CHUNK + b0));
+                            let v = s.mul(acc, s.sub(one, s.mul(z, z)));
+                            s.store(block_mut(dk, si * CHUNK + b0), v);
+                        }
                     }
                 }
             }
@@ -357,51 +384,47 @@ impl Batch {
         labels: &[usize],
         hv: &mut [f64],
     ) {
+        isa_dispatch! {
+            [s]
+            fn run(
+                b: &mut Batch,
+                net: &Network,
+                w: &[f64],
+                v: &[f64],
+                xs: &[f64],
+                labels: &[usize],
+                hv: &mut [f64]
+            ) {
+                b.hessian_vector_impl(s, net, w, v, xs, labels, hv)
+            }
+        }
+        run(self, net, w, v, xs, labels, hv)
+    }
+
+    #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
+    fn hessian_vector_impl<S: Simd>(
+        &mut self,
+        s: S,
+        net: &Network,
+        w: &[f64],
+        v: &[f64],
+        xs: &[f64],
+        labels: &[usize],
+        hv: &mut [f64],
+    ) {
         if self.ract.is_empty() {
             self.ract = vec![0.0; net.n_nodes() * CHUNK];
             self.rdel = vec![0.0; net.n_nodes() * CHUNK];
             self.rerr = vec![0.0; net.max_width() * CHUNK];
         }
-        #[cfg(target_arch = "x86_64")]
-        {
-            if super::kernel::has_avx2() {
-                // SAFETY: the CPU supports AVX2 (checked just above).
-                unsafe { self.hessian_vector_avx2(net, w, v, xs, labels, hv) };
-                return;
-            }
-        }
-        self.hessian_vector_impl(net, w, v, xs, labels, hv);
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn hessian_vector_avx2(
-        &mut self,
-        net: &Network,
-        w: &[f64],
-        v: &[f64],
-        xs: &[f64],
-        labels: &[usize],
-        hv: &mut [f64],
-    ) {
-        self.hessian_vector_impl(net, w, v, xs, labels, hv);
-    }
-
-    #[inline(always)]
-    fn hessian_vector_impl(
-        &mut self,
-        net: &Network,
-        w: &[f64],
-        v: &[f64],
-        xs: &[f64],
-        labels: &[usize],
-        hv: &mut [f64],
-    ) {
-        self.forward_impl(net, w, xs);
-        self.softmax_impl(net, labels);
+        self.forward_impl(s, net, w, xs);
+        self.softmax_impl(s, net, labels);
         let nc = self.nc;
+        let nb = padded(nc);
         let nin = net.nin();
         let nmat = net.n_matrices();
+        let one = s.splat(1.0);
 
         // R-forward: R{a_{k+1}} = V_k z_k + W_k R{z_k} + R{b_k}; R{z} = (1 − z²) R{a} (hidden).
         for k in 0..nmat {
@@ -421,6 +444,8 @@ impl Batch {
             } else {
                 &rlo[net.layer(k).start * CHUNK..]
             };
+            let hidden = k + 1 < nmat;
+            let z = &self.act[net.layer(k + 1).start * CHUNK..][..t_n * CHUNK];
             if use_gemm(net, k, nc) {
                 let b = if k == 0 {
                     DMatrixView::from_slice_with_strides(xs, nin, nc, 1, nin)
@@ -440,54 +465,66 @@ impl Batch {
                         *x += bt;
                     }
                 }
-            } else {
-                for t in 0..t_n {
-                    let row = &mut dst[t * CHUNK..t * CHUNK + nc];
-                    row.fill(vb.get(t).copied().unwrap_or(0.0));
-                    for s in 0..s_n {
-                        axpy(vk[t * s_n + s], &src[s * CHUNK..s * CHUNK + nc], row);
-                    }
-                    if k > 0 {
-                        for s in 0..s_n {
-                            axpy(wk[t * s_n + s], &rsrc[s * CHUNK..s * CHUNK + nc], row);
+                for (t, row) in dst.chunks_exact_mut(CHUNK).enumerate() {
+                    if hidden {
+                        for (r, &zv) in row[..nc].iter_mut().zip(&z[t * CHUNK..]) {
+                            *r *= 1.0 - zv * zv;
                         }
                     }
+                    row[nc..nb].fill(0.0);
                 }
-            }
-            if k + 1 < nmat {
-                let z = &self.act[net.layer(k + 1).start * CHUNK..][..t_n * CHUNK];
-                for (rrow, zrow) in dst.chunks_exact_mut(CHUNK).zip(z.chunks_exact(CHUNK)) {
-                    for (r, &zv) in rrow[..nc].iter_mut().zip(zrow) {
-                        *r *= 1.0 - zv * zv;
+            } else {
+                for t in 0..t_n {
+                    let bt = s.splat(vb.get(t).copied().unwrap_or(0.0));
+                    for b0 in (0..nb).step_by(LANES) {
+                        let mut acc = bt;
+                        for si in 0..s_n {
+                            let x = s.load(block(src, si * CHUNK + b0));
+                            acc = s.fma(s.splat(vk[t * s_n + si]), x, acc);
+                        }
+                        if k > 0 {
+                            for si in 0..s_n {
+                                let rx = s.load(block(rsrc, si * CHUNK + b0));
+                                acc = s.fma(s.splat(wk[t * s_n + si]), rx, acc);
+                            }
+                        }
+                        if hidden {
+                            let zv = s.load(block(z, t * CHUNK + b0));
+                            acc = s.mul(acc, s.sub(one, s.mul(zv, zv)));
+                        }
+                        s.store(block_mut(dst, t * CHUNK + b0), acc);
                     }
                 }
             }
         }
 
-        // Output: δ = p − e_c and R{δ} = p ⊙ (R{y} − p·R{y}).
+        // Output: δ = p − e_c and R{δ} = p ⊙ (R{y} − p·R{y}); both zero past the items.
         let out = net.layer(nmat).start * CHUNK;
         let nout = net.nout();
         self.del[out..out + nout * CHUNK].copy_from_slice(&self.p[..nout * CHUNK]);
         for (b, &c) in labels[..nc].iter().enumerate() {
             self.del[out + c * CHUNK + b] -= 1.0;
         }
-        let ry = &self.ract[out..out + nout * CHUNK];
-        let pr = &mut self.m[..nc];
-        pr.fill(0.0);
-        for (prow, rrow) in self.p.chunks_exact(CHUNK).zip(ry.chunks_exact(CHUNK)) {
-            for ((a, &pv), &rv) in pr.iter_mut().zip(prow).zip(rrow) {
-                *a += pv * rv;
+        for b0 in (0..nb).step_by(LANES) {
+            let mut pr = s.splat(0.0);
+            for o in 0..nout {
+                let p = s.load(block(&self.p, o * CHUNK + b0));
+                let ry = s.load(block(&self.ract, out + o * CHUNK + b0));
+                pr = s.fma(p, ry, pr);
+            }
+            for o in 0..nout {
+                let p = s.load(block(&self.p, o * CHUNK + b0));
+                let ry = s.load(block(&self.ract, out + o * CHUNK + b0));
+                s.store(
+                    block_mut(&mut self.rdel, out + o * CHUNK + b0),
+                    s.mul(p, s.sub(ry, pr)),
+                );
             }
         }
-        let rd_out = &mut self.rdel[out..out + nout * CHUNK];
-        for ((drow, prow), rrow) in rd_out
-            .chunks_exact_mut(CHUNK)
-            .zip(self.p.chunks_exact(CHUNK))
-            .zip(ry.chunks_exact(CHUNK))
-        {
-            for (((dv, &pv), &rv), &a) in drow[..nc].iter_mut().zip(prow).zip(rrow).zip(pr.iter()) {
-                *dv = pv * (rv - a);
-            }
+        for o in 0..nout {
+            let r = out + o * CHUNK;
+            self.del[r + nc..r + nb].fill(0.0);
+            self.rdel[r + nc..r + nb].fill(0.0);
         }
 
         // Backward with R: R{∇W_k} = R{δ} zᵀ + δ R{z}ᵀ, R{∇b_k} = R{δ};
@@ -523,26 +560,30 @@ impl Batch {
                 }
             } else {
                 for (t, hrow) in hk.chunks_exact_mut(s_n).enumerate() {
-                    let rdt = &rd[t * CHUNK..t * CHUNK + nc];
-                    let dt = &d[t * CHUNK..t * CHUNK + nc];
-                    for (s, hval) in hrow.iter_mut().enumerate() {
-                        let mut a = dot(rdt, &src[s * CHUNK..s * CHUNK + nc]);
+                    let (rdt, dt) = (&rd[t * CHUNK..], &d[t * CHUNK..]);
+                    for (si, hval) in hrow.iter_mut().enumerate() {
+                        let mut a = dot_blocks(s, rdt, &src[si * CHUNK..], nb);
                         if k > 0 {
-                            a += dot(dt, &rsrc[s * CHUNK..s * CHUNK + nc]);
+                            a += dot_blocks(s, dt, &rsrc[si * CHUNK..], nb);
                         }
                         *hval += a;
                     }
                 }
             }
             for (t, hb) in hv[net.bias_range(k)].iter_mut().enumerate() {
-                *hb += sum8(&rd[t * CHUNK..t * CHUNK + nc]);
+                *hb += sum_blocks(s, &rd[t * CHUNK..], nb);
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];
                 let vk = &v[net.weight_range(k)];
-                let e = &mut self.err[..s_n * CHUNK];
-                let re = &mut self.rerr[..s_n * CHUNK];
+                let base = net.layer(k).start * CHUNK;
+                let z = &self.act[base..base + s_n * CHUNK];
+                let rz = &self.ract[base..base + s_n * CHUNK];
+                let dk = &mut dlo[base..base + s_n * CHUNK];
+                let rdk = &mut rdlo[base..base + s_n * CHUNK];
                 if gemm {
+                    let e = &mut self.err[..s_n * CHUNK];
+                    let re = &mut self.rerr[..s_n * CHUNK];
                     let wt = DMatrixView::from_slice_with_strides(wk, s_n, t_n, 1, s_n);
                     let vt = DMatrixView::from_slice_with_strides(vk, s_n, t_n, 1, s_n);
                     let dm = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
@@ -552,39 +593,88 @@ impl Batch {
                     let mut rc = DMatrixViewMut::from_slice_with_strides_mut(re, s_n, nc, CHUNK, 1);
                     rc.gemm(1.0, &wt, &rdm, 0.0);
                     rc.gemm(1.0, &vt, &dm, 1.0);
+                    for si in 0..s_n {
+                        let r = si * CHUNK;
+                        for b in r..r + nc {
+                            let zv = z[b];
+                            let dz = 1.0 - zv * zv;
+                            dk[b] = e[b] * dz;
+                            rdk[b] = re[b] * dz - 2.0 * e[b] * zv * rz[b];
+                        }
+                        dk[r + nc..r + nb].fill(0.0);
+                        rdk[r + nc..r + nb].fill(0.0);
+                    }
                 } else {
-                    for (s, (erow, rerow)) in e
-                        .chunks_exact_mut(CHUNK)
-                        .zip(re.chunks_exact_mut(CHUNK))
-                        .enumerate()
-                    {
-                        let (erow, rerow) = (&mut erow[..nc], &mut rerow[..nc]);
-                        erow.fill(0.0);
-                        rerow.fill(0.0);
-                        for t in 0..t_n {
-                            let (dt, rdt) = (
-                                &d[t * CHUNK..t * CHUNK + nc],
-                                &rd[t * CHUNK..t * CHUNK + nc],
-                            );
-                            axpy(wk[t * s_n + s], dt, erow);
-                            axpy(wk[t * s_n + s], rdt, rerow);
-                            axpy(vk[t * s_n + s], dt, rerow);
+                    let two = s.splat(2.0);
+                    for si in 0..s_n {
+                        for b0 in (0..nb).step_by(LANES) {
+                            let mut e = s.splat(0.0);
+                            let mut re = s.splat(0.0);
+                            for t in 0..t_n {
+                                let dt = s.load(block(d, t * CHUNK + b0));
+                                let rdt = s.load(block(rd, t * CHUNK + b0));
+                                let wts = s.splat(wk[t * s_n + si]);
+                                e = s.fma(wts, dt, e);
+                                re = s.fma(wts, rdt, re);
+                                re = s.fma(s.splat(vk[t * s_n + si]), dt, re);
+                            }
+                            let zv = s.load(block(z, si * CHUNK + b0));
+                            let rzv = s.load(block(rz, si * CHUNK + b0));
+                            let dz = s.sub(one, s.mul(zv, zv));
+                            s.store(block_mut(dk, si * CHUNK + b0), s.mul(e, dz));
+                            let corr = s.mul(s.mul(s.mul(two, e), zv), rzv);
+                            s.store(block_mut(rdk, si * CHUNK + b0), s.sub(s.mul(re, dz), corr));
                         }
                     }
                 }
-                let base = net.layer(k).start * CHUNK;
-                let z = &self.act[base..base + s_n * CHUNK];
-                let rz = &self.ract[base..base + s_n * CHUNK];
-                let dk = &mut dlo[base..base + s_n * CHUNK];
-                let rdk = &mut rdlo[base..base + s_n * CHUNK];
-                for s in 0..s_n {
-                    let r = s * CHUNK..s * CHUNK + nc;
-                    for b in r {
-                        let zv = z[b];
-                        let dz = 1.0 - zv * zv;
-                        dk[b] = e[b] * dz;
-                        rdk[b] = re[b] * dz - 2.0 * e[b] * zv * rz[b];
-                    }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mlp::simd::Portable;
+    use crate::rng::Stream;
+
+    /// Loss sum, gradient and Hv of one chunk with the instruction set `s`.
+    fn chunk_results<S: Simd>(s: S, sizes: &[usize], nc: usize) -> (f64, Vec<f64>, Vec<f64>) {
+        let net = Network::new(sizes.to_vec(), true).unwrap();
+        let mut r = Stream::new(3, 1);
+        let w: Vec<f64> = (0..net.nopt()).map(|_| r.uniform_in(-1.5, 1.5)).collect();
+        let v: Vec<f64> = (0..net.nopt()).map(|_| r.uniform_in(-1.0, 1.0)).collect();
+        let xs: Vec<f64> = (0..nc * net.nin())
+            .map(|_| r.uniform_in(-2.0, 2.0))
+            .collect();
+        let labels: Vec<usize> = (0..nc).map(|_| r.index(net.nout())).collect();
+        let mut b = Batch::new(&net);
+        b.forward_impl(s, &net, &w, &xs);
+        let sum = b.softmax_impl(s, &net, &labels);
+        let mut g = vec![0.0; net.nopt()];
+        b.backward_impl(s, &net, &w, &xs, &labels, &mut g);
+        let mut hv = vec![0.0; net.nopt()];
+        b.hessian_vector_impl(s, &net, &w, &v, &xs, &labels, &mut hv);
+        (sum, g, hv)
+    }
+
+    #[test]
+    fn every_instruction_set_gives_the_same_bits() {
+        for (sizes, nc) in [
+            (vec![2, 10, 4], CHUNK),
+            (vec![2, 10, 4], 37),
+            (vec![3, 5, 6, 2], 9),
+            (vec![40, 30, 3], 64),
+        ] {
+            let base = chunk_results(Portable, &sizes, nc);
+            assert!(base.0.is_finite() && base.1.iter().all(|x| x.is_finite()));
+            #[cfg(target_arch = "x86_64")]
+            {
+                if let Some(s) = crate::mlp::simd::Avx2::new() {
+                    assert_eq!(chunk_results(s, &sizes, nc), base, "AVX2 {sizes:?} {nc}");
+                }
+                if let Some(s) = crate::mlp::simd::Avx512::new() {
+                    assert_eq!(chunk_results(s, &sizes, nc), base, "AVX-512 {sizes:?} {nc}");
                 }
             }
         }

@@ -8,6 +8,7 @@
 //! `ract` = `R{z_j}` (hidden) / `R{y}` (output), `rdel` = `R{δ_j}`.
 
 use super::network::Network;
+use super::simd::{block, block_mut, Simd, W};
 
 /// Dot product with eight independent partial sums (a fixed order, hence deterministic).
 #[inline(always)]
@@ -38,126 +39,232 @@ pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// Whether the AVX2 versions of the vectorised loops can run (x86-64 only; cached by std).
-#[inline]
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
-pub(crate) fn has_avx2() -> bool {
-    #[cfg(target_arch = "x86_64")]
-    {
-        std::arch::is_x86_feature_detected!("avx2")
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        false
-    }
+/// The instruction set the vectorised loops are compiled for, chosen once per process from
+/// what the CPU supports. Every variant performs the same operations in the same order (FMA
+/// included: [`f64::mul_add`] is a single rounding everywhere), so results are bit-identical
+/// whichever runs; only the vector width differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// Whatever the build target offers (no runtime-selected features).
+    Generic,
+    /// x86-64 AVX2 with FMA: 4 doubles per vector.
+    Avx2,
+    /// x86-64 AVX-512 (F, DQ, VL) with FMA: 8 doubles per vector.
+    Avx512,
 }
 
-/// `tanh` of every element in place (see [`tanh`]). On x86-64 CPUs with AVX2 the same code is
-/// compiled for 4-wide vectors; there is no FMA contraction, so the results are bit-identical
-/// to the baseline build.
+/// The best [`Isa`] of this CPU (x86-64 feature detection is cached by std). The variable
+/// `MLP_ISA=portable|avx2` caps it (for tests and comparisons); read once per process.
 #[inline]
-pub(crate) fn tanh_in_place(v: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if has_avx2() {
-            // SAFETY: the CPU supports AVX2 (checked just above).
-            unsafe { tanh_in_place_avx2(v) };
-            return;
+pub(crate) fn isa() -> Isa {
+    static CHOSEN: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        let cap = std::env::var("MLP_ISA")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        #[cfg(target_arch = "x86_64")]
+        {
+            let avx2 = super::simd::Avx2::new().is_some();
+            let avx512 = super::simd::Avx512::new().is_some();
+            match cap.as_str() {
+                "portable" | "generic" => Isa::Generic,
+                "avx2" if avx2 => Isa::Avx2,
+                _ if avx512 => Isa::Avx512,
+                _ if avx2 => Isa::Avx2,
+                _ => Isa::Generic,
+            }
         }
-    }
-    tanh_in_place_generic(v);
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = cap;
+            Isa::Generic
+        }
+    })
 }
 
-/// The loop of [`tanh_in_place`], compiled with the caller's target features.
+/// Define `$name` that runs `$body` compiled for the CPU's [`Isa`], with `$s` bound to that
+/// instruction set's [`Simd`] token: two `#[target_feature]` copies (x86-64) and a portable
+/// one.
+macro_rules! isa_dispatch {
+    ([$s:ident] $(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$meta])*
+        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $ty),*) $(-> $ret)? {
+                    // SAFETY: called only when `isa()` found AVX2 and FMA.
+                    let $s = unsafe { $crate::mlp::simd::Avx2::assume() };
+                    $body
+                }
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+                fn avx512($($arg: $ty),*) $(-> $ret)? {
+                    // SAFETY: called only when `isa()` found AVX-512 F/DQ/VL, AVX2 and FMA.
+                    let $s = unsafe { $crate::mlp::simd::Avx512::assume() };
+                    $body
+                }
+                match $crate::mlp::kernel::isa() {
+                    // SAFETY: isa() reports only features the CPU has.
+                    $crate::mlp::kernel::Isa::Avx512 => return unsafe { avx512($($arg),*) },
+                    // SAFETY: as above.
+                    $crate::mlp::kernel::Isa::Avx2 => return unsafe { avx2($($arg),*) },
+                    $crate::mlp::kernel::Isa::Generic => {}
+                }
+            }
+            #[inline(always)]
+            fn portable($($arg: $ty),*) $(-> $ret)? {
+                let $s = $crate::mlp::simd::Portable;
+                $body
+            }
+            portable($($arg),*)
+        }
+    };
+}
+pub(crate) use isa_dispatch;
+
+/// `tanh` of every element in place (see [`tanh`]), whole blocks with [`tanh_v`].
 #[inline(always)]
-pub(crate) fn tanh_in_place_generic(v: &mut [f64]) {
-    for x in v.iter_mut() {
+pub(crate) fn tanh_slice<S: Simd>(s: S, v: &mut [f64]) {
+    let full = v.len() - v.len() % W;
+    for b0 in (0..full).step_by(W) {
+        let x = s.load(block(v, b0));
+        s.store(block_mut(v, b0), tanh_v(s, x));
+    }
+    for x in &mut v[full..] {
         *x = tanh(*x);
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn tanh_in_place_avx2(v: &mut [f64]) {
-    tanh_in_place_generic(v);
-}
-
 /// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
+#[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
-pub(crate) fn exp_nonpos_in_place_generic(v: &mut [f64]) {
-    for x in v.iter_mut() {
+pub(crate) fn exp_nonpos_slice<S: Simd>(s: S, v: &mut [f64]) {
+    let full = v.len() - v.len() % W;
+    for b0 in (0..full).step_by(W) {
+        let x = s.load(block(v, b0));
+        s.store(block_mut(v, b0), exp_nonpos_v(s, x));
+    }
+    for x in &mut v[full..] {
         *x = exp_nonpos(*x);
     }
 }
 
+isa_dispatch! {
+    [s]
+    /// `tanh` of every element in place (see [`tanh`]), for the CPU's [`Isa`].
+    pub(crate) fn tanh_in_place(v: &mut [f64]) {
+        tanh_slice(s, v)
+    }
+}
+
+/// 1.5·2^52: adding it to a number of magnitude below 2^51 rounds it to an integer.
+const SHIFTER: f64 = 6_755_399_441_055_744.0;
+/// fdlibm's split of ln 2 (`LN2_HI` has 32 significant bits, so `k·LN2_HI` is exact).
+const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+/// Taylor coefficients `1/(j+2)!` of `(expm1(r) − r)/r²`, `j = 0..=11`.
+const C: [f64; 12] = [
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5_040.0,
+    1.0 / 40_320.0,
+    1.0 / 362_880.0,
+    1.0 / 3_628_800.0,
+    1.0 / 39_916_800.0,
+    1.0 / 479_001_600.0,
+    1.0 / 6_227_020_800.0,
+];
+
 /// Reduction shared by [`tanh`] and [`exp_nonpos`]: for `y ∈ [−708, 0]`, returns
 /// `(2^k, expm1(r))` with `y = k ln 2 + r`, `|r| ≤ ln2/2`, so `exp(y) = 2^k (1 + expm1(r))`.
-/// `expm1(r)` is a degree-13 Taylor polynomial (truncation below 1e-17 relative); NaN
-/// propagates.
+/// `expm1(r)` is a degree-13 Taylor polynomial (truncation below 1e-17 relative) evaluated by
+/// Horner's rule with FMA; NaN propagates. [`exp_parts_v`] is the same sequence of operations
+/// on blocks.
 #[inline(always)]
 fn exp_parts(y: f64) -> (f64, f64) {
-    // 1.5·2^52: adding it rounds to an integer.
-    const SHIFTER: f64 = 6_755_399_441_055_744.0;
-    // fdlibm's split of ln 2 (ln2_hi has 32 significant bits, so k·ln2_hi is exact).
-    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
-    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
-    const C: [f64; 12] = [
-        1.0 / 2.0,
-        1.0 / 6.0,
-        1.0 / 24.0,
-        1.0 / 120.0,
-        1.0 / 720.0,
-        1.0 / 5_040.0,
-        1.0 / 40_320.0,
-        1.0 / 362_880.0,
-        1.0 / 3_628_800.0,
-        1.0 / 39_916_800.0,
-        1.0 / 479_001_600.0,
-        1.0 / 6_227_020_800.0,
-    ];
     let t = y * std::f64::consts::LOG2_E + SHIFTER;
     let kf = t - SHIFTER;
     let r = (y - kf * LN2_HI) - kf * LN2_LO;
-    // Horner: q = 1/2 + r/6 + ... + r^11/13!, expm1(r) = r + r²·q.
     let mut q = C[11];
     for &c in C[..11].iter().rev() {
-        q = q * r + c;
+        q = q.mul_add(r, c);
     }
-    let em_r = r + r * r * q;
+    let em_r = (r * r).mul_add(q, r);
     // 2^k from the integer k held in the low bits of t (k in −1021..=0).
     let k = t.to_bits().wrapping_sub(SHIFTER.to_bits());
     let scale = f64::from_bits(k.wrapping_add(1023) << 52);
     (scale, em_r)
 }
 
+/// [`exp_parts`] on a block.
+#[inline(always)]
+fn exp_parts_v<S: Simd>(s: S, y: S::V) -> (S::V, S::V) {
+    let t = s.add(
+        s.mul(y, s.splat(std::f64::consts::LOG2_E)),
+        s.splat(SHIFTER),
+    );
+    let kf = s.sub(t, s.splat(SHIFTER));
+    let r = s.sub(
+        s.sub(y, s.mul(kf, s.splat(LN2_HI))),
+        s.mul(kf, s.splat(LN2_LO)),
+    );
+    let mut q = s.splat(C[11]);
+    for &c in C[..11].iter().rev() {
+        q = s.fma(q, r, s.splat(c));
+    }
+    let em_r = s.fma(s.mul(r, r), q, r);
+    (s.pow2_from_shifted(t), em_r)
+}
+
 /// Branch-free `tanh`, accurate to a few units in the last place (checked against the library
 /// `tanh` in the unit tests): `tanh a = sign(a)·(−m)/(2 + m)` with
 /// `m = expm1(−2|a|) = 2^k·expm1(r) + (2^k − 1)` (see [`exp_parts`]). `|a| ≥ 20` gives `±1`
-/// exactly, as the library function does; NaN propagates.
+/// exactly, as the library function does; NaN propagates. [`tanh_v`] computes the same bits
+/// on blocks.
 #[inline(always)]
 pub(crate) fn tanh(a: f64) -> f64 {
     let y = -2.0 * a.abs();
-    // Clamp to −40 (tanh(20) rounds to 1); a comparison keeps NaN.
-    let y = if y < -40.0 { -40.0 } else { y };
+    // Clamp to −40 (tanh(20) rounds to 1); the comparison keeps NaN.
+    let y = if -40.0 > y { -40.0 } else { y };
     let (scale, em_r) = exp_parts(y);
-    let em = scale * em_r + (scale - 1.0);
+    let em = scale.mul_add(em_r, scale - 1.0);
     (-em / (2.0 + em)).copysign(a)
+}
+
+/// [`tanh`] of every lane.
+#[inline(always)]
+pub(crate) fn tanh_v<S: Simd>(s: S, a: S::V) -> S::V {
+    let y = s.max(s.splat(-40.0), s.mul(s.splat(-2.0), s.abs(a)));
+    let (scale, em_r) = exp_parts_v(s, y);
+    let em = s.fma(scale, em_r, s.sub(scale, s.splat(1.0)));
+    let t = s.div(s.mul(s.splat(-1.0), em), s.add(s.splat(2.0), em));
+    s.copysign(t, a)
 }
 
 /// Branch-free `exp(y)` for `y ≤ 0`, within a few units in the last place of the library
 /// function; `y < −708` gives 0 (the library would return tiny or subnormal values), `exp(0)`
-/// is exactly 1, NaN propagates.
+/// is exactly 1, NaN propagates. [`exp_nonpos_v`] computes the same bits on blocks.
 #[inline(always)]
 pub(crate) fn exp_nonpos(y: f64) -> f64 {
-    let under = y < -708.0;
-    let yc = if under { -708.0 } else { y };
+    let yc = if -708.0 > y { -708.0 } else { y };
     let (scale, em_r) = exp_parts(yc);
-    let e = scale + scale * em_r;
-    if under {
+    let e = scale.mul_add(em_r, scale);
+    if y < -708.0 {
         0.0
     } else {
         e
     }
+}
+
+/// [`exp_nonpos`] of every lane.
+#[inline(always)]
+pub(crate) fn exp_nonpos_v<S: Simd>(s: S, y: S::V) -> S::V {
+    let yc = s.max(s.splat(-708.0), y);
+    let (scale, em_r) = exp_parts_v(s, yc);
+    s.zero_below(s.fma(scale, em_r, scale), y, -708.0)
 }
 
 /// Softmax of `y` into `p` with a max shift; returns `−ln p_c = ln Σ exp(y − m) − (y_c − m)`.
@@ -354,17 +461,58 @@ mod tests {
     }
 
     #[test]
-    #[cfg(target_arch = "x86_64")]
-    fn avx2_and_baseline_agree_bitwise() {
-        if !has_avx2() {
-            return;
-        }
+    fn every_isa_gives_the_same_bits() {
         let v: Vec<f64> = (0..1001).map(|i| (i as f64 - 500.0) * 0.037).collect();
         let mut a = v.clone();
         let mut b = v.clone();
-        tanh_in_place_generic(&mut a);
-        // SAFETY: AVX2 is available (checked above).
-        unsafe { tanh_in_place_avx2(&mut b) };
-        assert_eq!(a, b);
+        tanh_slice(super::super::simd::Portable, &mut a);
+        tanh_in_place(&mut b);
+        assert_eq!(a, b, "{:?}", isa());
+        // The scalar functions compute the same bits as the blocks.
+        for (x, y) in v.iter().zip(&a) {
+            assert_eq!(tanh(*x).to_bits(), y.to_bits(), "tanh({x})");
+        }
+        let mut e: Vec<f64> = v.iter().map(|x| -x.abs() * 20.0).collect();
+        e.extend([f64::NAN, -800.0, -708.0, 0.0, -0.0, f64::NEG_INFINITY]);
+        let mut eb = e.clone();
+        exp_nonpos_slice(super::super::simd::Portable, &mut eb);
+        for (x, y) in e.iter().zip(&eb) {
+            assert_eq!(exp_nonpos(*x).to_bits(), y.to_bits(), "exp({x})");
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn tanh_and_exp_cost() {
+        let v: Vec<f64> = (0..10_000).map(|i| (i as f64 - 5000.0) * 0.0007).collect();
+        let mut a = v.clone();
+        let t = std::time::Instant::now();
+        let reps = 2000;
+        for _ in 0..reps {
+            a.copy_from_slice(&v);
+            tanh_in_place(&mut a);
+            std::hint::black_box(&a);
+        }
+        eprintln!(
+            "tanh: {:.3} ns per element",
+            t.elapsed().as_secs_f64() / (reps as f64 * 1e4) * 1e9
+        );
+        let t = std::time::Instant::now();
+        for _ in 0..reps {
+            for (x, y) in a.iter_mut().zip(&v) {
+                *x = -y.abs();
+            }
+            exp_nonpos_slice(super::super::simd::Portable, &mut a);
+            std::hint::black_box(&a);
+        }
+        eprintln!(
+            "exp (generic build): {:.3} ns per element",
+            t.elapsed().as_secs_f64() / (reps as f64 * 1e4) * 1e9
+        );
     }
 }

@@ -290,7 +290,10 @@ fn map_chunks<S, T: Send>(
     init: impl Fn() -> S + Sync + Send,
     f: impl Fn(&mut S, usize) -> T + Sync + Send,
 ) -> Vec<T> {
-    if work < PARALLEL_WORK || nchunks < 2 {
+    // Serial when the call is small or there is one thread: handing the work to a pool of one
+    // thread from outside it costs a context switch per call (measured: 196 µs instead of
+    // 79 µs for a [2,10,4] energy+gradient on 1000 items).
+    if work < PARALLEL_WORK || nchunks < 2 || rayon::current_num_threads() < 2 {
         let mut s = init();
         (0..nchunks).map(|ci| f(&mut s, ci)).collect()
     } else {

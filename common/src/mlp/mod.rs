@@ -30,6 +30,7 @@ mod hessian;
 mod kernel;
 mod loss;
 mod network;
+mod simd;
 mod spec;
 
 pub use auc::{auc, class_auc};
