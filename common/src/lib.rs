@@ -30,4 +30,5 @@ pub mod ljat;
 pub mod mlp;
 pub mod potential;
 pub mod rng;
+pub(crate) mod simd;
 pub mod system;

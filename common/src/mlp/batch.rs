@@ -11,7 +11,7 @@ use nalgebra::{DMatrixView, DMatrixViewMut};
 
 use super::kernel::{isa_dispatch, tanh_slice, tanh_v};
 use super::network::Network;
-use super::simd::{block, block_mut, Simd, W};
+use crate::simd::{block, block_mut, Simd, W};
 
 /// Number of data items per chunk: the unit of parallel work. Fixed (independent of the thread
 /// count), and per-chunk partial sums are reduced sequentially in chunk order, so every result
@@ -635,8 +635,8 @@ impl Batch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::mlp::simd::Portable;
     use crate::rng::Stream;
+    use crate::simd::Portable;
 
     /// Loss sum, gradient and Hv of one chunk with the instruction set `s`.
     fn chunk_results<S: Simd>(s: S, sizes: &[usize], nc: usize) -> (f64, Vec<f64>, Vec<f64>) {
@@ -670,10 +670,10 @@ mod tests {
             assert!(base.0.is_finite() && base.1.iter().all(|x| x.is_finite()));
             #[cfg(target_arch = "x86_64")]
             {
-                if let Some(s) = crate::mlp::simd::Avx2::new() {
+                if let Some(s) = crate::simd::Avx2::new() {
                     assert_eq!(chunk_results(s, &sizes, nc), base, "AVX2 {sizes:?} {nc}");
                 }
-                if let Some(s) = crate::mlp::simd::Avx512::new() {
+                if let Some(s) = crate::simd::Avx512::new() {
                     assert_eq!(chunk_results(s, &sizes, nc), base, "AVX-512 {sizes:?} {nc}");
                 }
             }

@@ -8,7 +8,10 @@
 //! `ract` = `R{z_j}` (hidden) / `R{y}` (output), `rdel` = `R{δ_j}`.
 
 use super::network::Network;
-use super::simd::{block, block_mut, Simd, W};
+#[cfg(test)]
+use crate::simd::isa;
+pub(crate) use crate::simd::isa_dispatch;
+use crate::simd::{block, block_mut, Simd, W};
 
 /// Dot product with eight independent partial sums (a fixed order, hence deterministic).
 #[inline(always)]
@@ -39,114 +42,35 @@ pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// The instruction set the vectorised loops are compiled for, chosen once per process from
-/// what the CPU supports. Every variant performs the same operations in the same order (FMA
-/// included: [`f64::mul_add`] is a single rounding everywhere), so results are bit-identical
-/// whichever runs; only the vector width differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Isa {
-    /// Whatever the build target offers (no runtime-selected features).
-    Generic,
-    /// x86-64 AVX2 with FMA: 4 doubles per vector.
-    Avx2,
-    /// x86-64 AVX-512 (F, DQ, VL) with FMA: 8 doubles per vector.
-    Avx512,
+/// Apply `on_block` to the whole blocks of `v` and `on_one` to the rest, in place.
+#[inline(always)]
+fn map_in_place<S: Simd>(
+    s: S,
+    v: &mut [f64],
+    on_block: impl Fn(S, S::V) -> S::V,
+    on_one: impl Fn(f64) -> f64,
+) {
+    let full = v.len() - v.len() % W;
+    for b0 in (0..full).step_by(W) {
+        let x = s.load(block(v, b0));
+        s.store(block_mut(v, b0), on_block(s, x));
+    }
+    for x in &mut v[full..] {
+        *x = on_one(*x);
+    }
 }
-
-/// The best [`Isa`] of this CPU (x86-64 feature detection is cached by std). The variable
-/// `MLP_ISA=portable|avx2` caps it (for tests and comparisons); read once per process.
-#[inline]
-pub(crate) fn isa() -> Isa {
-    static CHOSEN: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
-    *CHOSEN.get_or_init(|| {
-        let cap = std::env::var("MLP_ISA")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        #[cfg(target_arch = "x86_64")]
-        {
-            let avx2 = super::simd::Avx2::new().is_some();
-            let avx512 = super::simd::Avx512::new().is_some();
-            match cap.as_str() {
-                "portable" | "generic" => Isa::Generic,
-                "avx2" if avx2 => Isa::Avx2,
-                _ if avx512 => Isa::Avx512,
-                _ if avx2 => Isa::Avx2,
-                _ => Isa::Generic,
-            }
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = cap;
-            Isa::Generic
-        }
-    })
-}
-
-/// Define `$name` that runs `$body` compiled for the CPU's [`Isa`], with `$s` bound to that
-/// instruction set's [`Simd`] token: two `#[target_feature]` copies (x86-64) and a portable
-/// one.
-macro_rules! isa_dispatch {
-    ([$s:ident] $(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
-        $(#[$meta])*
-        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
-            #[cfg(target_arch = "x86_64")]
-            {
-                #[target_feature(enable = "avx2,fma")]
-                fn avx2($($arg: $ty),*) $(-> $ret)? {
-                    // SAFETY: called only when `isa()` found AVX2 and FMA.
-                    let $s = unsafe { $crate::mlp::simd::Avx2::assume() };
-                    $body
-                }
-                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
-                fn avx512($($arg: $ty),*) $(-> $ret)? {
-                    // SAFETY: called only when `isa()` found AVX-512 F/DQ/VL, AVX2 and FMA.
-                    let $s = unsafe { $crate::mlp::simd::Avx512::assume() };
-                    $body
-                }
-                match $crate::mlp::kernel::isa() {
-                    // SAFETY: isa() reports only features the CPU has.
-                    $crate::mlp::kernel::Isa::Avx512 => return unsafe { avx512($($arg),*) },
-                    // SAFETY: as above.
-                    $crate::mlp::kernel::Isa::Avx2 => return unsafe { avx2($($arg),*) },
-                    $crate::mlp::kernel::Isa::Generic => {}
-                }
-            }
-            #[inline(always)]
-            fn portable($($arg: $ty),*) $(-> $ret)? {
-                let $s = $crate::mlp::simd::Portable;
-                $body
-            }
-            portable($($arg),*)
-        }
-    };
-}
-pub(crate) use isa_dispatch;
 
 /// `tanh` of every element in place (see [`tanh`]), whole blocks with [`tanh_v`].
 #[inline(always)]
 pub(crate) fn tanh_slice<S: Simd>(s: S, v: &mut [f64]) {
-    let full = v.len() - v.len() % W;
-    for b0 in (0..full).step_by(W) {
-        let x = s.load(block(v, b0));
-        s.store(block_mut(v, b0), tanh_v(s, x));
-    }
-    for x in &mut v[full..] {
-        *x = tanh(*x);
-    }
+    map_in_place(s, v, tanh_v, tanh);
 }
 
 /// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
 #[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn exp_nonpos_slice<S: Simd>(s: S, v: &mut [f64]) {
-    let full = v.len() - v.len() % W;
-    for b0 in (0..full).step_by(W) {
-        let x = s.load(block(v, b0));
-        s.store(block_mut(v, b0), exp_nonpos_v(s, x));
-    }
-    for x in &mut v[full..] {
-        *x = exp_nonpos(*x);
-    }
+    map_in_place(s, v, exp_nonpos_v, exp_nonpos);
 }
 
 isa_dispatch! {
@@ -465,7 +389,7 @@ mod tests {
         let v: Vec<f64> = (0..1001).map(|i| (i as f64 - 500.0) * 0.037).collect();
         let mut a = v.clone();
         let mut b = v.clone();
-        tanh_slice(super::super::simd::Portable, &mut a);
+        tanh_slice(crate::simd::Portable, &mut a);
         tanh_in_place(&mut b);
         assert_eq!(a, b, "{:?}", isa());
         // The scalar functions compute the same bits as the blocks.
@@ -475,7 +399,7 @@ mod tests {
         let mut e: Vec<f64> = v.iter().map(|x| -x.abs() * 20.0).collect();
         e.extend([f64::NAN, -800.0, -708.0, 0.0, -0.0, f64::NEG_INFINITY]);
         let mut eb = e.clone();
-        exp_nonpos_slice(super::super::simd::Portable, &mut eb);
+        exp_nonpos_slice(crate::simd::Portable, &mut eb);
         for (x, y) in e.iter().zip(&eb) {
             assert_eq!(exp_nonpos(*x).to_bits(), y.to_bits(), "exp({x})");
         }
@@ -507,7 +431,7 @@ mod timing {
             for (x, y) in a.iter_mut().zip(&v) {
                 *x = -y.abs();
             }
-            exp_nonpos_slice(super::super::simd::Portable, &mut a);
+            exp_nonpos_slice(crate::simd::Portable, &mut a);
             std::hint::black_box(&a);
         }
         eprintln!(

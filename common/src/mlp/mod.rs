@@ -30,7 +30,6 @@ mod hessian;
 mod kernel;
 mod loss;
 mod network;
-mod simd;
 mod spec;
 
 pub use auc::{auc, class_auc};

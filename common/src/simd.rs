@@ -8,7 +8,8 @@
 //! to support their instructions ([`Avx512::new`], [`Avx2::new`]); their methods use the
 //! instructions inside `unsafe` blocks justified by that token, and are `#[inline(always)]` so
 //! that they compile to single instructions inside the `#[target_feature]` functions that the
-//! dispatcher ([`super::kernel::isa_dispatch`]) generates.
+//! dispatcher ([`isa_dispatch`]) generates. Used by the network kernels and the LJAT pair
+//! loop.
 
 /// Lanes per block.
 pub(crate) const W: usize = 8;
@@ -373,3 +374,86 @@ mod x86 {
         }
     }
 }
+
+/// The instruction set the vectorised loops are compiled for, chosen once per process from
+/// what the CPU supports. Every variant performs the same operations in the same order (FMA
+/// included: [`f64::mul_add`] is a single rounding everywhere), so results are bit-identical
+/// whichever runs; only the vector width differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Isa {
+    /// Whatever the build target offers (no runtime-selected features).
+    Generic,
+    /// x86-64 AVX2 with FMA: 4 doubles per vector.
+    Avx2,
+    /// x86-64 AVX-512 (F, DQ, VL) with FMA: 8 doubles per vector.
+    Avx512,
+}
+
+/// The best [`Isa`] of this CPU (x86-64 feature detection is cached by std). The variable
+/// `MLP_ISA=portable|avx2` caps it (for tests and comparisons); read once per process.
+#[inline]
+pub(crate) fn isa() -> Isa {
+    static CHOSEN: std::sync::OnceLock<Isa> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        let cap = std::env::var("MLP_ISA")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        #[cfg(target_arch = "x86_64")]
+        {
+            let avx2 = Avx2::new().is_some();
+            let avx512 = Avx512::new().is_some();
+            match cap.as_str() {
+                "portable" | "generic" => Isa::Generic,
+                "avx2" if avx2 => Isa::Avx2,
+                _ if avx512 => Isa::Avx512,
+                _ if avx2 => Isa::Avx2,
+                _ => Isa::Generic,
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            let _ = cap;
+            Isa::Generic
+        }
+    })
+}
+
+/// Define `$name` that runs `$body` compiled for the CPU's [`Isa`], with `$s` bound to that
+/// instruction set's [`Simd`] token: two `#[target_feature]` copies (x86-64) and a portable
+/// one.
+macro_rules! isa_dispatch {
+    ([$s:ident] $(#[$meta:meta])* $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)? $body:block) => {
+        $(#[$meta])*
+        $vis fn $name($($arg: $ty),*) $(-> $ret)? {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                fn avx2($($arg: $ty),*) $(-> $ret)? {
+                    // SAFETY: called only when `isa()` found AVX2 and FMA.
+                    let $s = unsafe { $crate::simd::Avx2::assume() };
+                    $body
+                }
+                #[target_feature(enable = "avx512f,avx512dq,avx512vl,avx2,fma")]
+                fn avx512($($arg: $ty),*) $(-> $ret)? {
+                    // SAFETY: called only when `isa()` found AVX-512 F/DQ/VL, AVX2 and FMA.
+                    let $s = unsafe { $crate::simd::Avx512::assume() };
+                    $body
+                }
+                match $crate::simd::isa() {
+                    // SAFETY: isa() reports only features the CPU has.
+                    $crate::simd::Isa::Avx512 => return unsafe { avx512($($arg),*) },
+                    // SAFETY: as above.
+                    $crate::simd::Isa::Avx2 => return unsafe { avx2($($arg),*) },
+                    $crate::simd::Isa::Generic => {}
+                }
+            }
+            #[inline(always)]
+            fn portable($($arg: $ty),*) $(-> $ret)? {
+                let $s = $crate::simd::Portable;
+                $body
+            }
+            portable($($arg),*)
+        }
+    };
+}
+pub(crate) use isa_dispatch;
