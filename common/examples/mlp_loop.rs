@@ -20,6 +20,7 @@ fn main() {
     let x: Vec<f64> = (0..mlp.nopt()).map(|_| s.uniform_in(-1.0, 1.0)).collect();
     let v: Vec<f64> = (0..mlp.nopt()).map(|_| s.uniform_in(-1.0, 1.0)).collect();
     let mut g = vec![0.0; mlp.nopt()];
+    common::linalg::set_blas_threads(1);
     let threads = std::env::var("THREADS")
         .ok()
         .and_then(|v| v.parse().ok())

@@ -7,6 +7,8 @@
 //!   modes, with the number of zero modes given by the caller (algorithms.md §8).
 //! - [`cholesky_log_det`]: `ln det H` of a positive-definite matrix by `dpotrf`, the cheap
 //!   route to fvib for a large minimum whose Hessian has no zero modes.
+//! - [`gemm_row_major`]: `C ← α·op(A)·op(B) + β·C` on row-major blocks by BLAS `dgemm`.
+//! - [`set_blas_threads`]: how many threads OpenBLAS itself may start.
 
 use nalgebra::DMatrix;
 use thiserror::Error;
@@ -173,6 +175,82 @@ pub fn cholesky_log_det(a: &DMatrix<f64>) -> Result<f64, LinalgError> {
     }
 }
 
+/// Row-major `C (m × n) ← α·op(A)·op(B) + β·C` by BLAS `dgemm` (OpenBLAS), where `op(A)` is
+/// `m × k` (`A`, or `Aᵀ` with `ta`), `op(B)` is `k × n` (`B`, or `Bᵀ` with `tb`); `lda`, `ldb`,
+/// `ldc` are the row strides of the stored `A`, `B`, `C`. OpenBLAS never splits the `k` sum
+/// between threads, so each entry's value does not depend on its thread count.
+///
+/// # Panics
+/// If a slice is too short for its dimensions and stride.
+#[allow(clippy::too_many_arguments)]
+pub fn gemm_row_major(
+    ta: bool,
+    tb: bool,
+    (m, n, k): (usize, usize, usize),
+    alpha: f64,
+    (a, lda): (&[f64], usize),
+    (b, ldb): (&[f64], usize),
+    beta: f64,
+    (c, ldc): (&mut [f64], usize),
+) {
+    if m == 0 || n == 0 {
+        return;
+    }
+    let (ar, ac) = if ta { (k, m) } else { (m, k) };
+    let (br, bc) = if tb { (n, k) } else { (k, n) };
+    let need = |rows: usize, cols: usize, ld: usize| {
+        if rows == 0 || cols == 0 {
+            0
+        } else {
+            (rows - 1) * ld + cols
+        }
+    };
+    assert!(
+        lda >= ac.max(1) && a.len() >= need(ar, ac, lda),
+        "gemm: A too short"
+    );
+    assert!(
+        ldb >= bc.max(1) && b.len() >= need(br, bc, ldb),
+        "gemm: B too short"
+    );
+    assert!(ldc >= n && c.len() >= need(m, n, ldc), "gemm: C too short");
+    // Row-major C = op(A)·op(B) is column-major Cᵀ = op(B)ᵀ·op(A)ᵀ, and a row-major stored
+    // matrix is its transpose in column-major terms.
+    let flag = |t: bool| if t { b'T' } else { b'N' };
+    // SAFETY: the dimensions and strides were checked against the slices above; dgemm reads
+    // only those entries and writes only C's.
+    unsafe {
+        blas::dgemm(
+            flag(tb),
+            flag(ta),
+            n as i32,
+            m as i32,
+            k as i32,
+            alpha,
+            b,
+            ldb as i32,
+            a,
+            lda as i32,
+            beta,
+            c,
+            ldc as i32,
+        );
+    }
+}
+
+extern "C" {
+    fn openblas_set_num_threads(n: std::os::raw::c_int);
+}
+
+/// Let OpenBLAS start at most `n` threads of its own (at least 1). The programs use 1: their
+/// parallelism is rayon's over data chunks (and PATHSAMPLE's jobs), and OpenBLAS's worker
+/// threads on top only oversubscribe the cores (measured on 114 × 114 eigenproblems: 0.9 s of
+/// system time per OPTIM run, no gain in wall time).
+pub fn set_blas_threads(n: usize) {
+    // SAFETY: a plain setter of OpenBLAS's thread count, valid at any time.
+    unsafe { openblas_set_num_threads(n.clamp(1, 1024) as std::os::raw::c_int) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +320,39 @@ mod tests {
         let mut nan = DMatrix::<f64>::identity(3, 3);
         nan[(1, 1)] = f64::NAN;
         assert_eq!(sym_eigenvalues(&nan), Err(LinalgError::NonFinite));
+    }
+
+    #[test]
+    fn gemm_row_major_matches_the_naive_product_for_every_transposition() {
+        let (m, n, k) = (3, 5, 4);
+        let val = |i: usize| ((i * 37 % 11) as f64 - 5.0) * 0.25;
+        for ta in [false, true] {
+            for tb in [false, true] {
+                // Stored A is m×k (or k×m), B is k×n (or n×k), with padded row strides.
+                let (ar, ac) = if ta { (k, m) } else { (m, k) };
+                let (br, bc) = if tb { (n, k) } else { (k, n) };
+                let (lda, ldb, ldc) = (ac + 2, bc + 1, n + 3);
+                let a: Vec<f64> = (0..ar * lda).map(val).collect();
+                let b: Vec<f64> = (0..br * ldb).map(|i| val(i + 7)).collect();
+                let mut c: Vec<f64> = (0..m * ldc).map(|i| val(i + 3)).collect();
+                let c0 = c.clone();
+                gemm_row_major(ta, tb, (m, n, k), 2.0, (&a, lda), (&b, ldb), 0.5, (&mut c, ldc));
+                for i in 0..m {
+                    for j in 0..n {
+                        let mut want = 0.5 * c0[i * ldc + j];
+                        for l in 0..k {
+                            let av = if ta { a[l * lda + i] } else { a[i * lda + l] };
+                            let bv = if tb { b[j * ldb + l] } else { b[l * ldb + j] };
+                            want += 2.0 * av * bv;
+                        }
+                        assert!((c[i * ldc + j] - want).abs() < 1e-12, "{ta} {tb} ({i},{j})");
+                    }
+                    // Padding columns untouched.
+                    for j in n..ldc {
+                        assert_eq!(c[i * ldc + j], c0[i * ldc + j]);
+                    }
+                }
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // Parallel work is rayon's (see common::linalg::set_blas_threads).
+    common::linalg::set_blas_threads(1);
     let result = match args.first().map(String::as_str) {
         Some("--help") | Some("-h") => {
             println!("{}", gmin::cli::USAGE);

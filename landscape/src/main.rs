@@ -86,6 +86,8 @@ fn main_inner(args: &[String]) -> Result<()> {
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // Parallel work is rayon's (see common::linalg::set_blas_threads).
+    common::linalg::set_blas_threads(1);
     match main_inner(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

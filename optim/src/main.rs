@@ -6,6 +6,8 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let suffix = std::env::args().nth(1);
+    // Parallel work is rayon's (see common::linalg::set_blas_threads).
+    common::linalg::set_blas_threads(1);
     // The whole job runs on a worker of rayon's pool, so that the energy calls' parallel loops
     // start there instead of being handed to the pool from outside at every call.
     let result = rayon::scope(|_| {

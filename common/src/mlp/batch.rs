@@ -4,10 +4,10 @@
 //! row-major block at `node_off[j−1]·CHUNK`, entry (node `t`, item `b`) at
 //! `node_off[j−1]·CHUNK + t·CHUNK + b`. Every small-layer loop then runs over contiguous items
 //! (vectorised), whatever the layer sizes; weight matrices with at least
-//! `GEMM_MIN_WEIGHTS` entries use nalgebra's cache-blocked matrix product instead. Each
+//! `GEMM_MIN_WEIGHTS` entries use BLAS `dgemm` (OpenBLAS) instead. Each
 //! chunk's result depends only on the chunk's items, never on the thread running it.
 
-use nalgebra::{DMatrixView, DMatrixViewMut};
+use crate::linalg::gemm_row_major as gemm;
 
 use super::kernel::{isa_dispatch, tanh_slice, tanh_v};
 use super::network::Network;
@@ -139,14 +139,13 @@ impl Batch {
                 &lo[net.layer(k).start * CHUNK..]
             };
             if use_gemm(net, k, nc) {
-                let a = DMatrixView::from_slice_with_strides(wk, t_n, s_n, s_n, 1);
-                let b = if k == 0 {
-                    DMatrixView::from_slice_with_strides(xs, nin, nc, 1, nin)
+                let (b, tb, ldb) = if k == 0 {
+                    (xs, true, nin)
                 } else {
-                    DMatrixView::from_slice_with_strides(src, s_n, nc, CHUNK, 1)
+                    (src, false, CHUNK)
                 };
-                DMatrixViewMut::from_slice_with_strides_mut(dst, t_n, nc, CHUNK, 1)
-                    .gemm(1.0, &a, &b, 0.0);
+                let dims = (t_n, nc, s_n);
+                gemm(false, tb, dims, 1.0, (wk, s_n), (b, ldb), 0.0, (dst, CHUNK));
                 for (t, &bt) in bias.iter().enumerate() {
                     for v in &mut dst[t * CHUNK..t * CHUNK + nc] {
                         *v += bt;
@@ -298,23 +297,22 @@ impl Batch {
             let (s_n, t_n) = (net.sizes()[k], net.sizes()[k + 1]);
             let (dlo, dhi) = self.del.split_at_mut(net.layer(k + 1).start * CHUNK);
             let d = &dhi[..t_n * CHUNK];
-            let gemm = use_gemm(net, k, nc);
+            let big = use_gemm(net, k, nc);
             let src: &[f64] = if k == 0 {
                 &self.xt
             } else {
                 &self.act[net.layer(k).start * CHUNK..]
             };
             let gk = &mut g[net.weight_range(k)];
-            if gemm {
+            if big {
                 // gW_k (T × S, row-major) += Δ (T × nc) · Zᵀ (nc × S).
-                let a = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
-                let b = if k == 0 {
-                    DMatrixView::from_slice_with_strides(xs, nc, nin, nin, 1)
+                let (b, tb, ldb) = if k == 0 {
+                    (xs, false, nin)
                 } else {
-                    DMatrixView::from_slice_with_strides(src, nc, s_n, 1, CHUNK)
+                    (src, true, CHUNK)
                 };
-                DMatrixViewMut::from_slice_with_strides_mut(gk, t_n, s_n, s_n, 1)
-                    .gemm(1.0, &a, &b, 1.0);
+                let dims = (t_n, s_n, nc);
+                gemm(false, tb, dims, 1.0, (d, CHUNK), (b, ldb), 1.0, (gk, s_n));
             } else {
                 // gW[t][s] += Σ_b δ_t(b) z_s(b): zero δ lanes past the items add nothing.
                 let nb = padded(nc);
@@ -333,13 +331,20 @@ impl Batch {
                 let base = net.layer(k).start * CHUNK;
                 let z = &self.act[base..base + s_n * CHUNK];
                 let dk = &mut dlo[base..base + s_n * CHUNK];
-                if gemm {
+                if big {
                     // E (S × nc) = W_kᵀ (S × T) · Δ (T × nc).
                     let e = &mut self.err[..s_n * CHUNK];
-                    let a = DMatrixView::from_slice_with_strides(wk, s_n, t_n, 1, s_n);
-                    let b = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
-                    DMatrixViewMut::from_slice_with_strides_mut(e, s_n, nc, CHUNK, 1)
-                        .gemm(1.0, &a, &b, 0.0);
+                    let dims = (s_n, nc, t_n);
+                    gemm(
+                        true,
+                        false,
+                        dims,
+                        1.0,
+                        (wk, s_n),
+                        (d, CHUNK),
+                        0.0,
+                        (e, CHUNK),
+                    );
                     for ((drow, erow), zrow) in dk
                         .chunks_exact_mut(CHUNK)
                         .zip(e.chunks_exact(CHUNK))
@@ -447,18 +452,34 @@ impl Batch {
             let hidden = k + 1 < nmat;
             let z = &self.act[net.layer(k + 1).start * CHUNK..][..t_n * CHUNK];
             if use_gemm(net, k, nc) {
-                let b = if k == 0 {
-                    DMatrixView::from_slice_with_strides(xs, nin, nc, 1, nin)
+                let (b, tb, ldb) = if k == 0 {
+                    (xs, true, nin)
                 } else {
-                    DMatrixView::from_slice_with_strides(src, s_n, nc, CHUNK, 1)
+                    (src, false, CHUNK)
                 };
-                let mut c = DMatrixViewMut::from_slice_with_strides_mut(dst, t_n, nc, CHUNK, 1);
-                let va = DMatrixView::from_slice_with_strides(vk, t_n, s_n, s_n, 1);
-                c.gemm(1.0, &va, &b, 0.0);
+                let dims = (t_n, nc, s_n);
+                gemm(
+                    false,
+                    tb,
+                    dims,
+                    1.0,
+                    (vk, s_n),
+                    (b, ldb),
+                    0.0,
+                    (&mut *dst, CHUNK),
+                );
                 if k > 0 {
-                    let wa = DMatrixView::from_slice_with_strides(wk, t_n, s_n, s_n, 1);
-                    let rb = DMatrixView::from_slice_with_strides(rsrc, s_n, nc, CHUNK, 1);
-                    c.gemm(1.0, &wa, &rb, 1.0);
+                    let rb = (rsrc, CHUNK);
+                    gemm(
+                        false,
+                        false,
+                        dims,
+                        1.0,
+                        (wk, s_n),
+                        rb,
+                        1.0,
+                        (&mut *dst, CHUNK),
+                    );
                 }
                 for (t, &bt) in vb.iter().enumerate() {
                     for x in &mut dst[t * CHUNK..t * CHUNK + nc] {
@@ -536,7 +557,7 @@ impl Batch {
             let (rdlo, rdhi) = self.rdel.split_at_mut(up);
             let d = &dhi[..t_n * CHUNK];
             let rd = &rdhi[..t_n * CHUNK];
-            let gemm = use_gemm(net, k, nc);
+            let big = use_gemm(net, k, nc);
             let (src, rsrc): (&[f64], &[f64]) = if k == 0 {
                 (&self.xt, &[])
             } else {
@@ -544,19 +565,26 @@ impl Batch {
                 (&self.act[base..], &self.ract[base..])
             };
             let hk = &mut hv[net.weight_range(k)];
-            if gemm {
-                let mut c = DMatrixViewMut::from_slice_with_strides_mut(hk, t_n, s_n, s_n, 1);
-                let a = DMatrixView::from_slice_with_strides(rd, t_n, nc, CHUNK, 1);
-                let b = if k == 0 {
-                    DMatrixView::from_slice_with_strides(xs, nc, nin, nin, 1)
+            if big {
+                let (b, tb, ldb) = if k == 0 {
+                    (xs, false, nin)
                 } else {
-                    DMatrixView::from_slice_with_strides(src, nc, s_n, 1, CHUNK)
+                    (src, true, CHUNK)
                 };
-                c.gemm(1.0, &a, &b, 1.0);
+                let dims = (t_n, s_n, nc);
+                gemm(
+                    false,
+                    tb,
+                    dims,
+                    1.0,
+                    (rd, CHUNK),
+                    (b, ldb),
+                    1.0,
+                    (&mut *hk, s_n),
+                );
                 if k > 0 {
-                    let a = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
-                    let b = DMatrixView::from_slice_with_strides(rsrc, nc, s_n, 1, CHUNK);
-                    c.gemm(1.0, &a, &b, 1.0);
+                    let rb = (rsrc, CHUNK);
+                    gemm(false, true, dims, 1.0, (d, CHUNK), rb, 1.0, (&mut *hk, s_n));
                 }
             } else {
                 for (t, hrow) in hk.chunks_exact_mut(s_n).enumerate() {
@@ -581,18 +609,24 @@ impl Batch {
                 let rz = &self.ract[base..base + s_n * CHUNK];
                 let dk = &mut dlo[base..base + s_n * CHUNK];
                 let rdk = &mut rdlo[base..base + s_n * CHUNK];
-                if gemm {
+                if big {
                     let e = &mut self.err[..s_n * CHUNK];
                     let re = &mut self.rerr[..s_n * CHUNK];
-                    let wt = DMatrixView::from_slice_with_strides(wk, s_n, t_n, 1, s_n);
-                    let vt = DMatrixView::from_slice_with_strides(vk, s_n, t_n, 1, s_n);
-                    let dm = DMatrixView::from_slice_with_strides(d, t_n, nc, CHUNK, 1);
-                    let rdm = DMatrixView::from_slice_with_strides(rd, t_n, nc, CHUNK, 1);
-                    DMatrixViewMut::from_slice_with_strides_mut(e, s_n, nc, CHUNK, 1)
-                        .gemm(1.0, &wt, &dm, 0.0);
-                    let mut rc = DMatrixViewMut::from_slice_with_strides_mut(re, s_n, nc, CHUNK, 1);
-                    rc.gemm(1.0, &wt, &rdm, 0.0);
-                    rc.gemm(1.0, &vt, &dm, 1.0);
+                    let dims = (s_n, nc, t_n);
+                    gemm(
+                        true,
+                        false,
+                        dims,
+                        1.0,
+                        (wk, s_n),
+                        (d, CHUNK),
+                        0.0,
+                        (&mut *e, CHUNK),
+                    );
+                    let rde = (&mut *re, CHUNK);
+                    gemm(true, false, dims, 1.0, (wk, s_n), (rd, CHUNK), 0.0, rde);
+                    let rde = (&mut *re, CHUNK);
+                    gemm(true, false, dims, 1.0, (vk, s_n), (d, CHUNK), 1.0, rde);
                     for si in 0..s_n {
                         let r = si * CHUNK;
                         for b in r..r + nc {

@@ -42,36 +42,41 @@ pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
     }
 }
 
-/// Apply `on_block` to the whole blocks of `v` and `on_one` to the rest, in place.
-#[inline(always)]
-fn map_in_place<S: Simd>(
-    s: S,
-    v: &mut [f64],
-    on_block: impl Fn(S, S::V) -> S::V,
-    on_one: impl Fn(f64) -> f64,
-) {
-    let full = v.len() - v.len() % W;
-    for b0 in (0..full).step_by(W) {
-        let x = s.load(block(v, b0));
-        s.store(block_mut(v, b0), on_block(s, x));
-    }
-    for x in &mut v[full..] {
-        *x = on_one(*x);
-    }
+/// A function applying `$block` (on blocks) and `$one` (on the rest) to a slice in place.
+/// (A macro rather than a generic helper taking the two functions as values: called through
+/// `Fn`, they were not inlined into the `#[target_feature]` callers, and their intrinsics
+/// became calls.)
+macro_rules! in_place {
+    ($(#[$meta:meta])* $name:ident, $block:ident, $one:ident) => {
+        $(#[$meta])*
+        #[inline(always)]
+        pub(crate) fn $name<S: Simd>(s: S, v: &mut [f64]) {
+            let full = v.len() - v.len() % W;
+            for b0 in (0..full).step_by(W) {
+                let x = s.load(block(v, b0));
+                s.store(block_mut(v, b0), $block(s, x));
+            }
+            for x in &mut v[full..] {
+                *x = $one(*x);
+            }
+        }
+    };
 }
 
-/// `tanh` of every element in place (see [`tanh`]), whole blocks with [`tanh_v`].
-#[inline(always)]
-pub(crate) fn tanh_slice<S: Simd>(s: S, v: &mut [f64]) {
-    map_in_place(s, v, tanh_v, tanh);
-}
+in_place!(
+    /// `tanh` of every element in place (see [`tanh`]), whole blocks with [`tanh_v`].
+    tanh_slice,
+    tanh_v,
+    tanh
+);
 
-/// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
-#[cfg_attr(not(test), allow(dead_code))]
-#[inline(always)]
-pub(crate) fn exp_nonpos_slice<S: Simd>(s: S, v: &mut [f64]) {
-    map_in_place(s, v, exp_nonpos_v, exp_nonpos);
-}
+in_place!(
+    /// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
+    #[cfg_attr(not(test), allow(dead_code))]
+    exp_nonpos_slice,
+    exp_nonpos_v,
+    exp_nonpos
+);
 
 isa_dispatch! {
     [s]

@@ -1,0 +1,94 @@
+//! Time the first-layer products of an MNIST chunk (10×784 weights, 64 items) with OpenBLAS
+//! (cblas_dgemm) and matrixmultiply (through nalgebra).
+use nalgebra::{DMatrixView, DMatrixViewMut};
+use std::time::Instant;
+
+#[allow(non_camel_case_types)]
+type c_int = i32;
+extern "C" {
+    fn cblas_dgemm(
+        order: c_int,
+        ta: c_int,
+        tb: c_int,
+        m: c_int,
+        n: c_int,
+        k: c_int,
+        alpha: f64,
+        a: *const f64,
+        lda: c_int,
+        b: *const f64,
+        ldb: c_int,
+        beta: f64,
+        c: *mut f64,
+        ldc: c_int,
+    );
+    fn openblas_set_num_threads(n: c_int);
+}
+
+fn main() {
+    let _ = common::linalg::sym_eigenvalues; // link common (OpenBLAS)
+    let (t, s, nb) = (10usize, 784usize, 64usize);
+    let w: Vec<f64> = (0..t * s).map(|i| (i % 13) as f64 * 0.01).collect();
+    let x: Vec<f64> = (0..nb * s).map(|i| (i % 7) as f64 * 0.1).collect();
+    let d: Vec<f64> = (0..t * nb).map(|i| (i % 5) as f64 * 0.1).collect();
+    let mut c = vec![0.0; t * nb];
+    let mut g = vec![0.0; t * s];
+    let reps = 20000;
+    if std::env::args().nth(1).as_deref() == Some("1") {
+        unsafe { openblas_set_num_threads(1) };
+    }
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        unsafe {
+            cblas_dgemm(
+                101,
+                111,
+                112,
+                t as _,
+                nb as _,
+                s as _,
+                1.0,
+                w.as_ptr(),
+                s as _,
+                x.as_ptr(),
+                s as _,
+                0.0,
+                c.as_mut_ptr(),
+                nb as _,
+            );
+            cblas_dgemm(
+                101,
+                111,
+                111,
+                t as _,
+                s as _,
+                nb as _,
+                1.0,
+                d.as_ptr(),
+                nb as _,
+                x.as_ptr(),
+                s as _,
+                1.0,
+                g.as_mut_ptr(),
+                s as _,
+            );
+        }
+    }
+    println!(
+        "openblas: {:.2} us per forward+gradient pair",
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
+    );
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        let a = DMatrixView::from_slice_with_strides(&w, t, s, s, 1);
+        let b = DMatrixView::from_slice_with_strides(&x, s, nb, 1, s);
+        DMatrixViewMut::from_slice_with_strides_mut(&mut c, t, nb, nb, 1).gemm(1.0, &a, &b, 0.0);
+        let a = DMatrixView::from_slice_with_strides(&d, t, nb, nb, 1);
+        let b = DMatrixView::from_slice_with_strides(&x, nb, s, s, 1);
+        DMatrixViewMut::from_slice_with_strides_mut(&mut g, t, s, s, 1).gemm(1.0, &a, &b, 1.0);
+    }
+    println!(
+        "matrixmultiply: {:.2} us per forward+gradient pair",
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
+    );
+}
