@@ -336,7 +336,16 @@ mod tests {
                 let b: Vec<f64> = (0..br * ldb).map(|i| val(i + 7)).collect();
                 let mut c: Vec<f64> = (0..m * ldc).map(|i| val(i + 3)).collect();
                 let c0 = c.clone();
-                gemm_row_major(ta, tb, (m, n, k), 2.0, (&a, lda), (&b, ldb), 0.5, (&mut c, ldc));
+                gemm_row_major(
+                    ta,
+                    tb,
+                    (m, n, k),
+                    2.0,
+                    (&a, lda),
+                    (&b, ldb),
+                    0.5,
+                    (&mut c, ldc),
+                );
                 for i in 0..m {
                     for j in 0..n {
                         let mut want = 0.5 * c0[i * ldc + j];

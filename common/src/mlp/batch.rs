@@ -23,6 +23,18 @@ const GEMM_MIN_WEIGHTS: usize = 1024;
 /// ... for chunks of at least this many items.
 const GEMM_MIN_ITEMS: usize = 8;
 
+/// Views of a chunk's buffers after forward, softmax and backward (see [`Batch::states`]).
+pub(crate) struct BatchStates<'a> {
+    /// Hidden `z` and outputs `y`.
+    pub act: &'a [f64],
+    /// `δ` of every layer.
+    pub del: &'a [f64],
+    /// `e = Wᵀδ` of the hidden layers (with [`Batch::keep_errors`]).
+    pub err: Option<&'a [f64]>,
+    /// Softmax probabilities.
+    pub p: &'a [f64],
+}
+
 /// Buffers and state of one chunk.
 #[derive(Debug, Clone)]
 pub(crate) struct Batch {
@@ -33,6 +45,8 @@ pub(crate) struct Batch {
     del: Vec<f64>,
     /// `e = Wᵀδ` of one layer (`max width × CHUNK`).
     err: Vec<f64>,
+    /// With [`Batch::keep_errors`]: `e = Wᵀδ` of every hidden layer, node-major like `act`.
+    errs: Option<Vec<f64>>,
     /// Softmax probabilities, `Nout × CHUNK`.
     p: Vec<f64>,
     m: Vec<f64>,
@@ -85,6 +99,7 @@ impl Batch {
             act: vec![0.0; net.n_nodes() * CHUNK],
             del: vec![0.0; net.n_nodes() * CHUNK],
             err: vec![0.0; net.max_width() * CHUNK],
+            errs: None,
             p: vec![0.0; net.nout() * CHUNK],
             m: vec![0.0; CHUNK],
             s: vec![0.0; CHUNK],
@@ -92,6 +107,22 @@ impl Batch {
             rdel: Vec::new(),
             rerr: Vec::new(),
             nc: 0,
+        }
+    }
+
+    /// Make [`Batch::backward`] keep `e = Wᵀδ` of every hidden layer (for the dense Hessian).
+    pub(crate) fn keep_errors(&mut self, net: &Network) {
+        self.errs = Some(vec![0.0; net.n_nodes() * CHUNK]);
+    }
+
+    /// The chunk's buffers after forward, softmax and backward; node-major, `CHUNK` items per
+    /// node.
+    pub(crate) fn states(&self) -> BatchStates<'_> {
+        BatchStates {
+            act: &self.act,
+            del: &self.del,
+            err: self.errs.as_deref(),
+            p: &self.p,
         }
     }
 
@@ -345,6 +376,9 @@ impl Batch {
                         0.0,
                         (e, CHUNK),
                     );
+                    if let Some(errs) = self.errs.as_mut() {
+                        errs[base..base + s_n * CHUNK].copy_from_slice(e);
+                    }
                     for ((drow, erow), zrow) in dk
                         .chunks_exact_mut(CHUNK)
                         .zip(e.chunks_exact(CHUNK))
@@ -366,6 +400,9 @@ impl Batch {
                             for t in 0..t_n {
                                 let dt = s.load(block(d, t * CHUNK + b0));
                                 acc = s.fma(s.splat(wk[t * s_n + si]), dt, acc);
+                            }
+                            if let Some(errs) = self.errs.as_mut() {
+                                s.store(block_mut(errs, base + si * CHUNK + b0), acc);
                             }
                             let z = s.load(block(z, si * CHUNK + b0));
                             let v = s.mul(acc, s.sub(one, s.mul(z, z)));

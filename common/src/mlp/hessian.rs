@@ -18,24 +18,29 @@
 //! symmetry, and entries computed twice (inside diagonal blocks) are averaged, so the result
 //! is exactly symmetric.
 //!
-//! **Cost.** One forward/backward pass per item, `N·(Σ_{l≥1} n_l)` R-passes of `O(NOPT)` each,
-//! and matrix products totalling about `N·NOPT²/2` multiply-adds (nalgebra's cache-blocked
-//! GEMM), plus an `O(NOPT²)` symmetrisation. Memory: the `NOPT × NOPT` result and, per column
-//! block in flight, a `NOPT × min(N, 256)` buffer. Examples: `[2,10,4]` with 1000 items,
-//! ~2.7 M multiply-adds (instant); MNIST-sized `[784,10,10]` (NOPT 7960) costs ~3.2·10⁷
-//! multiply-adds per item plus the 0.5 GB matrix. Column blocks run in parallel and each
-//! entry's value does not depend on the thread count.
+//! **Evaluation.** Items are taken in the chunks of [`CHUNK`] of the batched passes: one
+//! forward/backward pass per chunk (keeping `e = Wᵀδ`), then for every column block and chunk
+//! an R-pass vectorised over the chunk's items (blocks of 8, [`Simd`]), the block's rows for
+//! all items of the chunk, and one BLAS product with the source activations.
+//!
+//! **Cost.** `N·(Σ_{l≥1} n_l)` item R-passes of `O(NOPT)` each and matrix products totalling
+//! about `N·NOPT²/2` multiply-adds, plus an `O(NOPT²)` symmetrisation. Memory: the
+//! `NOPT × NOPT` result, the chunks' activations, and per column block in flight a
+//! `NOPT × CHUNK` buffer. Examples: `[2,10,4]` with 1000 items, ~2.7 M multiply-adds;
+//! MNIST-sized `[784,10,10]` (NOPT 7960) ~3.2·10⁷ multiply-adds per item plus the 0.5 GB
+//! matrix. Column blocks run in parallel; each entry is accumulated over the chunks in order,
+//! so its value does not depend on the thread count.
 
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
+use nalgebra::DMatrix;
 use rayon::prelude::*;
 
+use super::batch::Batch;
 use super::data::MlpData;
-use super::kernel::{axpy, dot, softmax_nll, Scratch};
+use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
 use super::network::Network;
-
-/// Items per matrix product.
-const HCHUNK: usize = 256;
+use crate::linalg::gemm_row_major as gemm;
+use crate::simd::{block, block_mut, Simd, W};
 
 /// One column block: the columns of `W_k[t, ·]` and (with biases) of `b_k[t]`.
 struct Block<'a> {
@@ -45,46 +50,65 @@ struct Block<'a> {
     bcol: Option<&'a mut [f64]>,
 }
 
+/// What one chunk's forward/backward pass leaves for the R-passes (node-major, `CHUNK` items
+/// per node, like the batched buffers).
+struct ChunkState {
+    /// Items in the chunk.
+    nc: usize,
+    /// Inputs, `Nin × CHUNK` (zero past the items).
+    xt: Vec<f64>,
+    /// Hidden `z` and outputs `y`.
+    act: Vec<f64>,
+    /// `δ` of every layer (zero past the items).
+    del: Vec<f64>,
+    /// `e = Wᵀδ` of the hidden layers.
+    err: Vec<f64>,
+    /// Softmax probabilities, `Nout × CHUNK`.
+    p: Vec<f64>,
+}
+
 /// `(1/N) Σ_d ∇²ℓ_d` (data term only), dense `NOPT × NOPT`, exactly symmetric.
 pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DMatrix<f64> {
     let n = data.ndata();
     let nopt = net.nopt();
-    let nn = net.n_nodes();
-    let st = 3 * nn + net.nout();
+    let nin = net.nin();
     let sizes = net.sizes();
     let nmat = net.n_matrices();
-
-    // Per-item state: activations, δ, e = Wᵀδ, p.
-    let mut states = vec![0.0; n * st];
-    states.par_chunks_mut(st * CHUNK).enumerate().for_each_init(
-        || Scratch::new(net),
-        |sc, (ci, block)| {
-            for (j, rec) in block.chunks_exact_mut(st).enumerate() {
-                let d = ci * CHUNK + j;
-                let x = data.input(d);
-                let c = data.label(d);
-                net.forward(w, x, &mut sc.act);
-                softmax_nll(net.output(&sc.act), c, &mut sc.p);
-                net.output_delta(&sc.p, c, &mut sc.del);
-                net.backward(w, x, &sc.act, &mut sc.del, &mut sc.err, None);
-                rec[..nn].copy_from_slice(&sc.act);
-                rec[nn..2 * nn].copy_from_slice(&sc.del);
-                rec[2 * nn..3 * nn].copy_from_slice(&sc.err);
-                rec[3 * nn..].copy_from_slice(&sc.p);
-            }
-        },
-    );
-
-    // Source activations per weight matrix, N × n_k.
-    let zmats: Vec<DMatrix<f64>> = (0..nmat)
-        .map(|k| {
-            if k == 0 {
-                DMatrix::from_row_slice(n, sizes[0], data.inputs())
-            } else {
-                let start = net.layer(k).start;
-                DMatrix::from_fn(n, sizes[k], |d, s| states[d * st + start + s])
-            }
-        })
+    let nchunks = n.div_ceil(CHUNK);
+    let states: Vec<ChunkState> = (0..nchunks)
+        .into_par_iter()
+        .map_init(
+            || {
+                let mut b = Batch::new(net);
+                b.keep_errors(net);
+                (b, vec![0.0; nopt])
+            },
+            |(bt, g), ci| {
+                let d0 = ci * CHUNK;
+                let nc = CHUNK.min(n - d0);
+                let xs = &data.inputs()[d0 * nin..(d0 + nc) * nin];
+                let labels = &data.labels()[d0..d0 + nc];
+                bt.forward(net, w, xs);
+                bt.softmax(net, labels);
+                g.fill(0.0);
+                bt.backward(net, w, xs, labels, g);
+                let super::batch::BatchStates { act, del, err, p } = bt.states();
+                let mut xt = vec![0.0; nin * CHUNK];
+                for (b, x) in xs.chunks_exact(nin).enumerate() {
+                    for (si, &v) in x.iter().enumerate() {
+                        xt[si * CHUNK + b] = v;
+                    }
+                }
+                ChunkState {
+                    nc,
+                    xt,
+                    act: act.to_vec(),
+                    del: del.to_vec(),
+                    err: err.expect("errors kept").to_vec(),
+                    p: p[..net.nout() * CHUNK].to_vec(),
+                }
+            },
+        )
         .collect();
 
     let mut h = DMatrix::zeros(nopt, nopt);
@@ -111,68 +135,214 @@ pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DM
                 blk.bcol = Some(a);
             }
         }
+        let inv_n = 1.0 / n as f64;
         blocks.into_par_iter().for_each(|blk| {
-            column_block(net, data, w, &states, st, &zmats[blk.k], blk);
+            column_block(net, w, &states, inv_n, blk);
         });
     }
     symmetrise(net, &mut h);
     h
 }
 
-/// Fill the rows from the block's first row onward of the columns of `W_k[t, ·]` and `b_k[t]`.
-fn column_block(
+isa_dispatch! {
+    [s]
+    /// Fill the rows from the block's first row onward of the columns of `W_k[t, ·]` and
+    /// `b_k[t]`, for the CPU's instruction set.
+    fn column_block(
+        net: &Network,
+        w: &[f64],
+        states: &[ChunkState],
+        inv_n: f64,
+        blk: Block<'_>,
+    ) {
+        column_block_impl(s, net, w, states, inv_n, blk)
+    }
+}
+
+/// See [`column_block`].
+#[inline(always)]
+fn column_block_impl<S: Simd>(
+    s: S,
     net: &Network,
-    data: &MlpData,
     w: &[f64],
-    states: &[f64],
-    st: usize,
-    zk: &DMatrix<f64>,
+    states: &[ChunkState],
+    inv_n: f64,
     blk: Block<'_>,
 ) {
     let Block { k, t, wcols, bcol } = blk;
+    let sizes = net.sizes();
+    let nmat = net.n_matrices();
     let nopt = net.nopt();
     let nweights = net.n_weights();
-    let s_n = net.sizes()[k];
+    let s_n = sizes[k];
     let r1 = net.weight_index(k, t, 0);
     let len1 = nweights - r1;
     let r2 = net.bias_offset(k);
     let len2 = nopt - r2;
     let rows = len1 + len2;
-    let n = data.ndata();
-    let inv_n = 1.0 / n as f64;
-    let mut ga = vec![0.0; rows * HCHUNK.min(n)];
+    let nodes = net.n_nodes();
+    let mut ga = vec![0.0; rows * CHUNK];
+    let mut ract = vec![0.0; nodes * CHUNK];
+    let mut rdel = vec![0.0; nodes * CHUNK];
     let mut bsum = vec![0.0; if bcol.is_some() { rows } else { 0 }];
-    let mut sc = Scratch::new(net);
-    let mut hview = DMatrixViewMut::from_slice(wcols, nopt, s_n);
-    for d0 in (0..n).step_by(HCHUNK) {
-        let nc = HCHUNK.min(n - d0);
-        for (j, col) in ga.chunks_exact_mut(rows).take(nc).enumerate() {
-            let d = d0 + j;
-            a_pass(
-                net,
-                w,
-                data.input(d),
-                &states[d * st..(d + 1) * st],
-                k,
-                t,
-                &mut sc,
-                col,
-            );
-            if !bsum.is_empty() {
-                for (b, g) in bsum.iter_mut().zip(col.iter()) {
-                    *b += g;
+    let one = s.splat(1.0);
+    let off = |j: usize| net.layer(j).start * CHUNK;
+    let j0 = k + 1;
+    for st in states {
+        let nc = st.nc;
+        let nb = nc.next_multiple_of(W);
+        // R-forward from a unit perturbation of a_{k+1}[t]: R{z}_{k+1} = (1 − z_t²) e_t
+        // (R{y} = e_t when k+1 is the output layer), then through the layers above.
+        let lj0 = off(j0);
+        ract[lj0..lj0 + sizes[j0] * CHUNK].fill(0.0);
+        for b0 in (0..nb).step_by(W) {
+            let v = if j0 == nmat {
+                one
+            } else {
+                let z = s.load(block(&st.act, lj0 + t * CHUNK + b0));
+                s.sub(one, s.mul(z, z))
+            };
+            s.store(block_mut(&mut ract, lj0 + t * CHUNK + b0), v);
+        }
+        for m in j0..nmat {
+            let (sm, tm) = (sizes[m], sizes[m + 1]);
+            let wm = &w[net.weight_range(m)];
+            let (lo, hi) = ract.split_at_mut(off(m + 1));
+            let rsrc = &lo[off(m)..];
+            let hidden = m + 1 < nmat;
+            for i in 0..tm {
+                for b0 in (0..nb).step_by(W) {
+                    let mut acc = s.splat(0.0);
+                    for si in 0..sm {
+                        let r = s.load(block(rsrc, si * CHUNK + b0));
+                        acc = s.fma(s.splat(wm[i * sm + si]), r, acc);
+                    }
+                    if hidden {
+                        let z = s.load(block(&st.act, off(m + 1) + i * CHUNK + b0));
+                        acc = s.mul(acc, s.sub(one, s.mul(z, z)));
+                    }
+                    s.store(block_mut(hi, i * CHUNK + b0), acc);
                 }
             }
         }
-        let gav = DMatrixView::from_slice(&ga[..rows * nc], rows, nc);
-        let zc = zk.rows(d0, nc);
-        hview
-            .rows_mut(r1, len1)
-            .gemm(inv_n, &gav.rows(0, len1), &zc, 1.0);
+        // Output: R{δ} = p ⊙ (R{y} − p·R{y}).
+        let out = off(nmat);
+        let nout = net.nout();
+        for b0 in (0..nb).step_by(W) {
+            let mut pr = s.splat(0.0);
+            for o in 0..nout {
+                let p = s.load(block(&st.p, o * CHUNK + b0));
+                pr = s.fma(p, s.load(block(&ract, out + o * CHUNK + b0)), pr);
+            }
+            for o in 0..nout {
+                let p = s.load(block(&st.p, o * CHUNK + b0));
+                let ry = s.load(block(&ract, out + o * CHUNK + b0));
+                s.store(
+                    block_mut(&mut rdel, out + o * CHUNK + b0),
+                    s.mul(p, s.sub(ry, pr)),
+                );
+            }
+        }
+        // R-backward: R{δ}_m = (W_mᵀ R{δ}_{m+1}) ⊙ (1 − z²) − 2 e ⊙ z ⊙ R{z}.
+        for m in (j0..nmat).rev() {
+            let (sm, tm) = (sizes[m], sizes[m + 1]);
+            let wm = &w[net.weight_range(m)];
+            let (lo, hi) = rdel.split_at_mut(off(m + 1));
+            let base = off(m);
+            for si in 0..sm {
+                for b0 in (0..nb).step_by(W) {
+                    let mut re = s.splat(0.0);
+                    for i in 0..tm {
+                        let r = s.load(block(hi, i * CHUNK + b0));
+                        re = s.fma(s.splat(wm[i * sm + si]), r, re);
+                    }
+                    let q = base + si * CHUNK + b0;
+                    let z = s.load(block(&st.act, q));
+                    let e = s.load(block(&st.err, q));
+                    let rz = s.load(block(&ract, q));
+                    let two_ezr = s.mul(s.mul(s.mul(s.splat(2.0), e), z), rz);
+                    let v = s.sub(s.mul(re, s.sub(one, s.mul(z, z))), two_ezr);
+                    s.store(block_mut(lo, q), v);
+                }
+            }
+        }
+        // The block's rows for every item: weights W_m[i, ·] (m ≥ k, from row t of W_k),
+        // R{δ}_i z_s + δ_i R{z}_s (the second term for m > k), then biases R{δ}.
+        let mut pos = 0;
+        for m in k..nmat {
+            let sm = sizes[m];
+            let src: &[f64] = if m == 0 { &st.xt } else { &st.act[off(m)..] };
+            let t0 = if m == k { t } else { 0 };
+            for i in t0..sizes[m + 1] {
+                let rd_i = &rdel[off(m + 1) + i * CHUNK..];
+                let d_i = &st.del[off(m + 1) + i * CHUNK..];
+                for si in 0..sm {
+                    let row = &mut ga[pos * CHUNK..(pos + 1) * CHUNK];
+                    for b0 in (0..nb).step_by(W) {
+                        let rd = s.load(block(rd_i, b0));
+                        let mut v = s.mul(rd, s.load(block(src, si * CHUNK + b0)));
+                        if m > k {
+                            let rz = s.load(block(&ract, off(m) + si * CHUNK + b0));
+                            v = s.fma(s.load(block(d_i, b0)), rz, v);
+                        }
+                        s.store(block_mut(row, b0), v);
+                    }
+                    pos += 1;
+                }
+            }
+        }
+        if net.has_biases() {
+            for m in k..nmat {
+                let len = sizes[m + 1] * CHUNK;
+                let r0 = off(m + 1);
+                ga[pos * CHUNK..pos * CHUNK + len].copy_from_slice(&rdel[r0..r0 + len]);
+                pos += sizes[m + 1];
+            }
+        }
+        debug_assert_eq!(pos, rows);
+        // H[rows, W_k[t, s']] += (1/N) Σ_b ga[row][b] z_k[s'][b]; the block's columns are
+        // stored one after another (s_n × NOPT, row-major).
+        let zk: &[f64] = if k == 0 { &st.xt } else { &st.act[off(k)..] };
+        let dims = (s_n, len1, nc);
+        gemm(
+            false,
+            true,
+            dims,
+            inv_n,
+            (zk, CHUNK),
+            (&ga, CHUNK),
+            1.0,
+            (&mut wcols[r1..], nopt),
+        );
         if len2 > 0 {
-            hview
-                .rows_mut(r2, len2)
-                .gemm(inv_n, &gav.rows(len1, len2), &zc, 1.0);
+            let dims = (s_n, len2, nc);
+            let gb = &ga[len1 * CHUNK..];
+            gemm(
+                false,
+                true,
+                dims,
+                inv_n,
+                (zk, CHUNK),
+                (gb, CHUNK),
+                1.0,
+                (&mut wcols[r2..], nopt),
+            );
+        }
+        // Σ_b of the rows that the bias column uses (those of the next layers' weights and of
+        // the biases), by lanes; the lanes past the items are zeroed first.
+        if !bsum.is_empty() {
+            let first = net.weight_offset(k + 1) - r1;
+            for (bs, row) in bsum[first..]
+                .iter_mut()
+                .zip(ga[first * CHUNK..].chunks_exact_mut(CHUNK))
+            {
+                row[nc..nb].fill(0.0);
+                let mut acc = s.splat(0.0);
+                for b0 in (0..nb).step_by(W) {
+                    acc = s.add(acc, s.load(block(row, b0)));
+                }
+                *bs += s.reduce(acc);
+            }
         }
     }
     if let Some(bc) = bcol {
@@ -185,104 +355,6 @@ fn column_block(
             *h = b * inv_n;
         }
     }
-}
-
-/// R-pass for a unit perturbation of the pre-activation `a_{k+1}[t]` of one item; writes the
-/// gradient's R-image on the rows of the block `(k, t)` (weights from `W_k[t, 0]` to the last
-/// weight, then biases from `b_k`) into `out`.
-#[allow(clippy::too_many_arguments)]
-fn a_pass(
-    net: &Network,
-    w: &[f64],
-    x: &[f64],
-    rec: &[f64],
-    k: usize,
-    t: usize,
-    sc: &mut Scratch,
-    out: &mut [f64],
-) {
-    let sizes = net.sizes();
-    let nmat = net.n_matrices();
-    let nn = net.n_nodes();
-    let act = &rec[..nn];
-    let del = &rec[nn..2 * nn];
-    let err = &rec[2 * nn..3 * nn];
-    let p = &rec[3 * nn..];
-    let Scratch {
-        ract, rdel, tmp, ..
-    } = sc;
-    let j0 = k + 1;
-    let lj0 = net.layer(j0);
-    ract[lj0.clone()].fill(0.0);
-    if j0 == nmat {
-        ract[lj0.start + t] = 1.0;
-    } else {
-        let z = act[lj0.start + t];
-        ract[lj0.start + t] = 1.0 - z * z;
-        for m in j0..nmat {
-            let (lo, hi) = ract.split_at_mut(net.layer(m + 1).start);
-            let rsrc = &lo[net.layer(m)];
-            let zt = &act[net.layer(m + 1)];
-            let hidden = m + 1 < nmat;
-            for (i, o) in hi[..sizes[m + 1]].iter_mut().enumerate() {
-                let ra = dot(net.wrow(w, m, i), rsrc);
-                *o = if hidden {
-                    (1.0 - zt[i] * zt[i]) * ra
-                } else {
-                    ra
-                };
-            }
-        }
-    }
-    net.output_r_delta(p, ract, rdel);
-    for m in (j0..nmat).rev() {
-        let s_n = sizes[m];
-        let (rdlo, rdhi) = rdel.split_at_mut(net.layer(m + 1).start);
-        let re = &mut tmp[..s_n];
-        re.fill(0.0);
-        for (i, &r) in rdhi[..sizes[m + 1]].iter().enumerate() {
-            axpy(r, net.wrow(w, m, i), re);
-        }
-        let lm = net.layer(m);
-        for (s, &res) in re.iter().enumerate() {
-            let q = lm.start + s;
-            let z = act[q];
-            rdlo[q] = res * (1.0 - z * z) - 2.0 * err[q] * z * ract[q];
-        }
-    }
-    let mut pos = 0;
-    for m in k..nmat {
-        let s_n = sizes[m];
-        let src: &[f64] = if m == 0 { x } else { &act[net.layer(m)] };
-        let rsrc: Option<&[f64]> = (m > k).then(|| &ract[net.layer(m)]);
-        let d = &del[net.layer(m + 1)];
-        let rd = &rdel[net.layer(m + 1)];
-        let t0 = if m == k { t } else { 0 };
-        for i in t0..sizes[m + 1] {
-            let row = &mut out[pos..pos + s_n];
-            match rsrc {
-                Some(rs) => {
-                    for ((o, &a), &b) in row.iter_mut().zip(src).zip(rs) {
-                        *o = rd[i] * a + d[i] * b;
-                    }
-                }
-                None => {
-                    for (o, &a) in row.iter_mut().zip(src) {
-                        *o = rd[i] * a;
-                    }
-                }
-            }
-            pos += s_n;
-        }
-    }
-    if net.has_biases() {
-        for m in k..nmat {
-            let rd = &rdel[net.layer(m + 1)];
-            out[pos..pos + rd.len()].copy_from_slice(rd);
-            pos += rd.len();
-        }
-    }
-    debug_assert_eq!(pos, out.len());
 }
 
 /// Complete the matrix from the computed entries: an entry `(r, c)` was computed when `r` is at

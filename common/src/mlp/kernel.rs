@@ -1,46 +1,11 @@
-//! Per-item forward, backward and R-operator passes of a [`Network`] (allocation-free; all
-//! buffers come from a [`Scratch`]).
-//!
-//! Per-node buffers hold the hidden layers then the output layer (`Network::layer(j)`,
-//! `j = 1..=L+1`): `act` = `z_j = tanh(a_j)` for hidden layers and `y` for the output layer;
-//! `del` = `δ_j = ∂ℓ/∂a_j` (item loss ℓ = −ln p_c); `err` = `e_j = W_jᵀ δ_{j+1} = ∂ℓ/∂z_j`
-//! (hidden layers only). R-buffers hold directional derivatives `R{·}` along a direction `v`:
-//! `ract` = `R{z_j}` (hidden) / `R{y}` (output), `rdel` = `R{δ_j}`.
+//! The elementary functions of the network kernels: branch-free `tanh` and `exp` (`y ≤ 0`) on
+//! single values and on blocks of [`W`] lanes ([`Simd`]), bit-identical to each other, and
+//! their in-place slice versions.
 
-use super::network::Network;
 #[cfg(test)]
 use crate::simd::isa;
 pub(crate) use crate::simd::isa_dispatch;
 use crate::simd::{block, block_mut, Simd, W};
-
-/// Dot product with eight independent partial sums (a fixed order, hence deterministic).
-#[inline(always)]
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let ca = a.chunks_exact(8);
-    let cb = b.chunks_exact(8);
-    let (ra, rb) = (ca.remainder(), cb.remainder());
-    let mut acc = [0.0f64; 8];
-    for (x, y) in ca.zip(cb) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    let mut s = ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
-    for (x, y) in ra.iter().zip(rb) {
-        s += x * y;
-    }
-    s
-}
-
-/// `y += alpha · x`.
-#[inline(always)]
-pub(crate) fn axpy(alpha: f64, x: &[f64], y: &mut [f64]) {
-    for (yi, xi) in y.iter_mut().zip(x) {
-        *yi += alpha * xi;
-    }
-}
 
 /// A function applying `$block` (on blocks) and `$one` (on the rest) to a slice in place.
 /// (A macro rather than a generic helper taking the two functions as values: called through
@@ -71,16 +36,18 @@ in_place!(
 );
 
 in_place!(
-    /// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`].
+    /// `exp(y)` of every element (all `y ≤ 0` or NaN) in place, see [`exp_nonpos`] (the
+    /// softmax uses [`exp_nonpos_v`] directly; this is the reference of the tests).
     #[cfg_attr(not(test), allow(dead_code))]
     exp_nonpos_slice,
     exp_nonpos_v,
     exp_nonpos
 );
 
+#[cfg(test)]
 isa_dispatch! {
     [s]
-    /// `tanh` of every element in place (see [`tanh`]), for the CPU's [`Isa`].
+    /// `tanh` of every element in place (see [`tanh`]), for the CPU's instruction set.
     pub(crate) fn tanh_in_place(v: &mut [f64]) {
         tanh_slice(s, v)
     }
@@ -176,6 +143,7 @@ pub(crate) fn tanh_v<S: Simd>(s: S, a: S::V) -> S::V {
 /// Branch-free `exp(y)` for `y ≤ 0`, within a few units in the last place of the library
 /// function; `y < −708` gives 0 (the library would return tiny or subnormal values), `exp(0)`
 /// is exactly 1, NaN propagates. [`exp_nonpos_v`] computes the same bits on blocks.
+#[cfg_attr(not(test), allow(dead_code))]
 #[inline(always)]
 pub(crate) fn exp_nonpos(y: f64) -> f64 {
     let yc = if -708.0 > y { -708.0 } else { y };
@@ -194,145 +162,6 @@ pub(crate) fn exp_nonpos_v<S: Simd>(s: S, y: S::V) -> S::V {
     let yc = s.max(s.splat(-708.0), y);
     let (scale, em_r) = exp_parts_v(s, yc);
     s.zero_below(s.fma(scale, em_r, scale), y, -708.0)
-}
-
-/// Softmax of `y` into `p` with a max shift; returns `−ln p_c = ln Σ exp(y − m) − (y_c − m)`.
-#[inline]
-pub(crate) fn softmax_nll(y: &[f64], c: usize, p: &mut [f64]) -> f64 {
-    let m = y.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut s = 0.0;
-    for (pi, &yi) in p.iter_mut().zip(y) {
-        let e = exp_nonpos(yi - m);
-        *pi = e;
-        s += e;
-    }
-    for pi in p.iter_mut() {
-        *pi /= s;
-    }
-    s.ln() - (y[c] - m)
-}
-
-/// Per-item work buffers (one node value per hidden/output node, see the module doc).
-#[derive(Debug, Clone)]
-pub(crate) struct Scratch {
-    pub act: Vec<f64>,
-    pub del: Vec<f64>,
-    pub err: Vec<f64>,
-    pub p: Vec<f64>,
-    pub ract: Vec<f64>,
-    pub rdel: Vec<f64>,
-    pub tmp: Vec<f64>,
-}
-
-impl Scratch {
-    pub(crate) fn new(net: &Network) -> Self {
-        let n = net.n_nodes();
-        Self {
-            act: vec![0.0; n],
-            del: vec![0.0; n],
-            err: vec![0.0; n],
-            p: vec![0.0; net.nout()],
-            ract: vec![0.0; n],
-            rdel: vec![0.0; n],
-            tmp: vec![0.0; net.max_width()],
-        }
-    }
-}
-
-impl Network {
-    /// Row `t` of weight matrix `k` (the weights into target node `t`).
-    #[inline]
-    pub(crate) fn wrow<'a>(&self, w: &'a [f64], k: usize, t: usize) -> &'a [f64] {
-        let s = self.sizes()[k];
-        let o = self.weight_offset(k) + t * s;
-        &w[o..o + s]
-    }
-
-    /// Forward pass for one item: fills `act` (hidden `z`, output `y`).
-    pub(crate) fn forward(&self, w: &[f64], x: &[f64], act: &mut [f64]) {
-        let nmat = self.n_matrices();
-        for k in 0..nmat {
-            let t_n = self.sizes()[k + 1];
-            let (lo, hi) = act.split_at_mut(self.layer(k + 1).start);
-            let src: &[f64] = if k == 0 { x } else { &lo[self.layer(k)] };
-            let dst = &mut hi[..t_n];
-            let bias = &w[self.bias_range(k)];
-            for (t, out) in dst.iter_mut().enumerate() {
-                let a = dot(self.wrow(w, k, t), src);
-                *out = if bias.is_empty() { a } else { a + bias[t] };
-            }
-            if k + 1 < nmat {
-                tanh_in_place(dst);
-            }
-        }
-    }
-
-    /// Output activations of the last forward pass.
-    #[inline]
-    pub(crate) fn output<'a>(&self, act: &'a [f64]) -> &'a [f64] {
-        &act[self.layer(self.n_matrices())]
-    }
-
-    /// Sets the output-layer `δ = p − e_c` in `del`.
-    #[inline]
-    pub(crate) fn output_delta(&self, p: &[f64], c: usize, del: &mut [f64]) {
-        let d = &mut del[self.layer(self.n_matrices())];
-        d.copy_from_slice(p);
-        d[c] -= 1.0;
-    }
-
-    /// Backward pass for one item after [`Network::forward`] and [`Network::output_delta`]:
-    /// fills `δ` of every layer in `del` and `e` of the hidden layers in `err`; when `g` is
-    /// given, adds the item's gradient `∂ℓ/∂W_k = δ_{k+1} z_kᵀ`, `∂ℓ/∂b_k = δ_{k+1}` to it.
-    pub(crate) fn backward(
-        &self,
-        w: &[f64],
-        x: &[f64],
-        act: &[f64],
-        del: &mut [f64],
-        err: &mut [f64],
-        mut g: Option<&mut [f64]>,
-    ) {
-        let sizes = self.sizes();
-        for k in (0..self.n_matrices()).rev() {
-            let s_n = sizes[k];
-            let (dlo, dhi) = del.split_at_mut(self.layer(k + 1).start);
-            let d = &dhi[..sizes[k + 1]];
-            if let Some(g) = g.as_deref_mut() {
-                let src: &[f64] = if k == 0 { x } else { &act[self.layer(k)] };
-                let gk = &mut g[self.weight_range(k)];
-                for (row, &dt) in gk.chunks_exact_mut(s_n).zip(d) {
-                    axpy(dt, src, row);
-                }
-                for (gb, &dt) in g[self.bias_range(k)].iter_mut().zip(d) {
-                    *gb += dt;
-                }
-            }
-            if k > 0 {
-                let lk = self.layer(k);
-                let e = &mut err[lk.clone()];
-                e.fill(0.0);
-                for (t, &dt) in d.iter().enumerate() {
-                    axpy(dt, self.wrow(w, k, t), e);
-                }
-                let z = &act[lk.clone()];
-                for ((dk, &ek), &zk) in dlo[lk].iter_mut().zip(e.iter()).zip(z) {
-                    *dk = ek * (1.0 - zk * zk);
-                }
-            }
-        }
-    }
-
-    /// Output-layer `R{δ} = R{p} = p ⊙ (R{y} − p·R{y})` into `rdel`.
-    #[inline]
-    pub(crate) fn output_r_delta(&self, p: &[f64], ract: &[f64], rdel: &mut [f64]) {
-        let out = self.layer(self.n_matrices());
-        let ry = &ract[out.clone()];
-        let pr: f64 = p.iter().zip(ry).map(|(a, b)| a * b).sum();
-        for ((rd, &pi), &r) in rdel[out].iter_mut().zip(p).zip(ry) {
-            *rd = pi * (r - pr);
-        }
-    }
 }
 
 #[cfg(test)]
