@@ -98,7 +98,7 @@ impl Batch {
             xt: Vec::new(),
             act: vec![0.0; net.n_nodes() * CHUNK],
             del: vec![0.0; net.n_nodes() * CHUNK],
-            err: vec![0.0; net.max_width() * CHUNK],
+            err: vec![0.0; net.max_node_width() * CHUNK],
             errs: None,
             p: vec![0.0; net.nout() * CHUNK],
             m: vec![0.0; CHUNK],
@@ -275,7 +275,8 @@ impl Batch {
         }
     }
 
-    /// Backward pass after [`Batch::softmax`]: adds `Σ_b ∇ℓ_b` over the chunk to `g`.
+    /// Backward pass after [`Batch::softmax`]: writes `Σ_b ∇ℓ_b` over the chunk into `g`
+    /// (every entry is overwritten).
     pub(crate) fn backward(
         &mut self,
         net: &Network,
@@ -343,19 +344,19 @@ impl Batch {
                     (src, true, CHUNK)
                 };
                 let dims = (t_n, s_n, nc);
-                gemm(false, tb, dims, 1.0, (d, CHUNK), (b, ldb), 1.0, (gk, s_n));
+                gemm(false, tb, dims, 1.0, (d, CHUNK), (b, ldb), 0.0, (gk, s_n));
             } else {
                 // gW[t][s] += Σ_b δ_t(b) z_s(b): zero δ lanes past the items add nothing.
                 let nb = padded(nc);
                 for (t, grow) in gk.chunks_exact_mut(s_n).enumerate() {
                     let dt = &d[t * CHUNK..];
                     for (si, gv) in grow.iter_mut().enumerate() {
-                        *gv += dot_blocks(s, dt, &src[si * CHUNK..], nb);
+                        *gv = dot_blocks(s, dt, &src[si * CHUNK..], nb);
                     }
                 }
             }
             for (t, gb) in g[net.bias_range(k)].iter_mut().enumerate() {
-                *gb += sum_blocks(s, &d[t * CHUNK..], padded(nc));
+                *gb = sum_blocks(s, &d[t * CHUNK..], padded(nc));
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];
@@ -415,8 +416,8 @@ impl Batch {
     }
 
     /// Hessian-vector product of the chunk: forward pass, softmax, then Pearlmutter's
-    /// R-operator along `v` (same layout as `w`) through the network and back; adds
-    /// `Σ_b H_b v` over the chunk's items to `hv`.
+    /// R-operator along `v` (same layout as `w`) through the network and back; writes
+    /// `Σ_b H_b v` over the chunk's items into `hv` (every entry is overwritten).
     pub(crate) fn hessian_vector(
         &mut self,
         net: &Network,
@@ -458,7 +459,7 @@ impl Batch {
         if self.ract.is_empty() {
             self.ract = vec![0.0; net.n_nodes() * CHUNK];
             self.rdel = vec![0.0; net.n_nodes() * CHUNK];
-            self.rerr = vec![0.0; net.max_width() * CHUNK];
+            self.rerr = vec![0.0; net.max_node_width() * CHUNK];
         }
         self.forward_impl(s, net, w, xs);
         self.softmax_impl(s, net, labels);
@@ -616,7 +617,7 @@ impl Batch {
                     1.0,
                     (rd, CHUNK),
                     (b, ldb),
-                    1.0,
+                    0.0,
                     (&mut *hk, s_n),
                 );
                 if k > 0 {
@@ -631,12 +632,12 @@ impl Batch {
                         if k > 0 {
                             a += dot_blocks(s, dt, &rsrc[si * CHUNK..], nb);
                         }
-                        *hval += a;
+                        *hval = a;
                     }
                 }
             }
             for (t, hb) in hv[net.bias_range(k)].iter_mut().enumerate() {
-                *hb += sum_blocks(s, &rd[t * CHUNK..], nb);
+                *hb = sum_blocks(s, &rd[t * CHUNK..], nb);
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];

@@ -263,7 +263,6 @@ impl Mlp {
                     let (d0, nc) = chunk_items(ci, data.ndata());
                     let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
                     let labels = &data.labels()[d0..d0 + nc];
-                    g.fill(0.0);
                     bt.forward(net, x, xs);
                     let sum = bt.softmax(net, labels);
                     bt.backward(net, x, xs, labels, g);
@@ -291,7 +290,6 @@ impl Mlp {
                     let (d0, nc) = chunk_items(ci, data.ndata());
                     let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
                     let labels = &data.labels()[d0..d0 + nc];
-                    h.fill(0.0);
                     bt.hessian_vector(net, x, v, xs, labels, h);
                 },
             );
@@ -300,13 +298,23 @@ impl Mlp {
     }
 }
 
-/// `out = Σ_c parts[c]` over the chunks' blocks of `n` values, added in chunk order.
+/// `out = Σ_c parts[c]` over the chunks' blocks of `n` values, added in chunk order (each
+/// entry's sum is sequential; ranges of entries run in parallel when large).
 fn sum_in_order(parts: &[f64], n: usize, out: &mut [f64]) {
-    out.fill(0.0);
-    for p in parts.chunks_exact(n) {
-        for (a, b) in out.iter_mut().zip(p) {
-            *a += b;
+    const RANGE: usize = 1024;
+    let sum_range = |(r, o): (usize, &mut [f64])| {
+        o.fill(0.0);
+        let lo = r * RANGE;
+        for p in parts.chunks_exact(n) {
+            for (a, b) in o.iter_mut().zip(&p[lo..]) {
+                *a += b;
+            }
         }
+    };
+    if parts.len() < PARALLEL_WORK || rayon::current_num_threads() < 2 {
+        out.chunks_mut(RANGE).enumerate().for_each(sum_range);
+    } else {
+        out.par_chunks_mut(RANGE).enumerate().for_each(sum_range);
     }
 }
 

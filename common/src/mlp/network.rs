@@ -165,9 +165,9 @@ impl Network {
         self.node_off[self.n_matrices()]
     }
 
-    /// Largest layer width.
-    pub(crate) fn max_width(&self) -> usize {
-        self.sizes.iter().copied().max().unwrap_or(0)
+    /// Largest width of a hidden or output layer (the inputs excluded).
+    pub(crate) fn max_node_width(&self) -> usize {
+        self.sizes[1..].iter().copied().max().unwrap_or(0)
     }
 
     /// Range of layer `j` (`1..=L+1`) in per-node buffers.
