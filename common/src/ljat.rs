@@ -40,6 +40,7 @@ fn pair_terms(s: f64) -> (f64, f64, f64) {
 
 /// Triple energy `f(a,b,c)/Z` and its gradient with respect to `(a, b, c)` (the cheap path used
 /// for energies and gradients; [`triple_terms`] adds the Hessian).
+#[inline(always)]
 fn triple_gradient(a: f64, b: f64, c: f64) -> (f64, [f64; 3]) {
     let u = a * b * c;
     let (l0, l1, l2) = (a + b - c, a - b + c, -a + b + c);
@@ -114,9 +115,12 @@ isa_dispatch! {
 fn lj_pairs_impl<S: Simd>(s: S, x: &[f64], g: Option<&mut [f64]>) -> f64 {
     let n = x.len() / 3;
     // Coordinates and gradient by component (structure of arrays); on the stack when small.
+    let mut small = [0.0; 6 * W];
     let mut stack = [0.0; 6 * 16];
     let mut heap = Vec::new();
-    let c: &mut [f64] = if n <= 16 {
+    let c: &mut [f64] = if n <= W {
+        &mut small[..6 * n]
+    } else if n <= 16 {
         &mut stack[..6 * n]
     } else {
         heap.resize(6 * n, 0.0);
@@ -315,6 +319,7 @@ impl Ljat {
     }
 
     /// Add one term's derivatives (see [`Ljat::sweep`]) to the sink.
+    #[inline(always)]
     fn accumulate(
         &self,
         sink: &mut Sink,
