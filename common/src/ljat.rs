@@ -274,6 +274,11 @@ impl Ljat {
             }
         }
         if self.z != 0.0 {
+            match &mut sink {
+                Sink::Energy => return self.triples(x, None, energy),
+                Sink::Gradient(g) => return self.triples(x, Some(g), energy),
+                _ => {}
+            }
             for i in 0..n {
                 for j in (i + 1)..n {
                     let dij = Self::diff(x, i, j);
@@ -311,6 +316,39 @@ impl Ljat {
                             &fs,
                             &fss,
                         );
+                    }
+                }
+            }
+        }
+        energy
+    }
+
+    /// `energy` plus the Axilrod–Teller energy of every triple and, with `g`, its gradient
+    /// added to `g` (the same operations, in the same order, as the general sweep).
+    fn triples(&self, x: &[f64], mut g: Option<&mut [f64]>, energy: f64) -> f64 {
+        let n = self.natoms;
+        let mut energy = energy;
+        for i in 0..n {
+            for j in (i + 1)..n {
+                let dij = Self::diff(x, i, j);
+                for k in (j + 1)..n {
+                    let dik = Self::diff(x, i, k);
+                    let djk = Self::diff(x, j, k);
+                    let (a, b, c) = (dij.norm_squared(), dik.norm_squared(), djk.norm_squared());
+                    let (f, df) = triple_gradient(a, b, c);
+                    energy += self.z * f;
+                    if let Some(g) = g.as_deref_mut() {
+                        for ((p, q), d, dfm) in [
+                            ((i, j), dij, df[0]),
+                            ((i, k), dik, df[1]),
+                            ((j, k), djk, df[2]),
+                        ] {
+                            let v = d * (2.0 * (self.z * dfm));
+                            for c in 0..3 {
+                                g[3 * p + c] += v[c];
+                                g[3 * q + c] -= v[c];
+                            }
+                        }
                     }
                 }
             }
