@@ -179,6 +179,9 @@ pub struct Study {
     pub geomdifftol: f64,
     /// NOFRQS (OPTIM and PATHSAMPLE): no Hessian eigenvalues in path files.
     pub nofrqs: bool,
+    /// AUC CLASS c / AUC MEAN: the AUC of every table and column (default: class 0 for LJAT3
+    /// data, the paper's equilateral outcome; the mean over classes otherwise).
+    pub auc: crate::analysis::AucDefinition,
     /// PERMDIST (default on; `PERMDIST OFF` turns it off): every program identifies and aligns
     /// minima and transition states under the network's hidden-unit permutations and sign
     /// flips, so that copies of one minimum are one minimum.
@@ -275,6 +278,7 @@ impl Study {
         let mut network: Option<(MlpSpec, String, &Line)> = None;
         let mut noregbias = false;
         let mut mlpnorm = false;
+        let mut auc: Option<(crate::analysis::AucDefinition, usize)> = None;
         let mut s = Study {
             deck_file: file.to_path_buf(),
             data: DataSource::Files {
@@ -297,6 +301,7 @@ impl Study {
             geomdifftol: 0.01,
             nofrqs: false,
             permdist: true,
+            auc: crate::analysis::AucDefinition::Mean,
             stages: Vec::new(),
             time_limit: None,
             job_timeout: 3600.0,
@@ -367,6 +372,17 @@ impl Study {
                 "EDIFFTOL" => s.edifftol = positive(line, 1, line.f64(1)?)?,
                 "GEOMDIFFTOL" => s.geomdifftol = positive(line, 1, line.f64(1)?)?,
                 "NOFRQS" => s.nofrqs = true,
+                "AUC" => {
+                    let w = line.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
+                    auc = Some(match w.as_str() {
+                        "MEAN" => (crate::analysis::AucDefinition::Mean, line.line_no()),
+                        "CLASS" => (
+                            crate::analysis::AucDefinition::Class(line.usize(2)?),
+                            line.line_no(),
+                        ),
+                        _ => return Err(line.error_at(1, "expected CLASS c or MEAN")),
+                    });
+                }
                 "PERMDIST" => {
                     let w = line.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
                     s.permdist = match w.as_str() {
@@ -436,6 +452,27 @@ impl Study {
         spec.noregbias = noregbias;
         spec.mlpnorm = mlpnorm;
         check_network(&spec, &s.data, line)?;
+        // The AUC: the deck's, else the paper's for LJAT3 (class 0, the equilateral outcome),
+        // else the mean over the classes.
+        s.auc = match auc {
+            Some((crate::analysis::AucDefinition::Class(c), at)) if c >= spec.nout => {
+                return Err(DeckError::new(
+                    deck.file(),
+                    at,
+                    "AUC",
+                    format!(
+                        "class {c} does not exist: the network has {} outputs (classes 0..{})",
+                        spec.nout,
+                        spec.nout - 1
+                    ),
+                ))
+            }
+            Some((d, _)) => d,
+            None => match s.data {
+                DataSource::Ljat3 { .. } => crate::analysis::AucDefinition::Class(0),
+                _ => crate::analysis::AucDefinition::Mean,
+            },
+        };
         s.network = spec;
         s.network_line = text;
         if s.stages.is_empty() {
@@ -741,6 +778,19 @@ DINFO IDENTIFY
     }
 
     #[test]
+    fn auc_definition_defaults_to_the_papers_for_ljat3() {
+        use crate::analysis::AucDefinition;
+        let base = "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\n";
+        assert_eq!(parse(base).unwrap().auc, AucDefinition::Class(0));
+        let mean = parse(&format!("{base}AUC MEAN\n")).unwrap();
+        assert_eq!(mean.auc, AucDefinition::Mean);
+        let c3 = parse(&format!("{base}auc class 3\n")).unwrap();
+        assert_eq!(c3.auc, AucDefinition::Class(3));
+        let files = parse("DATASET FILES a b\nMLPVB3 2 1 5 4 200\n").unwrap();
+        assert_eq!(files.auc, AucDefinition::Mean);
+    }
+
+    #[test]
     fn mistakes_are_errors_naming_the_line() {
         let cases: &[(&str, &str)] = &[
             ("MLPVB3 2 1 5 4 200\n", "no DATASET"),
@@ -768,6 +818,14 @@ DINFO IDENTIFY
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nFROB 1\n",
                 "FROB",
+            ),
+            (
+                "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nAUC CLASS 4\n",
+                "decks/landscape.in:3: AUC: class 4 does not exist",
+            ),
+            (
+                "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nAUC MEDIAN\n",
+                "expected CLASS c or MEAN",
             ),
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nMLPVB3 2 1 5 4 200\n",

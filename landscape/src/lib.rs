@@ -32,6 +32,7 @@
 //! | `EDIFFTOL e`, `GEOMDIFFTOL d` | identity of minima (1.0D-7, 0.01) |
 //! | `NOFRQS` | no Hessian eigenvalues in path files (large networks) |
 //! | `PERMDIST [ON\|OFF]` | identify and align networks under hidden-unit permutations and sign flips in every program (ON) |
+//! | `AUC CLASS c` / `AUC MEAN` | the AUC of every table and column ([`analysis::AucDefinition`]; CLASS 0 for LJAT3, MEAN otherwise) |
 //! | `CONNECT DIJKSTRA cycles [power]` | DIJINITCONT between the global minimum (A) and the second-lowest (B) |
 //! | `CONNECT UNC cycles [natt]` | CONNECTUNC LOWEST natt (2): until every minimum is connected |
 //! | `CONNECT UNTRAP cycles [einc ethresh]` | UNTRAP (0.01 1.0) |

@@ -1,6 +1,6 @@
 //! The study's text outputs: `minima.csv`, the two COLOURBYVALUE files and `summary.txt`.
 
-use crate::analysis::{mean_std, Landscape, MeanStd, MinimumStats};
+use crate::analysis::{mean_std, AucDefinition, Landscape, MeanStd, MinimumStats};
 use std::fmt::Write as _;
 
 /// Missing value in `minima.csv` (an AUC that is not defined).
@@ -13,13 +13,22 @@ fn num(v: Option<f64>) -> String {
     }
 }
 
-/// The columns of `minima.csv` (the correct/incorrect ones only with mislabelled data).
-pub fn csv_header(mislabelled: bool) -> Vec<&'static str> {
-    let mut h = vec!["min", "train_loss", "train_auc", "test_auc"];
+/// The columns of `minima.csv` (the correct/incorrect ones only with mislabelled data); the
+/// AUC columns carry the AUC definition (`train_auc_class0`, `test_auc_mean`, ...).
+pub fn csv_header(mislabelled: bool, auc: AucDefinition) -> Vec<String> {
+    let tag = auc.tag();
+    let mut h = vec![
+        "min".to_string(),
+        "train_loss".into(),
+        format!("train_auc_{tag}"),
+        format!("test_auc_{tag}"),
+    ];
     if mislabelled {
-        h.extend(["auc_correct", "auc_incorrect", "auc_incorrect_true"]);
+        for c in ["auc_correct", "auc_incorrect", "auc_incorrect_true"] {
+            h.push(format!("{c}_{tag}"));
+        }
     }
-    h.extend(["test_loss", "connected"]);
+    h.extend(["test_loss".to_string(), "connected".into()]);
     h
 }
 
@@ -27,7 +36,7 @@ pub fn csv_header(mislabelled: bool) -> Vec<&'static str> {
 /// [`csv_header`]); numbers with 10 decimals, an undefined AUC as `NA`, `connected` 1 when the
 /// minimum is connected to the global minimum.
 pub fn minima_csv(l: &Landscape) -> String {
-    let mut s = csv_header(l.mislabelled).join(",");
+    let mut s = csv_header(l.mislabelled, l.auc).join(",");
     s.push('\n');
     for m in &l.minima {
         let mut row = vec![
@@ -143,7 +152,8 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     };
     let _ = writeln!(
         s,
-        "AUC         mean over the classes of the one-vs-rest ROC AUC; std over minima, divisor n"
+        "AUC         {} (every AUC column); std over minima, divisor n",
+        l.auc.describe()
     );
     let _ = writeln!(
         s,
@@ -266,6 +276,11 @@ mod tests {
             n_incorrect: if mis { 20 } else { 0 },
             ntrain: 200,
             ntest: 100,
+            auc: if mis {
+                AucDefinition::Mean
+            } else {
+                AucDefinition::Class(0)
+            },
         }
     }
 
@@ -275,7 +290,7 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "min,train_loss,train_auc,test_auc,test_loss,connected"
+            "min,train_loss,train_auc_class0,test_auc_class0,test_loss,connected"
         );
         assert_eq!(lines.len(), 4);
         assert_eq!(
@@ -287,7 +302,7 @@ mod tests {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(
             lines[0],
-            "min,train_loss,train_auc,test_auc,auc_correct,auc_incorrect,auc_incorrect_true,test_loss,connected"
+            "min,train_loss,train_auc_mean,test_auc_mean,auc_correct_mean,auc_incorrect_mean,auc_incorrect_true_mean,test_loss,connected"
         );
         assert_eq!(
             lines[2],
@@ -316,6 +331,10 @@ mod tests {
         };
         let s = summary(&landscape(false), &c);
         assert!(s.contains("identity    PERMDIST: copies"), "{s}");
+        assert!(
+            s.contains("AUC         ROC AUC of class 0 against the rest, scored by p_0"),
+            "{s}"
+        );
         assert!(s.contains("Table 1: global minimum"), "{s}");
         let lines: Vec<&str> = s.lines().collect();
         let t1 = lines.iter().position(|l| l.starts_with("Table 1")).unwrap();

@@ -140,7 +140,8 @@ fn mnist_sample_when_the_file_exists() {
     let x: Vec<f64> = (0..study.network.nopt())
         .map(|_| s.uniform_in(-0.1, 0.1))
         .collect();
-    let st = landscape::analysis::point_stats(&mlp, &sets, &x, &[]);
+    assert_eq!(study.auc, landscape::analysis::AucDefinition::Mean);
+    let st = landscape::analysis::point_stats(&mlp, &sets, &x, &[], study.auc);
     let auc = st.test_auc.unwrap();
     assert!(auc > 0.3 && auc < 0.7, "{auc}");
 }
