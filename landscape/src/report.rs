@@ -157,12 +157,13 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     );
     let _ = writeln!(
         s,
-        "database    {} minima ({} distinct under hidden-unit permutations and sign flips), {} transition states, {} minima connected to the global minimum (min {})",
+        "database    {} minima ({} distinct under hidden-unit permutations and sign flips), {} transition states, {} minima connected to the global minimum (min {}), {} not connected",
         l.minima.len(),
         l.distinct,
         l.nts,
         nconn,
-        l.gmin
+        l.gmin,
+        l.minima.len() - nconn
     );
     let _ = writeln!(s);
     let _ = writeln!(s, "Table 1: global minimum");
@@ -192,47 +193,68 @@ pub fn summary(l: &Landscape, c: &Context) -> String {
     let _ = writeln!(s, "{head}");
     let _ = writeln!(s, "{row}");
     let _ = writeln!(s);
-    let _ = writeln!(s, "Table 2: AUC over all minima (mean, standard deviation)");
-    let train = ms(mean_std(l.minima.iter().map(|m| m.train_auc)));
-    let test = ms(mean_std(l.minima.iter().map(|m| m.test_auc)));
+    let nconnected = l.minima.iter().filter(|m| m.connected).count();
+    let _ = writeln!(
+        s,
+        "Table 2: AUC over the minima (mean, standard deviation): all {} minima, then the {} connected to the global minimum",
+        l.minima.len(),
+        nconnected
+    );
+    let all: Vec<&MinimumStats> = l.minima.iter().collect();
+    let connected: Vec<&MinimumStats> = l.minima.iter().filter(|m| m.connected).collect();
+    let table2_row = |set: &[&MinimumStats]| -> String {
+        let train = ms(mean_std(set.iter().map(|m| m.train_auc)));
+        let test = ms(mean_std(set.iter().map(|m| m.test_auc)));
+        let mut row = format!(
+            "{:>6} {:>7} {:>9} {:>9} {:>9} {:>9}",
+            mis.clone(),
+            set.len(),
+            train.0,
+            train.1,
+            test.0,
+            test.1
+        );
+        if l.mislabelled {
+            let corr = ms(mean_std(set.iter().map(|m| m.auc_correct)));
+            let inc = ms(mean_std(set.iter().map(|m| m.auc_incorrect)));
+            let inc_true = ms(mean_std(set.iter().map(|m| m.auc_incorrect_true)));
+            let _ = write!(
+                row,
+                " {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+                corr.0, corr.1, inc.0, inc.1, inc_true.0, inc_true.1
+            );
+        }
+        row
+    };
     let mut head = format!(
         "{:>6} {:>7} {:>9} {:>9} {:>9} {:>9}",
         "Mis%", "Min", "train", "sd", "test", "sd"
     );
-    let mut row = format!(
-        "{:>6} {:>7} {:>9} {:>9} {:>9} {:>9}",
-        mis.clone(),
-        l.minima.len(),
-        train.0,
-        train.1,
-        test.0,
-        test.1
-    );
     if l.mislabelled {
-        let corr = ms(mean_std(l.minima.iter().map(|m| m.auc_correct)));
-        let inc = ms(mean_std(l.minima.iter().map(|m| m.auc_incorrect)));
-        let inc_true = ms(mean_std(l.minima.iter().map(|m| m.auc_incorrect_true)));
         let _ = write!(
             head,
             " {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             "correct", "sd", "incorr", "sd", "inc.true", "sd"
         );
-        let _ = write!(
-            row,
-            " {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
-            corr.0, corr.1, inc.0, inc.1, inc_true.0, inc_true.1
-        );
     }
     let _ = writeln!(s, "{head}");
-    let _ = writeln!(s, "{row}");
-    let loss_train = ms(mean_std(l.minima.iter().map(|m| Some(m.train_loss))));
-    let loss_test = ms(mean_std(l.minima.iter().map(|m| Some(m.test_loss))));
+    let _ = writeln!(s, "{}", table2_row(&all));
+    let _ = writeln!(s, "{}", table2_row(&connected));
+    let losses = |set: &[&MinimumStats]| {
+        (
+            ms(mean_std(set.iter().map(|m| Some(m.train_loss)))),
+            ms(mean_std(set.iter().map(|m| Some(m.test_loss)))),
+        )
+    };
     let _ = writeln!(s);
-    let _ = writeln!(
-        s,
-        "Loss over all minima: training {} (sd {}), testing {} (sd {})",
-        loss_train.0, loss_train.1, loss_test.0, loss_test.1
-    );
+    for (what, set) in [("all minima", &all), ("the connected minima", &connected)] {
+        let (lt, ls) = losses(set);
+        let _ = writeln!(
+            s,
+            "Loss over {what}: training {} (sd {}), testing {} (sd {})",
+            lt.0, lt.1, ls.0, ls.1
+        );
+    }
     if l.mislabelled {
         let _ = writeln!(
             s,
@@ -345,6 +367,11 @@ mod tests {
         let row: Vec<&str> = lines[t2 + 2].split_whitespace().collect();
         // Training mean 0.8, sd sqrt(2/300); test over the two defined values.
         assert_eq!(row, ["0", "3", "0.8000", "0.0816", "0.7250", "0.0250"]);
+        // The second row: the two minima connected to the global minimum (1 and 2).
+        let row: Vec<&str> = lines[t2 + 3].split_whitespace().collect();
+        assert_eq!(row, ["0", "2", "0.8500", "0.0500", "0.7250", "0.0250"]);
+        assert!(s.contains("(min 2), 1 not connected"), "{s}");
+        assert!(s.contains("Loss over the connected minima: training 2.5000 (sd 0.5000)"));
         assert!(s.contains("2 minima connected to the global minimum (min 2)"));
         let s = summary(&landscape(true), &c);
         assert!(s.contains("AUC corr") && s.contains("inc.true"), "{s}");

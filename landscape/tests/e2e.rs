@@ -504,6 +504,17 @@ fn small_d2_study_end_to_end() {
     assert!((row[3] - sd(&train_aucs)).abs() <= 5.1e-5);
     assert!((row[4] - mean(&test_aucs)).abs() <= 5.1e-5);
     assert!((row[5] - sd(&test_aucs)).abs() <= 5.1e-5);
+    // The second row: over the minima connected to the global minimum (minima.csv's column).
+    let conn: Vec<usize> = (0..rows.len()).filter(|&k| rows[k][8] == "1").collect();
+    let row: Vec<f64> = lines[t2 + 3]
+        .split_whitespace()
+        .map(|v| v.parse().unwrap())
+        .collect();
+    assert_eq!(row[1] as usize, conn.len());
+    let pick = |v: &[f64]| conn.iter().map(|&k| v[k]).collect::<Vec<f64>>();
+    assert!((row[2] - mean(&pick(&train_aucs))).abs() <= 5.1e-5);
+    assert!((row[4] - mean(&pick(&test_aucs))).abs() <= 5.1e-5);
+    assert!(summary.contains(&format!("{} not connected", rows.len() - conn.len())));
 
     // The graphs: PostScript, well-formed SVG, coloured from the value files.
     for stem in ["tree", "tree_train"] {
