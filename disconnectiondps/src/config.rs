@@ -6,8 +6,10 @@
 //!   does; a missing file name is an error naming the line (the Fortran would try to open a
 //!   blank name).
 //! - Ids are 1-based, as written in the deck.
-//! - Project keywords (not in the Fortran): `COLOURBYVALUE` (alias `COLORBYVALUE`) and
-//!   `NOSVG`. Without them the outputs are the Fortran's (plus `tree.svg`).
+//! - Project keywords (not in the Fortran): `COLOURBYVALUE` (alias `COLORBYVALUE`), `NOSVG`,
+//!   and for `tree.svg` only `YLABEL text`, `COLOURBARTITLE text` (alias `COLORBARTITLE`) and
+//!   `CAPTION text` (the rest of the line). Without them the outputs are the Fortran's (plus
+//!   `tree.svg`); `tree.ps` never changes with the three text keywords.
 
 use common::deck::{DinfoDeck, DinfoLine};
 use common::fortran_fmt::{FValue, FormatError, FortranFormat};
@@ -155,6 +157,12 @@ pub struct Config {
     pub colour_by_value: Option<ValueColouring>,
     /// Write `tree.svg` (project; `NOSVG` turns it off).
     pub svg: bool,
+    /// YLABEL: the energy axis' title in `tree.svg` (project).
+    pub ylabel: Option<String>,
+    /// COLOURBARTITLE: the colour bar's title in `tree.svg` (project; default the value file).
+    pub bar_title: Option<String>,
+    /// CAPTION: one line under the graph in `tree.svg` (project).
+    pub caption: Option<String>,
 }
 
 impl Default for Config {
@@ -190,6 +198,9 @@ impl Default for Config {
             weights: None,
             colour_by_value: None,
             svg: true,
+            ylabel: None,
+            bar_title: None,
+            caption: None,
         }
     }
 }
@@ -211,6 +222,21 @@ fn file_arg(line: &DinfoLine, i: usize) -> Result<String> {
         line.error(format!("{} needs a file name", line.keyword()))
             .into()
     })
+}
+
+/// The text after the keyword (trimmed); an error when there is none.
+fn rest_of_line(line: &DinfoLine) -> Result<String> {
+    let t = line.text().trim_start();
+    let rest = t
+        .split_once(|c: char| c.is_whitespace() || c == ',')
+        .map_or("", |(_, r)| r)
+        .trim();
+    if rest.is_empty() {
+        return Err(line
+            .error(format!("{} needs a text", line.keyword()))
+            .into());
+    }
+    Ok(rest.to_string())
 }
 
 impl Config {
@@ -290,6 +316,9 @@ impl Config {
                 self.colour_by_value = Some(parse_colour_by_value(line)?)
             }
             "NOSVG" => self.svg = false,
+            "YLABEL" => self.ylabel = Some(rest_of_line(line)?),
+            "COLOURBARTITLE" | "COLORBARTITLE" => self.bar_title = Some(rest_of_line(line)?),
+            "CAPTION" => self.caption = Some(rest_of_line(line)?),
             _ => return Err(line.unknown().into()),
         }
         Ok(())

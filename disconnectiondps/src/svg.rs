@@ -161,7 +161,7 @@ impl Svg<'_> {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
             self.x((x0 + x1) / 2.0),
             self.y(y1 + 3.0),
-            xml_escape(&bar.caption)
+            xml_escape(self.d.cfg.bar_title.as_deref().unwrap_or(&bar.caption))
         )?;
         writeln!(w, "</g>\n</g>")
     }
@@ -241,6 +241,26 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         )?;
     }
     writeln!(w, "</g>")?;
+    if let Some(label) = &cfg.ylabel {
+        // The energy axis' title, upright along the left edge, centred on the axis.
+        let (x, y) = (s.x(8.0), s.y((d.page.y(0.0) + d.page.y(1.0)) / 2.0));
+        writeln!(
+            w,
+            "<text class=\"ylabel\" x=\"{x}\" y=\"{y}\" transform=\"rotate(-90 {x} {y})\" \
+             text-anchor=\"middle\" font-size=\"11\" fill=\"black\">{}</text>",
+            xml_escape(label)
+        )?;
+    }
+    if let Some(caption) = &cfg.caption {
+        writeln!(
+            w,
+            "<text class=\"caption\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" \
+             font-size=\"9\" fill=\"black\">{}</text>",
+            s.x(px / 2.0),
+            s.y(5.0),
+            xml_escape(caption)
+        )?;
+    }
     // Segments.
     writeln!(
         w,

@@ -112,3 +112,31 @@ fn svg_renders_with_rsvg_convert() {
         );
     }
 }
+
+#[test]
+fn axis_title_colour_bar_title_and_caption_go_to_the_svg_only() {
+    let dir = copy_case("dps_values");
+    run_ok(dir.path());
+    let ps_before = read(dir.path(), "tree.ps");
+    let svg_before = read(dir.path(), "tree.svg");
+    assert!(!svg_before.contains("class=\"ylabel\"") && !svg_before.contains("class=\"caption\""));
+    let dinfo = read(dir.path(), "dinfo")
+        + "YLABEL training loss\nCOLOURBARTITLE test AUC (class 0 vs rest)\nCAPTION 5 of 7 minima <drawn>\n";
+    std::fs::write(dir.path().join("dinfo"), dinfo).unwrap();
+    run_ok(dir.path());
+    let svg = read(dir.path(), "tree.svg");
+    check_xml(&svg).unwrap();
+    assert!(
+        svg.contains("rotate(-90") && svg.contains(">training loss</text>"),
+        "{svg}"
+    );
+    assert!(svg.contains(">test AUC (class 0 vs rest)</text>"));
+    assert!(svg.contains(">5 of 7 minima &lt;drawn&gt;</text>"));
+    // The colour bar's default title (the value file) is replaced, the PostScript unchanged.
+    assert!(svg_before.contains(">auc</text>") && !svg.contains(">auc</text>"));
+    assert_eq!(read(dir.path(), "tree.ps"), ps_before);
+    // A text keyword without text is an error naming the line.
+    let bad = read(dir.path(), "dinfo") + "CAPTION\n";
+    std::fs::write(dir.path().join("dinfo"), bad).unwrap();
+    assert!(run_err(dir.path()).contains("CAPTION needs a text"));
+}

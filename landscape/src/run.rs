@@ -330,35 +330,55 @@ pub fn analyse_and_draw(
     );
 
     // Graphs.
+    // The levels span the drawn part: the minima connected to the global minimum and the
+    // transition states between them.
     let db = analysis::open_database(study, dir)?;
     let e_min = db.minimum(l.gmin).energy;
-    let e_top = if db.nts() > 0 {
-        db.transition_states()
-            .iter()
-            .map(|t| t.energy)
-            .fold(f64::NEG_INFINITY, f64::max)
+    let drawn = |id: usize| l.minima[id - 1].connected;
+    let ts_top = db
+        .transition_states()
+        .iter()
+        .filter(|t| t.plus != t.minus && drawn(t.plus) && drawn(t.minus))
+        .map(|t| t.energy)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let e_top = if ts_top.is_finite() {
+        ts_top
     } else {
-        db.minima()
-            .iter()
-            .map(|m| m.energy)
-            .fold(f64::NEG_INFINITY, f64::max)
+        (1..=db.nmin())
+            .filter(|&id| drawn(id))
+            .map(|id| db.minimum(id).energy)
+            .fold(e_min, f64::max)
     };
     drop(db);
+    let nconn = l.minima.iter().filter(|m| m.connected).count();
     if !dir.join("ts.data").exists() {
         std::fs::write(dir.join("ts.data"), "")?;
     }
-    let (first, delta) = templates::graph_levels(
+    let levels = templates::graph_levels(
         study.graph.levels,
         study.graph.first,
         study.graph.delta,
         e_min,
         e_top,
     );
-    for (values, dinfo_copy, rename) in [
-        (AUC_TRAIN, "dinfo.train", Some("tree_train")),
-        (AUC_TEST, "dinfo.test", None),
+    let auc_short = match study.auc {
+        analysis::AucDefinition::Class(c) => format!("class {c} vs rest"),
+        analysis::AucDefinition::Mean => "mean one-vs-rest".into(),
+    };
+    for (values, dinfo_copy, rename, set) in [
+        (AUC_TRAIN, "dinfo.train", Some("tree_train"), "training"),
+        (AUC_TEST, "dinfo.test", None, "test"),
     ] {
-        let text = templates::dinfo(study, first, delta, values);
+        let words = templates::GraphText {
+            ylabel: "training loss".into(),
+            bar_title: format!("{set} AUC ({auc_short})"),
+            // (A dinfo line is read to its 100th character, as the Fortran does.)
+            caption: format!(
+                "{nconn} of {} minima drawn (those connected to the global minimum)",
+                l.minima.len()
+            ),
+        };
+        let text = templates::dinfo(study, levels, values, &words);
         std::fs::write(dir.join("dinfo"), &text)?;
         std::fs::write(dir.join(dinfo_copy), &text)?;
         run_logged(&programs.dps, &[], dir, DPS_LOG, 1, &mut |_| {}, &mut || {})?;
@@ -376,8 +396,11 @@ pub fn analyse_and_draw(
         "graph",
         format!(
             "tree.ps/.svg coloured by test AUC, tree_train.ps/.svg by training AUC \
-             ({} levels from {first:.6} by {delta:.3e})",
-            study.graph.levels
+             ({} levels from {} by {:.3e}; {nconn} of {} minima drawn)",
+            levels.2,
+            levels.0,
+            levels.1,
+            l.minima.len()
         ),
     );
     progress.say("done", format!("results in {}", dir.display()));

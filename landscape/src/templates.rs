@@ -172,47 +172,89 @@ pub fn pathdata(study: &Study, optim: &Path, tail: &[String]) -> String {
     lines(&v)
 }
 
-/// The levels of a graph: (FIRST, DELTA). Unset values are chosen so that LEVELS levels run
-/// from just above the highest transition state (half a level) down to the global minimum.
-/// `e_min` is the global minimum, `e_top` the highest transition state (or the highest
-/// minimum when there is none).
+/// The smallest "nice" number (1, 2, 2.5 or 5 times a power of ten) not below `x > 0`.
+pub fn nice_up(x: f64) -> f64 {
+    let k = x.log10().floor();
+    let base = 10f64.powf(k);
+    for m in [1.0, 2.0, 2.5, 5.0, 10.0] {
+        let v = m * base;
+        if v >= x * (1.0 - 1e-12) {
+            return v;
+        }
+    }
+    10.0 * base
+}
+
+/// The levels of a graph: (FIRST, DELTA, LEVELS). Unset values are chosen for a readable
+/// axis: DELTA a nice number (see [`nice_up`]) such that about `levels` levels span the drawn
+/// part of the database, FIRST the first multiple of DELTA above its highest transition
+/// state, and as many levels as reach **below** the global minimum (so that its branch ends on
+/// the drawing). `e_min` is the global minimum, `e_top` the highest transition state drawn (or
+/// the highest minimum drawn when there is none). Given values are kept.
 pub fn graph_levels(
     levels: usize,
     first: Option<f64>,
     delta: Option<f64>,
     e_min: f64,
     e_top: f64,
-) -> (f64, f64) {
-    let n = levels.max(2) as f64;
+) -> (f64, f64, usize) {
+    let n = levels.max(3);
     let floor = 1.0e-6 * e_min.abs().max(1.0);
+    let above = |d: f64| ((e_top / d).floor() + 1.0) * d;
+    let count = |f: f64, d: f64| (((f - e_min) / d + 1e-9).floor() as usize + 2).max(2);
     match (first, delta) {
-        (Some(f), Some(d)) => (f, d),
-        (None, Some(d)) => (e_top + 0.5 * d, d),
+        (Some(f), Some(d)) => (f, d, levels),
+        (None, Some(d)) => {
+            let f = above(d);
+            (f, d, count(f, d))
+        }
         (Some(f), None) => {
-            let d = (f - e_min) / (n - 0.5);
-            (f, if d > floor { d } else { floor })
+            let d = nice_up(((f - e_min) / (n - 1) as f64).max(floor));
+            (f, d, count(f, d))
         }
         (None, None) => {
             let range = (e_top - e_min).max(floor);
-            let d = range / (n - 1.0);
-            (e_top + 0.5 * d, d)
+            let d = nice_up(range / (n - 2) as f64);
+            let f = above(d);
+            (f, d, count(f, d))
         }
     }
 }
 
-/// An axis-label format with enough decimals to tell neighbouring levels apart (loss
-/// landscapes have level spacings far below the default F8.2's 0.01).
+/// An axis-label format with as many decimals as the multiples of `delta` need (a nice
+/// spacing `m·10^k`: `−k` decimals, one more for `m = 2.5`), at least 2, at most 8.
 pub fn label_format(delta: f64) -> String {
     let d = if delta > 0.0 && delta.is_finite() {
-        ((-delta.log10()).ceil() as i64 + 1).clamp(2, 6) as usize
+        let k = delta.log10().floor();
+        let mantissa = delta / 10f64.powf(k);
+        let extra = usize::from((mantissa - 2.5).abs() < 1e-9);
+        ((-k).max(0.0) as usize + extra).clamp(2, 8)
     } else {
         2
     };
     format!("F{}.{d}", d + 5)
 }
 
-/// disconnectionDPS `dinfo` colouring the branches by the values of `values_file`.
-pub fn dinfo(study: &Study, first: f64, delta: f64, values_file: &str) -> String {
+/// The texts of a graph (`tree.svg` only): the energy axis' title, the colour bar's title and
+/// a one-line caption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphText {
+    /// YLABEL.
+    pub ylabel: String,
+    /// COLOURBARTITLE.
+    pub bar_title: String,
+    /// CAPTION.
+    pub caption: String,
+}
+
+/// disconnectionDPS `dinfo` colouring the branches by the values of `values_file`, with
+/// `levels` levels from `first` down by `delta`, and the texts of `tree.svg`.
+pub fn dinfo(
+    study: &Study,
+    (first, delta, levels): (f64, f64, usize),
+    values_file: &str,
+    text: &GraphText,
+) -> String {
     let g = &study.graph;
     let range = match g.range {
         Some((lo, hi)) => format!(" {} {}", fortran_real(lo), fortran_real(hi)),
@@ -221,11 +263,14 @@ pub fn dinfo(study: &Study, first: f64, delta: f64, values_file: &str) -> String
     let v = vec![
         format!("DELTA {delta:.10e}").replace('e', "D"),
         format!("FIRST {first:.10e}").replace('e', "D"),
-        format!("LEVELS {}", g.levels),
+        format!("LEVELS {levels}"),
         "MINIMA min.data".into(),
         "TS ts.data".into(),
         format!("COLOURBYVALUE {values_file}{range} {}", g.palette),
         format!("LABELFORMAT {}", label_format(delta)),
+        format!("YLABEL {}", text.ylabel),
+        format!("COLOURBARTITLE {}", text.bar_title),
+        format!("CAPTION {}", text.caption),
     ];
     lines(&merge(v, &study.extra_dinfo))
 }
@@ -249,9 +294,22 @@ mod tests {
     #[test]
     fn label_format_resolves_the_level_spacing() {
         assert_eq!(label_format(0.5), "F7.2");
-        assert_eq!(label_format(6.0e-4), "F10.5");
-        assert_eq!(label_format(1.0e-9), "F11.6");
+        assert_eq!(label_format(1.0e-4), "F9.4");
+        assert_eq!(label_format(2.5e-5), "F11.6");
+        assert_eq!(label_format(2.0e-5), "F10.5");
+        assert_eq!(label_format(1.0e-12), "F13.8");
         assert_eq!(label_format(0.0), "F7.2");
+        assert_eq!(label_format(5.0), "F7.2");
+    }
+
+    #[test]
+    fn nice_numbers() {
+        assert_eq!(nice_up(0.7), 1.0);
+        assert_eq!(nice_up(1.0), 1.0);
+        assert_eq!(nice_up(1.2e-4), 2.0e-4);
+        assert!((nice_up(2.1e-5) - 2.5e-5).abs() < 1e-20);
+        assert_eq!(nice_up(3.0), 5.0);
+        assert_eq!(nice_up(6.0), 10.0);
     }
 
     #[test]
@@ -354,28 +412,53 @@ mod tests {
 
     #[test]
     fn levels_span_the_database() {
-        // 11 levels from just above -1 down to -2.
-        let (f, d) = graph_levels(11, None, None, -2.0, -1.0);
-        assert!((d - 0.1).abs() < 1e-12 && (f + 0.95).abs() < 1e-12);
-        // The lowest level lies above the global minimum.
-        assert!(f - 10.0 * d > -2.0);
+        // 11 levels asked for from -1 (highest TS) down to -2: a spacing of 0.2 (nice, at
+        // least 1/9), the first level -0.8 above the TS, the last below the global minimum.
+        let (f, d, n) = graph_levels(11, None, None, -2.0, -1.0);
+        assert!((d - 0.2).abs() < 1e-12, "{d}");
+        assert!((f + 0.8).abs() < 1e-12, "{f}");
+        assert!(f > -1.0 && f - (n - 1) as f64 * d < -2.0, "{f} {d} {n}");
+        assert!(
+            f - (n - 2) as f64 * d >= -2.0 - 1e-12,
+            "one level below is enough"
+        );
+        // Given values are kept.
         assert_eq!(
             graph_levels(5, Some(1.0), Some(0.2), -2.0, -1.0),
-            (1.0, 0.2)
+            (1.0, 0.2, 5)
         );
-        assert_eq!(graph_levels(5, None, Some(0.2), -2.0, -1.0).0, -0.9);
-        let (f, d) = graph_levels(5, Some(0.0), None, -2.0, -1.0);
+        let (f, d, n) = graph_levels(5, None, Some(0.2), -2.0, -1.0);
+        assert!((f + 0.8).abs() < 1e-12 && d == 0.2 && f - (n - 1) as f64 * d < -2.0);
+        let (f, d, n) = graph_levels(5, Some(0.0), None, -2.0, -1.0);
         assert_eq!(f, 0.0);
-        assert!(f - 4.0 * d > -2.0 && d > 0.0);
+        assert!(d > 0.0 && f - (n - 1) as f64 * d < -2.0);
         // One minimum and no TS: a positive level spacing all the same.
-        let (_, d) = graph_levels(5, None, None, 0.3, 0.3);
-        assert!(d > 0.0);
+        let (_, d, n) = graph_levels(5, None, None, 0.3, 0.3);
+        assert!(d > 0.0 && n >= 2);
+        // Loss-landscape sizes: nice spacings, tick values with few decimals.
+        let (f, d, _) = graph_levels(40, None, None, 0.78337, 0.78801);
+        assert!(
+            (d - 1.25e-4).abs() > 0.0
+                && [1e-4, 2e-4, 2.5e-4, 5e-4]
+                    .iter()
+                    .any(|v| (d - v).abs() < 1e-15),
+            "{d}"
+        );
+        assert!(
+            ((f / d).round() * d - f).abs() < 1e-12,
+            "{f} is a multiple of {d}"
+        );
     }
 
     #[test]
     fn dinfo_colours_by_the_value_file() {
         let s = study("AUCRANGE 0.5 1\nPALETTE jet\nLEVELS 12\nDINFO IDENTIFY\n");
-        let text = dinfo(&s, -0.25, 0.05, "auc_test.dat");
+        let words = GraphText {
+            ylabel: "training loss".into(),
+            bar_title: "test AUC".into(),
+            caption: "12 of 14 minima".into(),
+        };
+        let text = dinfo(&s, (-0.25, 0.05, 12), "auc_test.dat", &words);
         assert!(
             text.contains("COLOURBYVALUE auc_test.dat 0.5 1.0 jet\n"),
             "{text}"
@@ -383,6 +466,8 @@ mod tests {
         assert!(text.contains("LEVELS 12\n") && !text.contains("LEVELS 30"));
         assert!(text.contains("MINIMA min.data\nTS ts.data\n"));
         assert!(text.ends_with("IDENTIFY\n"));
+        assert!(text
+            .contains("YLABEL training loss\nCOLOURBARTITLE test AUC\nCAPTION 12 of 14 minima\n"));
         let first = text.lines().nth(1).unwrap();
         let v: f64 = first[6..].replace('D', "e").parse().unwrap();
         assert_eq!(v, -0.25);

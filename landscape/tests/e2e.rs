@@ -523,6 +523,21 @@ fn small_d2_study_end_to_end() {
         let names = check_xml(&svg).unwrap_or_else(|e| panic!("{stem}.svg: {e}"));
         assert_eq!(names[0], "svg");
         assert!(svg.contains("rgb("), "{stem}.svg has no colours");
+        // Axis title, colour-bar title (the AUC named) and the caption with n of N minima.
+        assert!(
+            svg.contains(">training loss</text>"),
+            "{stem}.svg: no axis title"
+        );
+        let set = if stem == "tree" { "test" } else { "training" };
+        assert!(
+            svg.contains(&format!(">{set} AUC (class 0 vs rest)</text>")),
+            "{stem}.svg: no colour-bar title"
+        );
+        let nconn = rows.iter().filter(|r| r[8] == "1").count();
+        assert!(
+            svg.contains(&format!(">{nconn} of {} minima drawn", rows.len())),
+            "{stem}.svg: no caption"
+        );
     }
     assert!(read(d, "dinfo").contains("COLOURBYVALUE auc_test.dat"));
     assert!(read(d, "dinfo.train").contains("COLOURBYVALUE auc_train.dat"));
