@@ -463,6 +463,13 @@ fn small_d2_study_end_to_end() {
             k + 1
         );
     }
+    // The deck's connection stages run until every minimum is connected (from ts.data).
+    assert_eq!(
+        reach.len(),
+        nmin,
+        "minima not connected to the global minimum: {:?}",
+        (1..=nmin).filter(|m| !reach.contains(m)).collect::<Vec<_>>()
+    );
 
     // The colour files hold the CSV's AUCs, one line per minimum.
     for (file, col) in [("auc_test.dat", &test_aucs), ("auc_train.dat", &train_aucs)] {
