@@ -335,12 +335,37 @@ pub fn analyse_and_draw(
     let db = analysis::open_database(study, dir)?;
     let e_min = db.minimum(l.gmin).energy;
     let drawn = |id: usize| l.minima[id - 1].connected;
-    let ts_top = db
+    // The energy at which the drawn minima become one basin: adding the transition states
+    // between drawn minima in order of energy (Kruskal), the one that joins the last two
+    // groups. Higher TSs only close cycles and would leave an empty trunk on top.
+    let mut ts_by_energy: Vec<(f64, usize, usize)> = db
         .transition_states()
         .iter()
         .filter(|t| t.plus != t.minus && drawn(t.plus) && drawn(t.minus))
-        .map(|t| t.energy)
-        .fold(f64::NEG_INFINITY, f64::max);
+        .map(|t| (t.energy, t.plus, t.minus))
+        .collect();
+    ts_by_energy.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut parent: Vec<usize> = (0..=db.nmin()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut groups = (1..=db.nmin()).filter(|&id| drawn(id)).count();
+    let mut ts_top = f64::NEG_INFINITY;
+    for (e, a, b) in ts_by_energy {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            parent[ra] = rb;
+            groups -= 1;
+            ts_top = e;
+            if groups == 1 {
+                break;
+            }
+        }
+    }
     let e_top = if ts_top.is_finite() {
         ts_top
     } else {
@@ -396,7 +421,7 @@ pub fn analyse_and_draw(
         "graph",
         format!(
             "tree.ps/.svg coloured by test AUC, tree_train.ps/.svg by training AUC \
-             ({} levels from {} by {:.3e}; {nconn} of {} minima drawn)",
+             ({} levels from {:.8} by {:.3e}; {nconn} of {} minima drawn)",
             levels.2,
             levels.0,
             levels.1,

@@ -468,7 +468,9 @@ fn small_d2_study_end_to_end() {
         reach.len(),
         nmin,
         "minima not connected to the global minimum: {:?}",
-        (1..=nmin).filter(|m| !reach.contains(m)).collect::<Vec<_>>()
+        (1..=nmin)
+            .filter(|m| !reach.contains(m))
+            .collect::<Vec<_>>()
     );
 
     // The colour files hold the CSV's AUCs, one line per minimum.
