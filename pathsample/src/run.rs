@@ -354,9 +354,10 @@ impl<'a> Run<'a> {
                         pool.launch(Job { n, a, b })?;
                         launched += 1;
                         self.log(format!(
-                            "cycle> job {n}: connecting minima {a} (E = {:.10}) and {b} (E = {:.10})",
+                            "cycle> job {n}: connecting minima {a} (E = {:.10}) and {b} (E = {:.10}), distance {:.4}",
                             db.minimum(a).energy,
-                            db.minimum(b).energy
+                            db.minimum(b).energy,
+                            db.config().symmetry.distance(db.min_coords(a), db.min_coords(b))
                         ));
                     }
                     Err(NoPair::Done(msg)) | Err(NoPair::Exhausted(msg)) => {
@@ -389,11 +390,29 @@ impl<'a> Run<'a> {
             }
             if let Some(pi) = &f.path_info {
                 let layout = Self::layout(self.input.triples);
+                let (nts0, linked0) = (db.nts(), linked_to_a(&db));
                 match db.add_path_info(pi, layout) {
-                    Ok(s) => self.log(format!(
-                        "cycle> job {}: {} new minima, {} new transition states",
-                        f.job.n, s.new_minima, s.new_ts
-                    )),
+                    Ok(s) => {
+                        // How much the job did for the connectivity of the A set: the new TSs
+                        // between two minima connected to A, and the minima connected to A.
+                        let linked = linked_to_a(&db);
+                        let inside = (nts0 + 1..=db.nts())
+                            .filter(|&t| {
+                                let r = db.ts(t);
+                                linked[r.plus - 1] && linked[r.minus - 1]
+                            })
+                            .count();
+                        let count = |v: &[bool]| v.iter().filter(|&&c| c).count();
+                        self.log(format!(
+                            "cycle> job {}: {} new minima, {} new transition states ({} between minima connected to A); minima connected to A: {} -> {}",
+                            f.job.n,
+                            s.new_minima,
+                            s.new_ts,
+                            inside,
+                            count(&linked0),
+                            count(&linked)
+                        ))
+                    }
                     Err(e) => self.log(format!(
                         "cycle> job {}: path.info.{} could not be used: {e}",
                         f.job.n, f.job.n
@@ -448,4 +467,13 @@ impl<'a> Run<'a> {
         ));
         Ok(())
     }
+}
+
+/// For every minimum, whether it is connected through transition states to a minimum of the
+/// A set (none when A is empty).
+fn linked_to_a(db: &Database) -> Vec<bool> {
+    if db.set_a().is_empty() {
+        return vec![false; db.nmin()];
+    }
+    db.connected_to(db.set_a())
 }

@@ -161,6 +161,19 @@ fn ljat3_without_permdist_holds_the_four_minima_all_connected() {
     // Points records match min.data line by line (independent reader).
     let bytes = std::fs::read(d.join("points.min")).unwrap();
     assert_eq!(bytes.len(), 4 * 9 * 8);
+    // Every job reports the pair's aligned distance and what it did for the A set's component
+    // (A = minimum 1): in the end all four minima are connected to it.
+    assert!(
+        log.contains("connecting minima") && log.contains(", distance "),
+        "{log}"
+    );
+    let reports: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("minima connected to A: "))
+        .collect();
+    assert!(!reports.is_empty(), "{log}");
+    let last = reports.last().unwrap();
+    assert!(last.ends_with("-> 4"), "{last}");
 }
 
 /// The stationary points of a database: (energy, coordinates) of minima and of TSs.
