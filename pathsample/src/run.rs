@@ -390,12 +390,12 @@ impl<'a> Run<'a> {
             }
             if let Some(pi) = &f.path_info {
                 let layout = Self::layout(self.input.triples);
-                let (nts0, linked0) = (db.nts(), linked_to_a(&db));
+                let (nts0, linked0) = (db.nts(), linked_to_a(db));
                 match db.add_path_info(pi, layout) {
                     Ok(s) => {
                         // How much the job did for the connectivity of the A set: the new TSs
                         // between two minima connected to A, and the minima connected to A.
-                        let linked = linked_to_a(&db);
+                        let linked = linked_to_a(db);
                         let inside = (nts0 + 1..=db.nts())
                             .filter(|&t| {
                                 let r = db.ts(t);
