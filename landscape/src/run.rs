@@ -58,6 +58,18 @@ pub fn parse_totals(line: &str) -> Option<(usize, usize)> {
     Some((nmin, nts))
 }
 
+/// The number of minima connected to the A set after a job, from PATHSAMPLE's
+/// `cycle> job N: ... minima connected to A: x -> y` line.
+pub fn parse_connected(line: &str) -> Option<usize> {
+    line.split("minima connected to A: ")
+        .nth(1)?
+        .split("->")
+        .nth(1)?
+        .trim()
+        .parse()
+        .ok()
+}
+
 /// The whole study in `dir` (created if needed; it must not hold a database yet).
 pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landscape> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -231,6 +243,7 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
             ),
         );
         let mut stopped = false;
+        let mut connected: Option<usize> = None;
         let t0 = Instant::now();
         let name = stage.name();
         run_logged(
@@ -240,15 +253,22 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
             PATHSAMPLE_LOG,
             study.threads_per_job(),
             &mut |l: &str| {
+                if let Some(c) = parse_connected(l) {
+                    connected = Some(c);
+                }
                 if let Some((m, t)) = parse_totals(l) {
                     let jobs = l
                         .split_whitespace()
                         .nth(1)
                         .and_then(|w| w.parse::<usize>().ok())
                         .unwrap_or(0);
+                    // The connected fraction over time: the stage's A set is the global minimum.
+                    let conn = connected.map_or(String::new(), |c| {
+                        format!(", {c} connected to the global minimum")
+                    });
                     progress.say(
                         name,
-                        format!("{jobs} jobs done: {m} minima, {t} transition states"),
+                        format!("{jobs} jobs done: {m} minima, {t} transition states{conn}"),
                     );
                 } else if ["connectunc>", "dijinit>", "untrap>", "connectregion>"]
                     .iter()
@@ -466,6 +486,16 @@ pub fn describe_data(study: &Study) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pathsample_job_lines_give_the_connected_count() {
+        let l = "cycle> job 7: 1 new minima, 3 new transition states (2 between minima connected to A); minima connected to A: 12 -> 15";
+        assert_eq!(parse_connected(l), Some(15));
+        assert_eq!(
+            parse_connected("cycle> job 7: 0 new minima, 0 new transition states"),
+            None
+        );
+    }
 
     #[test]
     fn pathsample_cycle_lines_give_the_totals() {
