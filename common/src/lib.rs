@@ -5,7 +5,8 @@
 //! - [`ljat`]: Lennard-Jones plus Axilrod–Teller for N atoms.
 //! - [`mlp`]: the MLP loss family (MLP3, MLPVB3, MLPVB3NN, MLPMULTI), `MLPdata`, predictions, AUC.
 //! - [`lbfgs`]: the GMIN/OPTIM-style limited-memory BFGS minimiser.
-//! - [`linalg`]: LAPACK symmetric eigenproblems, fvib, Cholesky log-determinants.
+//! - [`linalg`]: LAPACK symmetric eigenproblems, fvib, Cholesky log-determinants, BLAS `dgemm`.
+//! - `simd` (crate-internal): 8-lane blocks for AVX-512, AVX2+FMA and portable code, bit-identical.
 //! - [`deck`]: the keyword-deck lexer shared by all four programs (and the `dinfo` variant).
 //! - [`rng`]: seeded, reproducible random streams.
 //! - [`fortran_fmt`]: Fortran edit descriptors (I, F, E, G, ...) rendered byte for byte.
