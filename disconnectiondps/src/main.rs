@@ -8,8 +8,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: disconnectionDPS\n\
-    Reads dinfo in the current directory (keywords: see keyword-decks.md §5) and writes\n\
-    tree.ps, tree.svg and, when asked, node_numbers, node_sizes, node_sections.";
+    Reads dinfo in the current directory (keywords: see keyword-decks.md §5 of the\n\
+    specification and docs/open-questions.md) and writes tree.ps, tree.svg and, when asked,\n\
+    node_numbers, node_sizes, node_sections.\n\
+usage: disconnectionDPS --help | --version";
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
@@ -17,6 +19,10 @@ fn main() -> ExitCode {
     if let Some(a) = args.first() {
         if a == "--help" || a == "-h" {
             println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        if a == "--version" || a == "-V" {
+            println!("disconnectionDPS {}", env!("CARGO_PKG_VERSION"));
             return ExitCode::SUCCESS;
         }
         eprintln!("disconnectionDPS: error: unexpected argument {a:?}\n{USAGE}");

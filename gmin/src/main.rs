@@ -18,6 +18,14 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("--ljat3-dataset") => gmin::cli::dataset(&args[1..]),
+        Some("--version") | Some("-V") => {
+            println!("GMIN {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some(a) if a.starts_with('-') => {
+            eprintln!("GMIN: error: unknown option {a:?}\n{}", gmin::cli::USAGE);
+            return ExitCode::from(2);
+        }
         _ => {
             let deck = args
                 .first()

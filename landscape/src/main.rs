@@ -74,6 +74,10 @@ fn main_inner(args: &[String]) -> Result<()> {
             print!("{}", landscape::bench::render(&a, &r));
             Ok(())
         }
+        Some("--version") | Some("-V") => {
+            println!("landscape {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
         Some("--help") | Some("-h") | Some("help") => {
             println!("{}", landscape::USAGE);
             Ok(())

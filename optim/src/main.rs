@@ -3,9 +3,35 @@
 
 use std::process::ExitCode;
 
+const USAGE: &str = "\
+usage: OPTIM [s]
+    Reads odata (odata.s), finish (finish.s) for a connection and MLPdata for networks in the
+    current directory; writes path.info, min.data.info, EofS, path.xyz (each .s with a
+    suffix) and its log on stdout. Keywords: the OPTIM tables of keyword-decks.md in the
+    specification, our choices in docs/open-questions.md, network PERMDIST in
+    docs/network-symmetry.md.
+usage: OPTIM --help | --version";
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let suffix = std::env::args().nth(1);
+    // Options are answered before any deck is read.
+    if let Some(a) = suffix.as_deref().filter(|a| a.starts_with('-')) {
+        return match a {
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            "--version" | "-V" => {
+                println!("OPTIM {}", env!("CARGO_PKG_VERSION"));
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("OPTIM: error: unknown option {a:?}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
     // Parallel work is rayon's (see common::linalg::set_blas_threads).
     common::linalg::set_blas_threads(1);
     // The whole job runs on a worker of rayon's pool, so that the energy calls' parallel loops

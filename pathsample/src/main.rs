@@ -3,8 +3,34 @@
 
 use std::process::ExitCode;
 
+const USAGE: &str = "\
+usage: PATHSAMPLE
+    Maintains the stationary-point database of the current directory as pathdata says:
+    reads pathdata, min.data, ts.data, points.min, points.ts, min.A, min.B (and the files its
+    keywords name); runs the EXEC program (OPTIM) for connection jobs; appends to the
+    database. Keywords: the PATHSAMPLE tables of keyword-decks.md in the specification, our
+    choices in docs/open-questions.md, network PERMDIST in docs/network-symmetry.md.
+usage: PATHSAMPLE --help | --version";
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    // Options are answered before anything in the directory is opened.
+    if let Some(a) = std::env::args().nth(1) {
+        return match a.as_str() {
+            "--help" | "-h" => {
+                println!("{USAGE}");
+                ExitCode::SUCCESS
+            }
+            "--version" | "-V" => {
+                println!("PATHSAMPLE {}", env!("CARGO_PKG_VERSION"));
+                ExitCode::SUCCESS
+            }
+            _ => {
+                eprintln!("PATHSAMPLE: error: unexpected argument {a:?}\n{USAGE}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let dir = std::path::Path::new(".");
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
