@@ -168,6 +168,11 @@ pub fn run_logged(
         .args(args)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", threads.max(1).to_string())
+        // The driver holds the directory's database lock; its programs share it.
+        .env(
+            common::database::lock::INHERIT_ENV,
+            std::process::id().to_string(),
+        )
         .stdin(Stdio::null())
         .stdout(file.try_clone()?)
         .stderr(file)

@@ -73,6 +73,8 @@ pub fn parse_connected(line: &str) -> Option<usize> {
 /// The whole study in `dir` (created if needed; it must not hold a database yet).
 pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landscape> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    // One writer per database directory, for the whole study (its programs share the lock).
+    let _lock = common::database::DirLock::acquire(dir, "landscape")?;
     for f in ["min.data", "ts.data", GMIN_MINIMA] {
         if dir.join(f).exists() {
             bail!(

@@ -244,6 +244,24 @@ const REJECTED: &[&str] = &[
 ];
 
 impl PathsampleInput {
+    /// Whether the run may append to or rewrite the database (it then takes the directory's
+    /// writer lock; analyses and EXTRACTMIN/EXTRACTTS only read).
+    pub fn writes_database(&self) -> bool {
+        !matches!(self.startup, Startup::Existing)
+            || !self.addpath.is_empty()
+            || matches!(
+                self.mode,
+                Some(
+                    Mode::ReadMin(_)
+                        | Mode::MergeDb(_)
+                        | Mode::RemoveSp
+                        | Mode::RetainSp
+                        | Mode::RemoveUnconnected(_)
+                )
+            )
+            || (self.mode.is_none() && self.strategy.is_some() && self.cycles > 0)
+    }
+
     /// Interpret a parsed `pathdata`.
     pub fn from_deck(deck: &Deck) -> Result<PathsampleInput, DeckError> {
         let mut natoms: Option<usize> = None;

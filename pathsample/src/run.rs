@@ -64,6 +64,13 @@ impl<'a> Run<'a> {
     /// Execute everything the deck asks for.
     pub fn execute(&mut self) -> Result<()> {
         let dir = self.dir.clone();
+        // One writer per database: a second PATHSAMPLE (or landscape) exits here; read-only
+        // runs take no lock.
+        let _lock = if self.input.writes_database() {
+            common::database::DirLock::acquire(&dir, "PATHSAMPLE")?
+        } else {
+            None
+        };
         let mut db = match self.input.startup.clone() {
             Startup::FromPath { file, a, b } => {
                 for f in ["min.data", "ts.data", "min.A", "min.B"] {

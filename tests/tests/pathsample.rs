@@ -504,3 +504,51 @@ fn extractmin_and_extractts_write_the_coordinates() {
     ok(&pathsample(d));
     assert_eq!(read(d, "extractedts").lines().count(), 3 * db.nts());
 }
+
+/// A second writer is refused at once, naming the holder, and changes nothing; a read-only
+/// run (EXTRACTMIN) needs no lock; the lock dies with its holder.
+#[test]
+fn a_second_writer_is_refused_while_the_database_is_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 1);
+    let files = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .filter(|(n, _)| n != common::database::lock::LOCK_FILE)
+            .collect();
+        v.sort();
+        v
+    };
+    let holder = common::database::DirLock::acquire(d, "the test")
+        .unwrap()
+        .unwrap();
+    write(d, "pathdata", &pathdata("CYCLES 2\nCONNECTUNC LOWEST 2\n"));
+    let before_run = files(d);
+    let out = pathsample(d);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("pid {} (the test)", std::process::id())),
+        "{err}"
+    );
+    assert_eq!(
+        files(d),
+        before_run,
+        "the refused writer changed the directory"
+    );
+    // Reading needs no lock.
+    write(d, "pathdata", &pathdata("EXTRACTMIN 1\n"));
+    ok(&pathsample(d));
+    drop(holder);
+    // Released: the writer runs.
+    write(d, "pathdata", &pathdata("CYCLES 1\nCONNECTUNC LOWEST 2\n"));
+    ok(&pathsample(d));
+}

@@ -46,6 +46,7 @@
 
 mod index;
 mod load;
+pub mod lock;
 pub mod rates;
 mod triple;
 
@@ -55,6 +56,7 @@ use std::path::{Path, PathBuf};
 pub use crate::files::min_data::{MinRecord, Widths};
 pub use crate::files::ts_data::TsRecord;
 pub use crate::hessian_data::System;
+pub use lock::{DirLock, LockError};
 pub use rates::{Ensemble, RateOptions, TsRates};
 pub use triple::{PathSummary, PointId, TripleOutcome};
 
