@@ -145,3 +145,36 @@ fn mnist_sample_when_the_file_exists() {
     let auc = st.test_auc.unwrap();
     assert!(auc > 0.3 && auc < 0.7, "{auc}");
 }
+
+#[test]
+fn a_locked_directory_is_refused_naming_the_holder() {
+    let dir = tempfile::tempdir().unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    let holder = common::database::DirLock::acquire(&work, "PATHSAMPLE")
+        .unwrap()
+        .unwrap();
+    let deck = test_inputs().join("landscape_d2_small/landscape.in");
+    let out = landscape(
+        &[
+            "run",
+            deck.to_str().unwrap(),
+            "--dir",
+            work.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("pid {} (PATHSAMPLE)", std::process::id())),
+        "{err}"
+    );
+    // Nothing but the lock file is there: no dataset, no deck, no database.
+    let names: Vec<String> = std::fs::read_dir(&work)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, [common::database::lock::LOCK_FILE], "{names:?}");
+    drop(holder);
+}
