@@ -109,6 +109,11 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
         )
     })?;
     progress.say("dataset", &described);
+    // Every data file is validated before the first program runs on it: a bad test set or
+    // label must not wait for basin-hopping and the connections to be reported.
+    let sets = dataset::load(study, dir).context("checking the data files")?;
+    analysis::network(study, &sets.train)?;
+    drop(sets);
 
     // Basin-hopping.
     std::fs::write(dir.join("data"), templates::gmin_data(study))?;

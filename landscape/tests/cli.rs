@@ -178,3 +178,49 @@ fn a_locked_directory_is_refused_naming_the_holder() {
     assert_eq!(names, [common::database::lock::LOCK_FILE], "{names:?}");
     drop(holder);
 }
+
+#[test]
+fn a_nan_in_the_test_set_stops_the_study_before_basin_hopping() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let gmin = Path::new(env!("CARGO_BIN_EXE_landscape"))
+        .parent()
+        .unwrap()
+        .join("GMIN");
+    let out = Command::new(gmin)
+        .args([
+            "--ljat3-dataset",
+            "--set",
+            "D2",
+            "--train",
+            "50",
+            "--test",
+            "20",
+        ])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let test = std::fs::read_to_string(d.join("MLPdata.test")).unwrap();
+    let mut lines: Vec<String> = test.lines().map(String::from).collect();
+    let mut fields: Vec<&str> = lines[3].split_whitespace().collect();
+    fields[1] = "NaN";
+    lines[3] = fields.join(" ");
+    std::fs::write(d.join("bad.test"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(
+        d.join("study.in"),
+        "DATASET FILES MLPdata bad.test\nMLPVB3 2 1 5 4 50 1.0D-4\nBASINHOPPING 5\n",
+    )
+    .unwrap();
+    let out = landscape(&["run", "study.in", "--dir", "work"], d);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.test") || err.contains("MLPdata.test"),
+        "{err}"
+    );
+    assert!(
+        !d.join("work/GMIN_out").exists(),
+        "GMIN ran before the data were checked"
+    );
+}
