@@ -46,6 +46,9 @@ pub struct ValueColouring {
     pub palette: Palette,
 }
 
+/// The largest LEVELS accepted (the memory of the basin bookkeeping grows with it).
+pub const MAX_LEVELS: i64 = 10_000;
+
 /// The axis-label format (LABELFORMAT): a Fortran edit descriptor such as `F8.2`.
 #[derive(Debug, Clone)]
 pub struct LabelFormat {
@@ -339,9 +342,11 @@ impl Config {
                  (the drawing spaces the levels 1/(LEVELS-1) apart)",
             ));
         }
-        if self.levels > u32::MAX as i64 / 2 {
+        if self.levels > MAX_LEVELS {
+            // Every level holds a row of basins for every minimum: 10^8 levels took all the
+            // memory of a 24 GB machine. A graph is drawn with tens to hundreds of levels.
             return Err(Error::config(format!(
-                "LEVELS {} is too large",
+                "LEVELS {} is too large: at most {MAX_LEVELS} levels (a graph needs tens to hundreds)",
                 self.levels
             )));
         }

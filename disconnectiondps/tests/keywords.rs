@@ -221,3 +221,24 @@ fn comments_continuation_and_case_in_dinfo() {
         read(&case_dir("dps_g1"), "tree.ps.expected")
     );
 }
+
+#[test]
+fn an_absurd_number_of_levels_is_refused_before_any_work() {
+    let dir = copy_case("dps_g1");
+    let dinfo = read(dir.path(), "dinfo");
+    let patched: String = dinfo
+        .lines()
+        .map(|l| {
+            if l.trim_start().to_ascii_uppercase().starts_with("LEVELS") {
+                "LEVELS 100000000".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .map(|l| l + "\n")
+        .collect();
+    std::fs::write(dir.path().join("dinfo"), patched).unwrap();
+    let err = run_err(dir.path());
+    assert!(err.contains("LEVELS 100000000 is too large"), "{err}");
+    assert!(!dir.path().join("tree.ps").exists());
+}

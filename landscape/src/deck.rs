@@ -401,6 +401,11 @@ impl Study {
                     if n < 2 {
                         return Err(line.error_at(1, "LEVELS must be at least 2"));
                     }
+                    // disconnectionDPS refuses more (its MAX_LEVELS): checked here, before
+                    // the study runs, not at the graph stage.
+                    if n > 10_000 {
+                        return Err(line.error_at(1, "LEVELS must be at most 10000"));
+                    }
                     s.graph.levels = n;
                 }
                 "FIRST" => s.graph.first = Some(line.f64(1)?),
@@ -826,6 +831,10 @@ DINFO IDENTIFY
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nAUC MEDIAN\n",
                 "expected CLASS c or MEAN",
+            ),
+            (
+                "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nLEVELS 100000000\n",
+                "at most 10000",
             ),
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nMLPVB3 2 1 5 4 200\n",
