@@ -287,28 +287,16 @@ impl Ljat {
                         let djk = Self::diff(x, j, k);
                         let (a, b, c) =
                             (dij.norm_squared(), dik.norm_squared(), djk.norm_squared());
+                        // Hessian and Hv sinks (energy and gradient returned above).
                         let mut fss = [[0.0; 3]; 3];
-                        let fs = match sink {
-                            Sink::Energy => {
-                                energy += self.z * triple_gradient(a, b, c).0;
-                                continue;
+                        let (f, df, ddf) = triple_terms(a, b, c);
+                        energy += self.z * f;
+                        for (r, row) in fss.iter_mut().enumerate() {
+                            for (q, v) in row.iter_mut().enumerate() {
+                                *v = self.z * ddf[(r, q)];
                             }
-                            Sink::Gradient(_) => {
-                                let (f, df) = triple_gradient(a, b, c);
-                                energy += self.z * f;
-                                df.map(|v| self.z * v)
-                            }
-                            _ => {
-                                let (f, df, ddf) = triple_terms(a, b, c);
-                                energy += self.z * f;
-                                for (r, row) in fss.iter_mut().enumerate() {
-                                    for (q, v) in row.iter_mut().enumerate() {
-                                        *v = self.z * ddf[(r, q)];
-                                    }
-                                }
-                                [self.z * df[0], self.z * df[1], self.z * df[2]]
-                            }
-                        };
+                        }
+                        let fs = [self.z * df[0], self.z * df[1], self.z * df[2]];
                         self.accumulate(
                             &mut sink,
                             &[(i, j), (i, k), (j, k)],

@@ -82,6 +82,53 @@ fn dot_blocks<S: Simd>(s: S, a: &[f64], c: &[f64], nb: usize) -> f64 {
     s.reduce(acc)
 }
 
+/// `acc + Σ_{j<n} w[j·stride] · v_j` on the block of items at `b0`, where `v_j` is node `j`'s
+/// row of a node-major buffer (`CHUNK` items per node): a weight row (`stride` 1) or column
+/// (`stride` = the row length) against a layer. FMA in `j` order.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn weighted_rows<S: Simd>(
+    s: S,
+    mut acc: S::V,
+    w: &[f64],
+    stride: usize,
+    n: usize,
+    v: &[f64],
+    b0: usize,
+) -> S::V {
+    for j in 0..n {
+        acc = s.fma(
+            s.splat(w[j * stride]),
+            s.load(block(v, j * CHUNK + b0)),
+            acc,
+        );
+    }
+    acc
+}
+
+/// The softmax outputs' `R{δ} = p ⊙ (R{y} − p·R{y})` on the block of items at `b0`; `p`,
+/// `ry` and `rd` are `Nout × CHUNK` node-major blocks.
+#[inline(always)]
+pub(crate) fn softmax_r_delta<S: Simd>(
+    s: S,
+    p: &[f64],
+    ry: &[f64],
+    rd: &mut [f64],
+    nout: usize,
+    b0: usize,
+) {
+    let mut pr = s.splat(0.0);
+    for o in 0..nout {
+        let po = s.load(block(p, o * CHUNK + b0));
+        pr = s.fma(po, s.load(block(ry, o * CHUNK + b0)), pr);
+    }
+    for o in 0..nout {
+        let po = s.load(block(p, o * CHUNK + b0));
+        let ryo = s.load(block(ry, o * CHUNK + b0));
+        s.store(block_mut(rd, o * CHUNK + b0), s.mul(po, s.sub(ryo, pr)));
+    }
+}
+
 /// `Σ_b a_b` over the first `nb` entries (whole blocks), as [`dot_blocks`].
 #[inline(always)]
 fn sum_blocks<S: Simd>(s: S, a: &[f64], nb: usize) -> f64 {
@@ -196,10 +243,7 @@ impl Batch {
                     let wrow = &wk[t * s_n..(t + 1) * s_n];
                     let bt = s.splat(bias.get(t).copied().unwrap_or(0.0));
                     for b0 in (0..nb).step_by(LANES) {
-                        let mut acc = bt;
-                        for (si, &ws) in wrow.iter().enumerate() {
-                            acc = s.fma(s.splat(ws), s.load(block(src, si * CHUNK + b0)), acc);
-                        }
+                        let mut acc = weighted_rows(s, bt, wrow, 1, s_n, src, b0);
                         if hidden {
                             acc = tanh_v(s, acc);
                         }
@@ -397,11 +441,8 @@ impl Batch {
                     let one = s.splat(1.0);
                     for si in 0..s_n {
                         for b0 in (0..nb).step_by(LANES) {
-                            let mut acc = s.splat(0.0);
-                            for t in 0..t_n {
-                                let dt = s.load(block(d, t * CHUNK + b0));
-                                acc = s.fma(s.splat(wk[t * s_n + si]), dt, acc);
-                            }
+                            let zero = s.splat(0.0);
+                            let acc = weighted_rows(s, zero, &wk[si..], s_n, t_n, d, b0);
                             if let Some(errs) = self.errs.as_mut() {
                                 s.store(block_mut(errs, base + si * CHUNK + b0), acc);
                             }
@@ -536,16 +577,10 @@ impl Batch {
                 for t in 0..t_n {
                     let bt = s.splat(vb.get(t).copied().unwrap_or(0.0));
                     for b0 in (0..nb).step_by(LANES) {
-                        let mut acc = bt;
-                        for si in 0..s_n {
-                            let x = s.load(block(src, si * CHUNK + b0));
-                            acc = s.fma(s.splat(vk[t * s_n + si]), x, acc);
-                        }
+                        let row = t * s_n..(t + 1) * s_n;
+                        let mut acc = weighted_rows(s, bt, &vk[row.clone()], 1, s_n, src, b0);
                         if k > 0 {
-                            for si in 0..s_n {
-                                let rx = s.load(block(rsrc, si * CHUNK + b0));
-                                acc = s.fma(s.splat(wk[t * s_n + si]), rx, acc);
-                            }
+                            acc = weighted_rows(s, acc, &wk[row], 1, s_n, rsrc, b0);
                         }
                         if hidden {
                             let zv = s.load(block(z, t * CHUNK + b0));
@@ -565,20 +600,8 @@ impl Batch {
             self.del[out + c * CHUNK + b] -= 1.0;
         }
         for b0 in (0..nb).step_by(LANES) {
-            let mut pr = s.splat(0.0);
-            for o in 0..nout {
-                let p = s.load(block(&self.p, o * CHUNK + b0));
-                let ry = s.load(block(&self.ract, out + o * CHUNK + b0));
-                pr = s.fma(p, ry, pr);
-            }
-            for o in 0..nout {
-                let p = s.load(block(&self.p, o * CHUNK + b0));
-                let ry = s.load(block(&self.ract, out + o * CHUNK + b0));
-                s.store(
-                    block_mut(&mut self.rdel, out + o * CHUNK + b0),
-                    s.mul(p, s.sub(ry, pr)),
-                );
-            }
+            let (ry, rd) = (&self.ract[out..], &mut self.rdel[out..]);
+            softmax_r_delta(s, &self.p, ry, rd, nout, b0);
         }
         for o in 0..nout {
             let r = out + o * CHUNK;
@@ -680,6 +703,9 @@ impl Batch {
                     let two = s.splat(2.0);
                     for si in 0..s_n {
                         for b0 in (0..nb).step_by(LANES) {
+                            // e = Wᵀδ and R{e} = Wᵀ R{δ} + Vᵀ δ in one pass over t
+                            // (each δ block loaded once; measured 10 % faster than two
+                            // `weighted_rows` passes).
                             let mut e = s.splat(0.0);
                             let mut re = s.splat(0.0);
                             for t in 0..t_n {

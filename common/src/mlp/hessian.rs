@@ -34,7 +34,7 @@
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
-use super::batch::Batch;
+use super::batch::{softmax_r_delta, weighted_rows, Batch};
 use super::data::MlpData;
 use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
@@ -212,11 +212,8 @@ fn column_block_impl<S: Simd>(
             let hidden = m + 1 < nmat;
             for i in 0..tm {
                 for b0 in (0..nb).step_by(W) {
-                    let mut acc = s.splat(0.0);
-                    for si in 0..sm {
-                        let r = s.load(block(rsrc, si * CHUNK + b0));
-                        acc = s.fma(s.splat(wm[i * sm + si]), r, acc);
-                    }
+                    let row = &wm[i * sm..(i + 1) * sm];
+                    let mut acc = weighted_rows(s, s.splat(0.0), row, 1, sm, rsrc, b0);
                     if hidden {
                         let z = s.load(block(&st.act, off(m + 1) + i * CHUNK + b0));
                         acc = s.mul(acc, s.sub(one, s.mul(z, z)));
@@ -229,19 +226,7 @@ fn column_block_impl<S: Simd>(
         let out = off(nmat);
         let nout = net.nout();
         for b0 in (0..nb).step_by(W) {
-            let mut pr = s.splat(0.0);
-            for o in 0..nout {
-                let p = s.load(block(&st.p, o * CHUNK + b0));
-                pr = s.fma(p, s.load(block(&ract, out + o * CHUNK + b0)), pr);
-            }
-            for o in 0..nout {
-                let p = s.load(block(&st.p, o * CHUNK + b0));
-                let ry = s.load(block(&ract, out + o * CHUNK + b0));
-                s.store(
-                    block_mut(&mut rdel, out + o * CHUNK + b0),
-                    s.mul(p, s.sub(ry, pr)),
-                );
-            }
+            softmax_r_delta(s, &st.p, &ract[out..], &mut rdel[out..], nout, b0);
         }
         // R-backward: R{δ}_m = (W_mᵀ R{δ}_{m+1}) ⊙ (1 − z²) − 2 e ⊙ z ⊙ R{z}.
         for m in (j0..nmat).rev() {
@@ -251,11 +236,7 @@ fn column_block_impl<S: Simd>(
             let base = off(m);
             for si in 0..sm {
                 for b0 in (0..nb).step_by(W) {
-                    let mut re = s.splat(0.0);
-                    for i in 0..tm {
-                        let r = s.load(block(hi, i * CHUNK + b0));
-                        re = s.fma(s.splat(wm[i * sm + si]), r, re);
-                    }
+                    let re = weighted_rows(s, s.splat(0.0), &wm[si..], sm, tm, hi, b0);
                     let q = base + si * CHUNK + b0;
                     let z = s.load(block(&st.act, q));
                     let e = s.load(block(&st.err, q));
