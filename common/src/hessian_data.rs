@@ -3,7 +3,7 @@
 //! PATHSAMPLE database record.
 
 use crate::geometry::{inertia_moments, point_group, PointGroup, POINT_GROUP_TOL};
-use crate::linalg::{count_negative, fvib, sym_eigenvalues, LinalgError};
+use crate::linalg::{count_negative, fvib_with_flat_modes, sym_eigenvalues, LinalgError};
 use crate::potential::Potential;
 
 /// What kind of coordinates a potential has.
@@ -35,9 +35,12 @@ pub struct PointData {
     pub eigenvalues: Vec<f64>,
     /// Number of negative eigenvalues below −`tol` (the Hessian index).
     pub index: usize,
-    /// ln Π λ over the positive non-zero modes (`index` negative ones and the zero modes
-    /// excluded); NaN when an included eigenvalue is not positive.
+    /// ln Π λ over the positive non-zero modes (the zero modes, the TS's negative mode and
+    /// any flat mode excluded: [`vibrational_log_product`]); NaN when an included eigenvalue
+    /// is below −[`INDEX_TOL`] (the point is not of the kind asked for: see `index`).
     pub fvib: f64,
+    /// Eigenvalues in [−`INDEX_TOL`, 0] beyond the counted zero modes (flat directions).
+    pub flat_modes: usize,
     /// Point group (C1 for networks).
     pub group: PointGroup,
     /// Principal moments of inertia, ascending (0 for networks).
@@ -46,6 +49,16 @@ pub struct PointData {
 
 /// Eigenvalues below this magnitude count as zero when the index is computed.
 pub const INDEX_TOL: f64 = 1.0e-6;
+
+/// fvib of a point from its descending eigenvalues (the one rule for GMIN, OPTIM and
+/// `min.data.info`): the `nzero` zero modes and, for a TS, the negative mode are left out, and
+/// so are flat modes (included eigenvalues in [−[`INDEX_TOL`], 0]), which a network minimum
+/// can have beyond its counted zero modes. Returns `(fvib, flat modes)`; fvib is NaN when an
+/// included eigenvalue is below −`INDEX_TOL`, i.e. the point is not a minimum (or a TS).
+pub fn vibrational_log_product(eigenvalues_desc: &[f64], nzero: usize, ts: bool) -> (f64, usize) {
+    fvib_with_flat_modes(eigenvalues_desc, nzero, usize::from(ts), INDEX_TOL)
+        .unwrap_or((f64::NAN, 0))
+}
 
 /// Compute the Hessian data at `x`; `ts` selects the TS rule for fvib (one negative mode
 /// excluded).
@@ -59,7 +72,7 @@ pub fn point_data<P: Potential + ?Sized>(
     let eigenvalues = sym_eigenvalues(&p.hessian(x))?;
     let nz = zero_modes(p, system);
     let index = count_negative(&eigenvalues, INDEX_TOL);
-    let f = fvib(&eigenvalues, nz, usize::from(ts)).unwrap_or(f64::NAN);
+    let (f, flat_modes) = vibrational_log_product(&eigenvalues, nz, ts);
     let (group, inertia) = match system {
         System::Atoms => (point_group(x, POINT_GROUP_TOL), inertia_moments(x)),
         System::Network { .. } => (PointGroup::c1(), [0.0; 3]),
@@ -69,6 +82,7 @@ pub fn point_data<P: Potential + ?Sized>(
         eigenvalues,
         index,
         fvib: f,
+        flat_modes,
         group,
         inertia,
     })

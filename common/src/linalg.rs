@@ -151,6 +151,29 @@ pub fn fvib(values_desc: &[f64], nzero: usize, index: usize) -> Option<f64> {
     Some(used.iter().map(|v| v.ln()).sum())
 }
 
+/// [`fvib`] for a point that may have more flat directions than its counted zero modes (a
+/// network minimum with a saturated hidden unit and an unregularised bias, say): included
+/// eigenvalues in `[−flat_tol, 0]` are flat modes, left out of the sum like the zero modes
+/// (files.md: "the product of the positive eigenvalues"). Returns `(fvib, flat modes)`; `None`
+/// only when an included eigenvalue is below `−flat_tol` (the point's index is not `index`).
+pub fn fvib_with_flat_modes(
+    values_desc: &[f64],
+    nzero: usize,
+    index: usize,
+    flat_tol: f64,
+) -> Option<(f64, usize)> {
+    let count = values_desc.len().checked_sub(nzero + index)?;
+    let used = &values_desc[..count];
+    if used.iter().any(|&v| v < -flat_tol || v.is_nan()) {
+        return None;
+    }
+    let flat = used.iter().filter(|&&v| v <= 0.0).count();
+    Some((
+        used.iter().filter(|&&v| v > 0.0).map(|v| v.ln()).sum(),
+        flat,
+    ))
+}
+
 /// `ln det A` of a symmetric positive-definite matrix by Cholesky factorisation (`dpotrf`):
 /// `2 Σ ln L_ii`. Equals [`fvib`] with no zero modes for a minimum, at a fraction of the cost of
 /// a full eigen-decomposition.
@@ -297,6 +320,21 @@ mod tests {
         // Minimum with a negative included: undefined.
         assert_eq!(fvib(&vals, 1, 0), None);
         assert_eq!(fvib(&vals, 9, 0), None);
+    }
+
+    #[test]
+    fn flat_modes_are_left_out_of_fvib() {
+        // 3·2 = 6 over the positive modes; one flat mode of −1e−9 within the tolerance.
+        let vals = [3.0, 2.0, -1.0e-9, -5.0];
+        let (f, flat) = fvib_with_flat_modes(&vals, 0, 1, 1.0e-6).unwrap();
+        assert!((f - 6f64.ln()).abs() < 1e-15);
+        assert_eq!(flat, 1);
+        // Without flat modes: the plain fvib.
+        let (f, flat) = fvib_with_flat_modes(&vals[..2], 0, 0, 1.0e-6).unwrap();
+        assert_eq!((f, flat), (fvib(&vals[..2], 0, 0).unwrap(), 0));
+        // An included eigenvalue below −tol: the index is wrong, no fvib.
+        assert_eq!(fvib_with_flat_modes(&vals, 0, 0, 1.0e-6), None);
+        assert_eq!(fvib_with_flat_modes(&[1.0, f64::NAN], 0, 0, 1.0e-6), None);
     }
 
     #[test]

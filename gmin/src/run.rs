@@ -288,6 +288,21 @@ impl MinDb {
                     );
                     continue;
                 }
+                if !data.fvib.is_finite() {
+                    log::warn!(
+                        "DUMPMINDB: skipping a point whose Hessian gives no finite fvib (E = {})",
+                        r.energy
+                    );
+                    continue;
+                }
+                if data.flat_modes > 0 {
+                    log::warn!(
+                        "DUMPMINDB: minimum at E = {} has {} flat Hessian mode(s) beyond its zero \
+                         modes; they are left out of fvib",
+                        r.energy,
+                        data.flat_modes
+                    );
+                }
                 self.file
                     .write_all(MinDataInfo::from_point(&data, &r.x).render().as_bytes())?;
                 self.file.flush()?;

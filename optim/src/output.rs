@@ -6,8 +6,8 @@ use crate::run::Names;
 use anyhow::Result;
 use common::files::path_info::{self, PathInfoBlock};
 use common::fortran_fmt::fmt_f;
-use common::hessian_data::{zero_modes, System};
-use common::linalg::{fvib, sym_eigenvalues};
+use common::hessian_data::{vibrational_log_product, zero_modes, System};
+use common::linalg::sym_eigenvalues;
 use common::potential::fd;
 use std::fs::File;
 use std::io::Write;
@@ -60,7 +60,14 @@ impl StationaryPoint {
                 pot.hessian(x)
             };
             let ev = sym_eigenvalues(&h)?;
-            let f = fvib(&ev, zero_modes(pot, model.kind()), usize::from(ts)).unwrap_or(f64::NAN);
+            let (f, flat) = vibrational_log_product(&ev, zero_modes(pot, model.kind()), ts);
+            if flat > 0 {
+                log::warn!(
+                    "{} at E = {energy}: {flat} flat Hessian mode(s) beyond the zero modes, left \
+                     out of fvib",
+                    if ts { "transition state" } else { "minimum" }
+                );
+            }
             (Some(ev), f)
         };
         Ok(Self {
