@@ -284,6 +284,10 @@ pub fn distinct_minima(study: &Study, db: &Database) -> Result<usize> {
 pub fn analyse(study: &Study, dir: &Path, sets: &Sets) -> Result<Landscape> {
     let db = open_database(study, dir)?;
     let mlp = network(study, &sets.train)?;
+    // The points files must belong to this study's network and training data (issue 16):
+    // the first and last records' losses are recomputed and compared with the data files.
+    db.verify_energies(&|x| mlp.energy(x))
+        .with_context(|| format!("the database in {} is not this study's", dir.display()))?;
     let gmin = global_minimum(&db).context("the database holds no minimum")?;
     let connected = db.connected_to(&[gmin]);
     let incorrect = sets.incorrect();

@@ -576,4 +576,28 @@ fn small_d2_study_end_to_end() {
     );
     assert_eq!(read(d, "minima.csv"), before);
     assert_eq!(read(d, "summary.txt"), summary_before);
+    // A deck whose network differs (lambda 1e-3): the recomputed losses of the points records
+    // are not the database's, so `analyse` refuses it and writes nothing.
+    let other = tempfile::tempdir().unwrap();
+    let other_deck = other.path().join("other.in");
+    std::fs::write(
+        &other_deck,
+        std::fs::read_to_string(deck("landscape_d2_small"))
+            .unwrap()
+            .replace("200 1.0D-4", "200 1.0D-3"),
+    )
+    .unwrap();
+    let out = run_landscape(&[
+        "analyse",
+        other_deck.to_str().unwrap(),
+        "--dir",
+        d.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("is not this study's") && err.contains("points.min: record 1"),
+        "{err}"
+    );
+    assert_eq!(read(d, "minima.csv"), before);
 }

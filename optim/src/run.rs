@@ -96,12 +96,15 @@ fn read_values(path: &Path, nopt: usize) -> Result<Vec<f64>> {
     Ok(x)
 }
 
-/// Read and validate everything (no file is written).
-pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
-    let names = Names::new(dir, suffix);
-    let deck_path = names.file("odata");
-    let deck = Deck::read_with_terminators(&deck_path, &["POINTS", "VARIABLES"])?;
-    let input = OptimInput::from_deck(&deck)?;
+/// The potential, symmetry and start point that an odata deck defines (`dir` holds its
+/// MLPdata). `gpu`: honour the deck's GPU line (OPTIM's own run); PATHSAMPLE's check of its
+/// database (a few energies) asks for the CPU path.
+pub fn system_of(
+    input: &OptimInput,
+    dir: &Path,
+    deck_path: &Path,
+    gpu: bool,
+) -> Result<(Box<dyn Potential>, Symmetry, Vec<f64>)> {
     let align = AlignOptions {
         no_inversion: input.no_inversion,
         permdist: input.permdist,
@@ -109,8 +112,7 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
         ranrot: input.ranrot,
         seed: 1,
     };
-    let (potential, symmetry, start): (Box<dyn Potential>, Symmetry, Vec<f64>) = match &input.coords
-    {
+    let system: (Box<dyn Potential>, Symmetry, Vec<f64>) = match &input.coords {
         Coordinates::Atoms { labels, x } => {
             if let Some(bad) = labels.iter().find(|l| l.as_str() != "AX") {
                 bail!(
@@ -149,12 +151,26 @@ pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
                 common::system::NetworkSymmetry::new(mlp.network().clone(), mlp.frozen().cloned())
             });
             (
-                kernels::select_mlp(mlp, input.gpu),
+                if gpu {
+                    kernels::select_mlp(mlp, input.gpu)
+                } else {
+                    Box::new(mlp)
+                },
                 Symmetry::network(*nzero, group),
                 x.clone(),
             )
         }
     };
+    Ok(system)
+}
+
+/// Read and validate everything (no file is written).
+pub fn prepare(dir: &Path, suffix: Option<&str>) -> Result<Prepared> {
+    let names = Names::new(dir, suffix);
+    let deck_path = names.file("odata");
+    let deck = Deck::read_with_terminators(&deck_path, &["POINTS", "VARIABLES"])?;
+    let input = OptimInput::from_deck(&deck)?;
+    let (potential, symmetry, start) = system_of(&input, dir, &deck_path, true)?;
     let nopt = potential.nopt();
     let finish = if input.task == Task::Connect {
         Some(read_values(&names.file("finish"), nopt)?)

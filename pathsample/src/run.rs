@@ -129,6 +129,9 @@ impl<'a> Run<'a> {
         for line in db.load_report().to_vec() {
             self.log(format!("setup> {line}"));
         }
+        if self.input.writes_database() {
+            self.verify_points(&db)?;
+        }
         self.log(format!(
             "setup> {} minima and {} transition states in the database",
             db.nmin(),
@@ -199,6 +202,56 @@ impl<'a> Run<'a> {
             }
             other => crate::analysis::stand_alone(&dir, &self.input, db, other, self.out),
         }
+    }
+
+    /// Before the first append (issue 16): the energies of the first and the last record of
+    /// each points file, recomputed with the potential of `odata.connect` (the deck PATHSAMPLE
+    /// gives OPTIM), must be those of min.data and ts.data. Only then is a surplus at the end
+    /// of a points file the remnant of an interrupted append. Without `odata.connect` nothing
+    /// defines the potential: the check is skipped with a note, and a remnant is refused.
+    fn verify_points(&mut self, db: &Database) -> Result<()> {
+        if db.nmin() == 0 && db.nts() == 0 {
+            return Ok(());
+        }
+        let name = "odata.connect";
+        let path = self.dir.join(name);
+        if !path.exists() {
+            if db.needs_repair() {
+                bail!(
+                    "the database ends with what looks like an interrupted append, but without \
+                     {name} (the potential) PATHSAMPLE cannot check that the points files belong \
+                     to min.data and ts.data; nothing was written"
+                );
+            }
+            self.log(format!(
+                "setup> points files not verified: no {name} defines the potential"
+            ));
+            return Ok(());
+        }
+        let template = self.template(name)?;
+        let text = render_odata(&template, db.min_coords(1), &coords_kind(&self.input))
+            .map_err(|m| anyhow!("{name}: {m}"))?;
+        let deck = Deck::parse_with_terminators(&text, name, &["POINTS", "VARIABLES"])?;
+        let input = optim::keywords::OptimInput::from_deck(&deck)?;
+        let (potential, _, _) = optim::run::system_of(&input, &self.dir, &path, false)
+            .with_context(|| {
+                format!("{name}: cannot build the potential to verify the database")
+            })?;
+        if potential.nopt() != db.nopt() {
+            bail!(
+                "{name} defines {} coordinates but the database (pathdata) has NOPT = {}; \
+                 nothing was written",
+                potential.nopt(),
+                db.nopt()
+            );
+        }
+        let v = db.verify_energies(&|x| potential.energy(x))?;
+        self.log(format!(
+            "setup> points files verified: {} records recomputed with the potential of {name} \
+             (largest relative energy difference {:.1e})",
+            v.records, v.worst
+        ));
+        Ok(())
     }
 
     fn template(&self, name: &str) -> Result<String> {

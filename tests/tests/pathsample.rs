@@ -552,3 +552,66 @@ fn a_second_writer_is_refused_while_the_database_is_locked() {
     write(d, "pathdata", &pathdata("CYCLES 1\nCONNECTUNC LOWEST 2\n"));
     ok(&pathsample(d));
 }
+
+/// Issue 16: a points.min written with longer records (4 atoms) opened as 3 atoms looks like
+/// two whole records plus an interrupted append. PATHSAMPLE recomputes the energies of the
+/// first and last records with odata.connect's potential before it appends anything, refuses
+/// the database naming the file and the record, and changes no byte.
+#[test]
+fn points_of_another_record_size_are_refused_before_anything_is_written() {
+    use common::database::MinRecord;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let p4 = Ljat::new(4, 2.0);
+    {
+        let mut db = Database::open(d, DbConfig::atoms(4)).unwrap();
+        for k in 0..2 {
+            let s = 1.1 + 0.05 * k as f64;
+            let x = [0.0, 0.0, 0.0, s, 0.0, 0.0, 0.0, s, 0.0, 0.0, 0.0, s];
+            db.add_minimum(MinRecord::new(p4.energy(&x), 1.0, 1, [0.0; 3]), &x)
+                .unwrap();
+        }
+    }
+    write(d, "min.A", "1\n1\n");
+    write(d, "min.B", "1\n2\n");
+    write(d, "odata.connect", CONNECT_TEMPLATE);
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 1\nCONNECTREGION 1 1 5.0\n"),
+    );
+    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() != ".database.lock")
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(d);
+    let out = pathsample(d);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("points.min: record 1 does not belong to line 1"),
+        "{err}"
+    );
+    assert_eq!(snapshot(d), before);
+    // With the right NATOMS the same database passes the check (before READMIN appends) and
+    // the log says so.
+    write(d, "none.info", "");
+    write(
+        d,
+        "pathdata",
+        &pathdata("READMIN none.info\n").replace("NATOMS 3", "NATOMS 4"),
+    );
+    let log = ok(&pathsample(d));
+    assert!(log.contains("points files verified: 2 records"), "{log}");
+}

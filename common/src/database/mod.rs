@@ -49,6 +49,7 @@ mod load;
 pub mod lock;
 pub mod rates;
 mod triple;
+pub mod verify;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -59,6 +60,7 @@ pub use crate::hessian_data::System;
 pub use lock::{DirLock, LockError};
 pub use rates::{Ensemble, RateOptions, TsRates};
 pub use triple::{PathSummary, PointId, TripleOutcome};
+pub use verify::{Verified, VERIFY_RTOL};
 
 use crate::files::error::FileError;
 use crate::files::{min_ab, points};
@@ -309,6 +311,12 @@ impl Database {
     #[doc(hidden)]
     pub fn simulate_crash_after_bytes(&mut self, bytes: Option<u64>) {
         self.crash_budget = bytes;
+    }
+
+    /// Whether loading found the remnant of an interrupted append (a surplus points record or
+    /// an unterminated data line) that the first append (or [`Database::repair`]) truncates.
+    pub fn needs_repair(&self) -> bool {
+        !self.pending.is_empty()
     }
 
     /// The settings.
