@@ -222,18 +222,43 @@ struct MinDb {
 
 impl MinDb {
     /// Open for appending; minima already in the file (an earlier or restored run) are known.
+    /// A restored run (`restoring`) may find the last record cut short by the interruption
+    /// (GMIN writes whole records of 1 + ⌈NOPT/3⌉ lines): that remnant is truncated with a
+    /// warning; anything else unreadable is an error.
     fn open(
         path: &Path,
         ediff: f64,
         nopt: usize,
         identity: Option<Arc<SaveIdentity>>,
+        restoring: bool,
     ) -> Result<MinDb> {
         let known = match std::fs::read_to_string(path) {
-            Ok(text) => min_data_info::parse(&text, &path.display().to_string(), nopt)?
-                .into_iter()
-                .map(|m| (m.energy, m.coords))
-                .collect(),
-            Err(_) => Vec::new(),
+            Ok(mut text) => {
+                let whole = whole_records_len(&text, nopt);
+                if restoring && whole < text.len() {
+                    log::warn!(
+                        "{}: dropping the last {} bytes, a record cut short when the run \
+                         was interrupted",
+                        path.display(),
+                        text.len() - whole
+                    );
+                    let f = std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .and_then(|f| f.set_len(whole as u64).map(|_| f))
+                        .with_context(|| format!("cannot truncate {}", path.display()))?;
+                    drop(f);
+                    text.truncate(whole);
+                }
+                min_data_info::parse(&text, &path.display().to_string(), nopt)?
+                    .into_iter()
+                    .map(|m| (m.energy, m.coords))
+                    .collect()
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read {}", path.display()));
+            }
         };
         let file = std::fs::OpenOptions::new()
             .create(true)
@@ -315,6 +340,26 @@ impl MinDb {
     }
 }
 
+/// Bytes of the leading whole records of a `min.data.info` that GMIN wrote: records of
+/// 1 + ⌈NOPT/3⌉ newline-terminated lines.
+fn whole_records_len(text: &str, nopt: usize) -> usize {
+    let per = 1 + nopt.div_ceil(3);
+    let mut len = 0;
+    let mut lines = 0;
+    let mut end = 0;
+    for line in text.split_inclusive('\n') {
+        if !line.ends_with('\n') {
+            break;
+        }
+        len += line.len();
+        lines += 1;
+        if lines % per == 0 {
+            end = len;
+        }
+    }
+    end
+}
+
 /// Run a prepared job and write all outputs into its directory.
 pub fn execute(p: Prepared) -> Result<()> {
     let Prepared {
@@ -380,6 +425,7 @@ pub fn execute(p: Prepared) -> Result<()> {
             settings.ediff,
             x0.len(),
             settings.save_identity.clone(),
+            restored.is_some(),
         )?),
         None => None,
     };
@@ -545,4 +591,24 @@ pub fn execute(p: Prepared) -> Result<()> {
     )?;
     out.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn whole_records_of_min_data_info() {
+        // NOPT = 4: records of 1 + 2 lines.
+        let rec = "h\na b c\nd\n";
+        let two = format!("{rec}{rec}");
+        assert_eq!(super::whole_records_len(&two, 4), two.len());
+        assert_eq!(
+            super::whole_records_len(&format!("{two}h\na b"), 4),
+            two.len()
+        );
+        assert_eq!(
+            super::whole_records_len(&format!("{rec}h\na b c\n"), 4),
+            rec.len()
+        );
+        assert_eq!(super::whole_records_len("", 4), 0);
+    }
 }

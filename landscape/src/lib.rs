@@ -68,6 +68,8 @@ pub mod deck;
 pub mod programs;
 pub mod report;
 pub mod run;
+pub mod signals;
+pub mod state;
 pub mod templates;
 
 /// `landscape --help`.
@@ -75,7 +77,9 @@ pub const USAGE: &str = "\
 usage: landscape run DECK [--dir DIR]
     The whole study: dataset, basin-hopping (GMIN), database and connections (PATHSAMPLE
     with EXEC OPTIM), per-minimum AUC, graphs (disconnectionDPS). Works in DIR (else the
-    deck's WORKDIR, else the current directory), which must not hold a database yet.
+    deck's WORKDIR, else the current directory). Run again on the same directory, it
+    resumes a stopped study (SIGINT/SIGTERM/SIGHUP stop it cleanly) or, when the study
+    is finished, redoes only the analysis and the graphs.
     Writes minima.csv, summary.txt, tree.ps/tree.svg (coloured by test AUC),
     tree_train.ps/tree_train.svg (training AUC) and every standard intermediate file.
 

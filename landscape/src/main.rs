@@ -3,6 +3,7 @@
 use anyhow::{bail, Context, Result};
 use landscape::deck::Study;
 use landscape::programs::{Programs, Progress};
+use landscape::signals::{Interrupt, Interrupted};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -35,7 +36,8 @@ fn main_inner(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("run") => {
             let (study, dir) = deck_and_dir(&args[1..])?;
-            landscape::run::run(&study, &dir, &mut stdout())?;
+            let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
+            landscape::run::run(&study, &dir, &mut stdout(), &interrupt)?;
             print!(
                 "{}",
                 std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
@@ -47,7 +49,8 @@ fn main_inner(args: &[String]) -> Result<()> {
             let programs = Programs::locate(study.bindir.as_deref())?;
             let mut p = stdout();
             p.log_to(&dir.join(landscape::run::LANDSCAPE_LOG))?;
-            landscape::run::analyse_and_draw(&study, &dir, &programs, &mut p)?;
+            let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
+            landscape::run::analyse_and_draw(&study, &dir, &programs, &mut p, &interrupt)?;
             print!(
                 "{}",
                 std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
@@ -94,9 +97,15 @@ fn main() -> ExitCode {
     common::linalg::set_blas_threads(1);
     match main_inner(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("landscape: error: {e:#}");
-            ExitCode::FAILURE
-        }
+        Err(e) => match e.downcast_ref::<Interrupted>() {
+            Some(i) => {
+                eprintln!("landscape: {i}");
+                ExitCode::from(i.exit_code())
+            }
+            None => {
+                eprintln!("landscape: error: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

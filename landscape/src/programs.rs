@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::signals::Interrupt;
+
 /// Environment variable naming the directory of GMIN, OPTIM, PATHSAMPLE and disconnectionDPS
 /// (used when the deck has no BINDIR line).
 pub const BINDIR_ENV: &str = "LANDSCAPE_BINDIR";
@@ -138,19 +140,40 @@ pub fn format_elapsed(s: f64) -> String {
 /// How often [`run_logged`] looks at a running program.
 pub const POLL: Duration = Duration::from_millis(200);
 
+/// One program run: `program args` in `dir`, output appended to `dir/log`, with `threads`
+/// threads (RAYON_NUM_THREADS).
+#[derive(Debug, Clone, Copy)]
+pub struct Invocation<'a> {
+    /// The program.
+    pub program: &'a Path,
+    /// Its arguments.
+    pub args: &'a [String],
+    /// Its working directory.
+    pub dir: &'a Path,
+    /// The log file's name in `dir`.
+    pub log: &'a str,
+    /// Threads it may use.
+    pub threads: usize,
+}
+
 /// Run `program args` in `dir` with stdout and stderr appended to `dir/log` (after a header
 /// line), `RAYON_NUM_THREADS=threads`. Every [`POLL`] the new complete log lines go to
 /// `on_line` and `on_tick` is called (e.g. to check a time limit). A failure is an error
 /// quoting the end of the log.
 pub fn run_logged(
-    program: &Path,
-    args: &[String],
-    dir: &Path,
-    log: &str,
-    threads: usize,
+    invocation: Invocation,
     on_line: &mut dyn FnMut(&str),
     on_tick: &mut dyn FnMut(),
+    interrupt: &Interrupt,
 ) -> Result<()> {
+    interrupt.check()?;
+    let Invocation {
+        program,
+        args,
+        dir,
+        log,
+        threads,
+    } = invocation;
     let log_path = dir.join(log);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -164,7 +187,27 @@ pub fn run_logged(
     writeln!(file, "==== landscape: {} {}", name, args.join(" "))?;
     file.flush()?;
     let mut offset = file.seek(SeekFrom::End(0))?;
-    let mut child = Command::new(program)
+    let mut cmd = Command::new(program);
+    // The program must not outlive the driver: if `landscape` is killed (even with SIGKILL),
+    // the kernel kills it, and PATHSAMPLE's OPTIM jobs die with PATHSAMPLE in turn.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            if libc::prctl(
+                libc::PR_SET_PDEATHSIG,
+                libc::SIGKILL as libc::c_ulong,
+                0,
+                0,
+                0,
+            ) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = cmd
         .args(args)
         .current_dir(dir)
         .env("RAYON_NUM_THREADS", threads.max(1).to_string())
@@ -196,6 +239,11 @@ pub fn run_logged(
         if let Some(st) = child.try_wait()? {
             break st;
         }
+        if interrupt.signal().is_some() {
+            terminate(&mut child);
+            drain(&mut pending, &mut offset)?;
+            interrupt.check()?;
+        }
         std::thread::sleep(POLL);
         drain(&mut pending, &mut offset)?;
         on_tick();
@@ -204,6 +252,9 @@ pub fn run_logged(
     if !pending.is_empty() {
         on_line(pending.trim_end());
     }
+    // A Ctrl-C reaches the whole foreground process group: the program may have died of it
+    // before the driver noticed.
+    interrupt.check()?;
     if !status.success() {
         let text = std::fs::read_to_string(&log_path).unwrap_or_default();
         let tail: Vec<&str> = text.lines().rev().take(15).collect();
@@ -215,6 +266,28 @@ pub fn run_logged(
         );
     }
     Ok(())
+}
+
+/// How long a program gets to end after SIGTERM before it is killed.
+const TERMINATE_GRACE: Duration = Duration::from_secs(5);
+
+/// Stop a running program: SIGTERM, then SIGKILL after [`TERMINATE_GRACE`]; reaped either way.
+fn terminate(child: &mut std::process::Child) {
+    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) on our own child's pid, which is not reaped yet.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+    }
+    let t0 = Instant::now();
+    while t0.elapsed() < TERMINATE_GRACE {
+        if matches!(child.try_wait(), Ok(Some(_))) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(test)]
@@ -242,21 +315,24 @@ mod tests {
 
     #[test]
     fn output_lines_reach_the_callback_and_the_log() {
+        // The script runs longer than POLL, so that at least one tick comes.
         let dir = tempfile::tempdir().unwrap();
         let mut lines = Vec::new();
         let mut ticks = 0;
         run_logged(
-            Path::new("/bin/sh"),
-            // Longer than POLL, so that at least one tick comes.
-            &[
-                "-c".into(),
-                "echo one; echo two >&2; sleep 0.5; printf three".into(),
-            ],
-            dir.path(),
-            "x.log",
-            1,
+            Invocation {
+                program: Path::new("/bin/sh"),
+                args: &[
+                    "-c".into(),
+                    "echo one; echo two >&2; sleep 0.5; printf three".into(),
+                ],
+                dir: dir.path(),
+                log: "x.log",
+                threads: 1,
+            },
             &mut |l| lines.push(l.to_string()),
             &mut || ticks += 1,
+            &Interrupt::never(),
         )
         .unwrap();
         assert!(lines.contains(&"one".to_string()) && lines.contains(&"two".to_string()));
@@ -265,16 +341,50 @@ mod tests {
         let log = std::fs::read_to_string(dir.path().join("x.log")).unwrap();
         assert!(log.starts_with("==== landscape: sh -c"));
         let e = run_logged(
-            Path::new("/bin/sh"),
-            &["-c".into(), "echo broken; exit 3".into()],
-            dir.path(),
-            "x.log",
-            1,
+            Invocation {
+                program: Path::new("/bin/sh"),
+                args: &["-c".into(), "echo broken; exit 3".into()],
+                dir: dir.path(),
+                log: "x.log",
+                threads: 1,
+            },
             &mut |_| {},
             &mut || {},
+            &Interrupt::never(),
         )
         .unwrap_err()
         .to_string();
         assert!(e.contains("broken") && e.contains("sh failed"), "{e}");
+    }
+
+    #[test]
+    fn a_stop_signal_terminates_the_running_program() {
+        let dir = tempfile::tempdir().unwrap();
+        let interrupt = Interrupt::never();
+        let t0 = Instant::now();
+        let mut ticks = 0;
+        let e = run_logged(
+            Invocation {
+                program: Path::new("/bin/sh"),
+                args: &["-c".into(), "echo started; sleep 30".into()],
+                dir: dir.path(),
+                log: "x.log",
+                threads: 1,
+            },
+            &mut |_| {},
+            &mut || {
+                ticks += 1;
+                if ticks == 2 {
+                    interrupt.raise(libc::SIGTERM);
+                }
+            },
+            &interrupt,
+        )
+        .unwrap_err();
+        assert!(
+            e.downcast_ref::<crate::signals::Interrupted>().is_some(),
+            "{e}"
+        );
+        assert!(t0.elapsed() < Duration::from_secs(10), "{:?}", t0.elapsed());
     }
 }

@@ -5,8 +5,10 @@
 use crate::analysis::{self, Landscape};
 use crate::dataset;
 use crate::deck::{Stage, Study};
-use crate::programs::{format_elapsed, run_logged, Programs, Progress};
+use crate::programs::{format_elapsed, run_logged, Invocation, Programs, Progress};
 use crate::report;
+use crate::signals::Interrupt;
+use crate::state::{self, State};
 use crate::templates::{self, GMIN_MINIMA};
 use anyhow::{bail, Context, Result};
 use common::files::min_ab;
@@ -30,6 +32,9 @@ pub const SUMMARY: &str = "summary.txt";
 pub const AUC_TRAIN: &str = "auc_train.dat";
 /// Test AUC per minimum (COLOURBYVALUE file of `tree.*`).
 pub const AUC_TEST: &str = "auc_test.dat";
+
+/// GMIN's restart dump (DUMPINT), from which an interrupted basin-hopping resumes.
+pub const GMIN_DUMP: &str = "GMIN.dump";
 
 /// How often basin-hopping progress is printed.
 const GMIN_REPORT: Duration = Duration::from_secs(10);
@@ -70,20 +75,23 @@ pub fn parse_connected(line: &str) -> Option<usize> {
         .ok()
 }
 
-/// The whole study in `dir` (created if needed; it must not hold a database yet).
-pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landscape> {
+/// The whole study in `dir` (created if needed). A directory that holds a study this deck
+/// started ([`state`]) resumes it: finished stages are skipped, basin-hopping continues from
+/// `GMIN.dump`, PATHSAMPLE restarts as it does; a finished study only redoes the analysis and
+/// graphs. A stop signal (`interrupt`) ends the running program and returns
+/// [`crate::signals::Interrupted`], leaving a study that resumes.
+pub fn run(
+    study: &Study,
+    dir: &Path,
+    progress: &mut Progress,
+    interrupt: &Interrupt,
+) -> Result<Landscape> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // One writer per database directory, for the whole study (its programs share the lock).
     let _lock = common::database::DirLock::acquire(dir, "landscape")?;
-    for f in ["min.data", "ts.data", GMIN_MINIMA] {
-        if dir.join(f).exists() {
-            bail!(
-                "{} already holds {f}; start in an empty directory (or use `landscape analyse` \
-                 to redo the analysis and graphs)",
-                dir.display()
-            );
-        }
-    }
+    let deck_text = std::fs::read_to_string(&study.deck_file)
+        .with_context(|| format!("cannot read {}", study.deck_file.display()))?;
+    let mut state = State::open(dir, &deck_text, &["min.data", "ts.data", GMIN_MINIMA])?;
     progress.log_to(&dir.join(LANDSCAPE_LOG))?;
     let programs = Programs::locate(study.bindir.as_deref())?;
     progress.say(
@@ -95,61 +103,111 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
             programs.gmin.parent().unwrap_or(Path::new(".")).display()
         ),
     );
+    if state.resumed() {
+        let done = state.finished_stages();
+        progress.say(
+            "resume",
+            if done.is_empty() {
+                "the study had not finished a stage: starting it again".to_string()
+            } else {
+                format!("finished before: {}", done.join(", "))
+            },
+        );
+    }
+    if state.done(state::FINISHED) {
+        progress.say(
+            "resume",
+            "the study is finished: redoing only the analysis and the graphs",
+        );
+        return analyse_and_draw(study, dir, &programs, progress, interrupt);
+    }
 
     // Dataset.
-    let described = dataset::prepare(study, dir, &mut |args| {
-        run_logged(
-            &programs.gmin,
-            args,
-            dir,
-            GMIN_LOG,
-            study.cpus,
-            &mut |_| {},
-            &mut || {},
-        )
-    })?;
-    progress.say("dataset", &described);
+    if state.done(state::DATASET) {
+        progress.say(
+            "dataset",
+            "resumed: the data files of the first run are kept",
+        );
+    } else {
+        let described = dataset::prepare(study, dir, &mut |args| {
+            run_logged(
+                Invocation {
+                    program: &programs.gmin,
+                    args,
+                    dir,
+                    log: GMIN_LOG,
+                    threads: study.cpus,
+                },
+                &mut |_| {},
+                &mut || {},
+                interrupt,
+            )
+        })?;
+        progress.say("dataset", &described);
+    }
     // Every data file is validated before the first program runs on it: a bad test set or
     // label must not wait for basin-hopping and the connections to be reported.
     let sets = dataset::load(study, dir).context("checking the data files")?;
     analysis::network(study, &sets.train)?;
     drop(sets);
+    state.mark(state::DATASET)?;
 
     // Basin-hopping.
-    std::fs::write(dir.join("data"), templates::gmin_data(study))?;
-    std::fs::write(dir.join("coords"), templates::gmin_coords(study))?;
-    progress.say(
-        "basin-hopping",
-        format!(
-            "GMIN: {} steps x {} walker(s), {}, {} threads",
-            study.hopping.steps, study.hopping.walkers, study.network_line, study.cpus
-        ),
-    );
     let info = dir.join(GMIN_MINIMA);
     let count = |p: &Path| std::fs::read_to_string(p).map_or(0, |t| count_min_data_info(&t));
-    let mut last = Instant::now();
-    run_logged(
-        &programs.gmin,
-        &[],
-        dir,
-        GMIN_LOG,
-        study.cpus,
-        &mut |_| {},
-        &mut || {
-            if last.elapsed() >= GMIN_REPORT {
-                last = Instant::now();
-                let quenches = std::fs::read_to_string(dir.join("GMIN_out"))
-                    .map_or(0, |t| t.lines().filter(|l| l.starts_with("Qu")).count());
-                progress.say(
-                    "basin-hopping",
+    if !state.done(state::BASIN_HOPPING) {
+        let restore = state.resumed() && dir.join(GMIN_DUMP).exists();
+        let mut data = templates::gmin_data(study);
+        if restore {
+            data.push_str(&format!("RESTORE {GMIN_DUMP}\n"));
+        }
+        std::fs::write(dir.join("data"), data)?;
+        std::fs::write(dir.join("coords"), templates::gmin_coords(study))?;
+        progress.say(
+            "basin-hopping",
+            format!(
+                "GMIN: {} steps x {} walker(s), {}, {} threads{}",
+                study.hopping.steps,
+                study.hopping.walkers,
+                study.network_line,
+                study.cpus,
+                if restore {
                     format!(
-                        "{quenches} quenches, {} distinct minima so far",
+                        "; resumed from {GMIN_DUMP} with {} minima in {GMIN_MINIMA}",
                         count(&info)
-                    ),
-                );
-            }
-        },
-    )?;
+                    )
+                } else {
+                    String::new()
+                }
+            ),
+        );
+        let mut last = Instant::now();
+        run_logged(
+            Invocation {
+                program: &programs.gmin,
+                args: &[],
+                dir,
+                log: GMIN_LOG,
+                threads: study.cpus,
+            },
+            &mut |_| {},
+            &mut || {
+                if last.elapsed() >= GMIN_REPORT {
+                    last = Instant::now();
+                    let quenches = std::fs::read_to_string(dir.join("GMIN_out"))
+                        .map_or(0, |t| t.lines().filter(|l| l.starts_with("Qu")).count());
+                    progress.say(
+                        "basin-hopping",
+                        format!(
+                            "{quenches} quenches, {} distinct minima so far",
+                            count(&info)
+                        ),
+                    );
+                }
+            },
+            interrupt,
+        )?;
+    }
     let nfound = count(&info);
     progress.say(
         "basin-hopping",
@@ -158,21 +216,28 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
     if nfound == 0 {
         bail!("GMIN found no minimum (see {GMIN_LOG} and GMIN_out)");
     }
+    state.mark(state::BASIN_HOPPING)?;
 
     // Database.
-    std::fs::write(dir.join("odata.connect"), templates::odata_connect(study))?;
-    let readmin = templates::pathdata(study, &programs.optim, &[format!("READMIN {GMIN_MINIMA}")]);
-    std::fs::write(dir.join("pathdata"), &readmin)?;
-    std::fs::write(dir.join("pathdata.readmin"), &readmin)?;
-    run_logged(
-        &programs.pathsample,
-        &[],
-        dir,
-        PATHSAMPLE_LOG,
-        study.threads_per_job(),
-        &mut |_| {},
-        &mut || {},
-    )?;
+    if !state.done(state::DATABASE) {
+        std::fs::write(dir.join("odata.connect"), templates::odata_connect(study))?;
+        let readmin =
+            templates::pathdata(study, &programs.optim, &[format!("READMIN {GMIN_MINIMA}")]);
+        std::fs::write(dir.join("pathdata"), &readmin)?;
+        std::fs::write(dir.join("pathdata.readmin"), &readmin)?;
+        run_logged(
+            Invocation {
+                program: &programs.pathsample,
+                args: &[],
+                dir,
+                log: PATHSAMPLE_LOG,
+                threads: study.threads_per_job(),
+            },
+            &mut |_| {},
+            &mut || {},
+            interrupt,
+        )?;
+    }
     let db = analysis::open_database(study, dir)?;
     let nmin = db.nmin();
     let gmin = analysis::global_minimum(&db).context("READMIN added no minimum")?;
@@ -183,18 +248,21 @@ pub fn run(study: &Study, dir: &Path, progress: &mut Progress) -> Result<Landsca
             db.minimum(gmin).energy
         ),
     );
+    drop(db);
+    state.mark(state::DATABASE)?;
 
     // Connections.
-    drop(db);
     if nmin < 2 {
         min_ab::write(&dir.join("min.A"), &[gmin])?;
         min_ab::write(&dir.join("min.B"), &[gmin])?;
         progress.say("connect", "a single minimum: nothing to connect");
     } else {
-        connect(study, dir, &programs, progress)?;
+        connect(study, dir, &programs, progress, &mut state, interrupt)?;
     }
 
-    analyse_and_draw(study, dir, &programs, progress)
+    let l = analyse_and_draw(study, dir, &programs, progress, interrupt)?;
+    state.mark(state::FINISHED)?;
+    Ok(l)
 }
 
 /// Write `min.A` and `min.B` for a stage and return them: A is the current global minimum;
@@ -217,11 +285,23 @@ pub fn end_points(study: &Study, dir: &Path, stage: &Stage) -> Result<(usize, us
 }
 
 /// The connection stages, in deck order, within the time limit.
-fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progress) -> Result<()> {
+fn connect(
+    study: &Study,
+    dir: &Path,
+    programs: &Programs,
+    progress: &mut Progress,
+    state: &mut State,
+    interrupt: &Interrupt,
+) -> Result<()> {
     let start = Instant::now();
     let limit = study.time_limit.map(Duration::from_secs_f64);
     let stop = dir.join("STOP");
     for (k, stage) in study.stages.iter().enumerate() {
+        let key = state::connect_key(k + 1, stage.name());
+        if state.done(&key) {
+            progress.say(stage.name(), "finished in an earlier run: skipped");
+            continue;
+        }
         if limit.is_some_and(|l| start.elapsed() >= l) {
             progress.say(
                 "connect",
@@ -254,11 +334,13 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
         let t0 = Instant::now();
         let name = stage.name();
         run_logged(
-            &programs.pathsample,
-            &[],
-            dir,
-            PATHSAMPLE_LOG,
-            study.threads_per_job(),
+            Invocation {
+                program: &programs.pathsample,
+                args: &[],
+                dir,
+                log: PATHSAMPLE_LOG,
+                threads: study.threads_per_job(),
+            },
             &mut |l: &str| {
                 if let Some(c) = parse_connected(l) {
                     connected = Some(c);
@@ -290,6 +372,7 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
                     stopped = true;
                 }
             },
+            interrupt,
         )?;
         if stopped {
             progress.say(
@@ -310,6 +393,7 @@ fn connect(study: &Study, dir: &Path, programs: &Programs, progress: &mut Progre
                 db.nts()
             ),
         );
+        state.mark(&key)?;
     }
     Ok(())
 }
@@ -322,6 +406,7 @@ pub fn analyse_and_draw(
     dir: &Path,
     programs: &Programs,
     progress: &mut Progress,
+    interrupt: &Interrupt,
 ) -> Result<Landscape> {
     let sets = dataset::load(study, dir)?;
     let l = analysis::analyse(study, dir, &sets)?;
@@ -433,7 +518,18 @@ pub fn analyse_and_draw(
         let text = templates::dinfo(study, levels, values, &words);
         std::fs::write(dir.join("dinfo"), &text)?;
         std::fs::write(dir.join(dinfo_copy), &text)?;
-        run_logged(&programs.dps, &[], dir, DPS_LOG, 1, &mut |_| {}, &mut || {})?;
+        run_logged(
+            Invocation {
+                program: &programs.dps,
+                args: &[],
+                dir,
+                log: DPS_LOG,
+                threads: 1,
+            },
+            &mut |_| {},
+            &mut || {},
+            interrupt,
+        )?;
         if let Some(stem) = rename {
             for ext in ["ps", "svg"] {
                 std::fs::rename(

@@ -551,18 +551,41 @@ fn small_d2_study_end_to_end() {
     assert!(read(d, "dinfo").contains("COLOURBYVALUE auc_test.dat"));
     assert!(read(d, "dinfo.train").contains("COLOURBYVALUE auc_train.dat"));
 
-    // A second run in the same directory refuses to touch the database ...
+    // A second run of the finished study redoes only the analysis and the graphs: the
+    // database is byte-identical, the outputs identical ...
+    let before = read(d, "minima.csv");
+    let summary_before = read(d, "summary.txt");
+    let db_before = (read(d, "min.data"), read(d, "ts.data"));
     let again = run_landscape(&[
         "run",
         deck("landscape_d2_small").to_str().unwrap(),
         "--dir",
         d.to_str().unwrap(),
     ]);
-    assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds"));
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let said = String::from_utf8_lossy(&again.stdout);
+    assert!(
+        said.contains("the study is finished: redoing only the analysis"),
+        "{said}"
+    );
+    assert_eq!((read(d, "min.data"), read(d, "ts.data")), db_before);
+    assert_eq!(read(d, "minima.csv"), before);
+    // ... a directory that holds a database `landscape run` did not start is refused ...
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::copy(d.join("min.data"), foreign.path().join("min.data")).unwrap();
+    let refused = run_landscape(&[
+        "run",
+        deck("landscape_d2_small").to_str().unwrap(),
+        "--dir",
+        foreign.path().to_str().unwrap(),
+    ]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("already holds min.data"));
     // ... and `analyse` redoes the outputs identically.
-    let before = read(d, "minima.csv");
-    let summary_before = read(d, "summary.txt");
     let out = run_landscape(&[
         "analyse",
         deck("landscape_d2_small").to_str().unwrap(),
@@ -600,4 +623,104 @@ fn small_d2_study_end_to_end() {
         "{err}"
     );
     assert_eq!(read(d, "minima.csv"), before);
+}
+
+/// The processes whose working directory is `dir` (from /proc).
+fn processes_in(dir: &Path) -> Vec<String> {
+    let dir = dir.canonicalize().unwrap();
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        if std::fs::read_link(e.path().join("cwd")).is_ok_and(|c| c == dir) {
+            let cmd = std::fs::read_to_string(e.path().join("cmdline")).unwrap_or_default();
+            out.push(format!("{name}: {}", cmd.replace('\0', " ")));
+        }
+    }
+    out
+}
+
+/// SIGTERM while PATHSAMPLE and its OPTIM jobs run: within 10 s nothing is left running in the
+/// directory and `landscape` exits 143; the same command then resumes the study, keeps every
+/// minimum found before (the files are append-only) and finishes.
+#[test]
+fn sigterm_during_connections_leaves_nothing_running_and_the_study_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut child = Command::new(landscape())
+        .args(["run", deck("landscape_d2_small").to_str().unwrap(), "--dir"])
+        .arg(d)
+        .env("LANDSCAPE_BINDIR", bindir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the connections (at most 60 s).
+    let t0 = std::time::Instant::now();
+    loop {
+        let log = std::fs::read_to_string(d.join("landscape.log")).unwrap_or_default();
+        if log.contains("jobs done") {
+            break;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the study ended before its connections could be interrupted:\n{log}"
+        );
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "no connection job in 60 s:\n{log}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let t1 = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            t1.elapsed().as_secs() < 10,
+            "landscape still runs 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert_eq!(status.code(), Some(143), "{err}");
+    assert!(err.contains("stopped by SIGTERM"), "{err}");
+    loop {
+        let left = processes_in(d);
+        if left.is_empty() {
+            break;
+        }
+        assert!(t1.elapsed().as_secs() < 10, "still running: {left:?}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let minima_before = read(d, "min.data");
+    let out = run_landscape(&[
+        "run",
+        deck("landscape_d2_small").to_str().unwrap(),
+        "--dir",
+        d.to_str().unwrap(),
+    ]);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        said.contains("resume")
+            && said.contains("finished before: dataset, basin-hopping, database"),
+        "{said}"
+    );
+    assert!(read(d, "min.data").starts_with(&minima_before));
+    assert!(d.join("summary.txt").exists());
+    assert!(read(d, "landscape.state").ends_with("done finished\n"));
 }
