@@ -3,7 +3,7 @@
 
 use crate::keywords::PathsampleInput;
 use anyhow::{anyhow, bail, Context, Result};
-use common::files::job::{is_stale_job_file, render_odata, JobCoords};
+use common::files::job::{is_stale_job_file, render_odata, JobCoords, JobFiles};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -52,18 +52,7 @@ pub fn check_template(text: &str, name: &str, kind: &JobCoords) -> Result<String
 
 /// The names of a job's files.
 pub fn job_files(dir: &Path, n: usize) -> Vec<PathBuf> {
-    [
-        format!("odata.{n}"),
-        format!("finish.{n}"),
-        format!("path.info.{n}"),
-        format!("min.data.info.{n}"),
-        format!("OPTIM.connect.{n}"),
-        format!("EofS.{n}"),
-        format!("path.{n}.xyz"),
-    ]
-    .into_iter()
-    .map(|f| dir.join(f))
-    .collect()
+    JobFiles::new(n).all().iter().map(|f| dir.join(f)).collect()
 }
 
 /// Remove stale job files of an earlier (killed) run.
@@ -118,7 +107,7 @@ impl Pool {
 
     /// Start `EXEC N` with stdout and stderr redirected to `OPTIM.connect.N`.
     pub fn launch(&mut self, job: Job) -> Result<()> {
-        let log = File::create(self.dir.join(format!("OPTIM.connect.{}", job.n)))?;
+        let log = File::create(self.dir.join(JobFiles::new(job.n).log))?;
         let err = log.try_clone()?;
         let mut cmd = Command::new(&self.exec[0]);
         // A job must not outlive PATHSAMPLE: if PATHSAMPLE is killed (even with SIGKILL), the
@@ -173,7 +162,7 @@ impl Pool {
                     };
                     let job = *job;
                     self.running.swap_remove(i);
-                    let pi = self.dir.join(format!("path.info.{}", job.n));
+                    let pi = self.dir.join(JobFiles::new(job.n).path_info);
                     return Ok(Finished {
                         job,
                         success,

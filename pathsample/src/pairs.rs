@@ -33,40 +33,14 @@ impl TriedPairs {
         &self.order
     }
 
-    /// `pairs.data` text: `(2I8)` per pair.
-    pub fn render(&self) -> String {
-        self.order
-            .iter()
-            .map(|(a, b)| format!("{a:>8}{b:>8}\n"))
-            .collect()
-    }
-
-    /// Parse `pairs.data`; ids above `nmin` are an error.
-    pub fn parse(text: &str, nmin: usize) -> Result<TriedPairs, String> {
+    /// The pairs of a `pairs.data` list (read with `common::files::bookkeeping::read_pairs`),
+    /// in file order.
+    pub fn from_pairs(pairs: &[(usize, usize)]) -> TriedPairs {
         let mut t = TriedPairs::default();
-        for (k, line) in text.lines().enumerate() {
-            let v: Vec<&str> = line.split_whitespace().collect();
-            if v.is_empty() {
-                continue;
-            }
-            if v.len() < 2 {
-                return Err(format!("pairs.data:{}: expected two minimum ids", k + 1));
-            }
-            let a: usize = v[0]
-                .parse()
-                .map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[0]))?;
-            let b: usize = v[1]
-                .parse()
-                .map_err(|_| format!("pairs.data:{}: bad id '{}'", k + 1, v[1]))?;
-            if a == 0 || b == 0 || a > nmin || b > nmin {
-                return Err(format!(
-                    "pairs.data:{}: minimum id beyond min.data ({nmin} minima)",
-                    k + 1
-                ));
-            }
+        for &(a, b) in pairs {
             t.insert(a, b);
         }
-        Ok(t)
+        t
     }
 }
 
@@ -497,11 +471,7 @@ mod tests {
         t.insert(1, 3);
         t.insert(2, 4);
         assert!(t.contains(1, 3) && t.contains(4, 2) && !t.contains(1, 2));
-        assert_eq!(t.render(), "       3       1\n       2       4\n");
-        let back = TriedPairs::parse(&t.render(), 4).unwrap();
-        assert_eq!(back, t);
-        assert!(TriedPairs::parse("1 9\n", 4)
-            .unwrap_err()
-            .contains("beyond"));
+        assert_eq!(t.pairs(), [(3, 1), (2, 4)]);
+        assert_eq!(TriedPairs::from_pairs(t.pairs()), t);
     }
 }

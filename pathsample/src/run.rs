@@ -6,28 +6,12 @@ use crate::pairs::{NoPair, Selector, TriedPairs};
 use anyhow::{anyhow, bail, Context, Result};
 use common::database::{Database, MinRecord};
 use common::deck::Deck;
-use common::files::job::{render_finish, render_odata};
-use common::files::min_data_info;
+use common::files::job::{render_finish, render_odata, JobFiles};
 use common::files::path_info::Layout;
+use common::files::{bookkeeping, min_ab, min_data_info};
 use common::fortran_fmt::fmt_f;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// Write `text` to `path` atomically (temporary file, then rename).
-pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("tmp.write");
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path)?;
-    Ok(())
-}
-
-fn min_ab_text(ids: &[usize]) -> String {
-    let mut s = format!("{:>10}\n", ids.len());
-    for id in ids {
-        s.push_str(&format!("{id:>10}\n"));
-    }
-    s
-}
 
 /// Read `pathdata` in `dir`.
 pub fn read_input(dir: &Path) -> Result<PathsampleInput> {
@@ -103,8 +87,8 @@ impl<'a> Run<'a> {
                     );
                 }
                 db.set_ab(&[a], &[b])?;
-                write_atomic(&dir.join("min.A"), &min_ab_text(&[a]))?;
-                write_atomic(&dir.join("min.B"), &min_ab_text(&[b]))?;
+                min_ab::write(&dir.join("min.A"), &[a])?;
+                min_ab::write(&dir.join("min.B"), &[b])?;
                 if self.input.cycles == 0 {
                     return Ok(());
                 }
@@ -294,19 +278,20 @@ impl<'a> Run<'a> {
         ] {
             let text = std::fs::read_to_string(dir.join(name))
                 .with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
-            std::fs::write(dir.join(format!("odata.{n}")), text)?;
+            std::fs::write(dir.join(JobFiles::new(n).odata), text)?;
             let mut pool = Pool::new(&dir, &exec, 1, self.input.job_timeout)?;
             pool.launch(Job { n, a: 0, b: 0 })?;
             pool.wait_any()?;
-            let _ = std::fs::rename(dir.join(format!("OPTIM.connect.{n}")), dir.join(log));
-            let info = dir.join(format!("min.data.info.{n}"));
+            let files = JobFiles::new(n);
+            let _ = std::fs::rename(dir.join(&files.log), dir.join(log));
+            let info = dir.join(&files.min_data_info);
             let text = std::fs::read_to_string(&info)
                 .map_err(|_| anyhow!("no min.data.info.{n} found - check OPTIM output in {log}"))?;
-            let r = min_data_info::parse(&text, &format!("min.data.info.{n}"), self.input.db.nopt)?;
+            let r = min_data_info::parse(&text, &files.min_data_info, self.input.db.nopt)?;
             let r = r
                 .into_iter()
                 .next()
-                .ok_or_else(|| anyhow!("min.data.info.{n} is empty"))?;
+                .ok_or_else(|| anyhow!("{} is empty", files.min_data_info))?;
             recs.push(r);
             if !self.input.keep_job_files {
                 for f in job_files(&dir, n) {
@@ -343,8 +328,8 @@ impl<'a> Run<'a> {
             bail!("DIJINITSTART: the start and finish minima are the same");
         }
         db.set_ab(&[ids[0]], &[ids[1]])?;
-        write_atomic(&dir.join("min.A"), &min_ab_text(&[ids[0]]))?;
-        write_atomic(&dir.join("min.B"), &min_ab_text(&[ids[1]]))?;
+        min_ab::write(&dir.join("min.A"), &[ids[0]])?;
+        min_ab::write(&dir.join("min.B"), &[ids[1]])?;
         self.log(format!(
             "setup> DIJINITSTART: A = minimum {} (E = {:.10}), B = minimum {} (E = {:.10})",
             ids[0],
@@ -369,20 +354,17 @@ impl<'a> Run<'a> {
         if removed > 0 {
             self.log(format!("setup> removed {removed} stale job files"));
         }
-        let mut tried = match std::fs::read_to_string(dir.join("pairs.data")) {
-            Ok(t) => TriedPairs::parse(&t, db.nmin()).map_err(|e| anyhow!(e))?,
-            Err(_) => TriedPairs::default(),
-        };
+        let mut tried = TriedPairs::from_pairs(&bookkeeping::read_pairs(
+            &dir.join("pairs.data"),
+            Some(db.nmin()),
+        )?);
         // Pairs whose jobs finished (written to pairs.data); `tried` also holds running ones,
         // so a run killed mid-job retries its unfinished pairs after a restart.
         let mut finished_pairs = tried.clone();
         let mut selector = Selector::new(strategy);
-        if let Ok(t) = std::fs::read_to_string(dir.join("min.done")) {
-            selector.done = t
-                .split_whitespace()
-                .filter_map(|w| w.parse().ok())
-                .collect();
-        }
+        selector.done = bookkeeping::read_min_done(&dir.join("min.done"), Some(db.nmin()))?
+            .into_iter()
+            .collect();
         let ncpu = self.input.cpus;
         let total = self.input.cycles * ncpu;
         let mut pool = Pool::new(&dir, &exec, ncpu, self.input.job_timeout)?;
@@ -408,9 +390,9 @@ impl<'a> Run<'a> {
                         let kind = coords_kind(&self.input);
                         let odata = render_odata(&template, db.min_coords(a), &kind)
                             .map_err(|m| anyhow!(m))?;
-                        std::fs::write(dir.join(format!("odata.{n}")), odata)?;
+                        std::fs::write(dir.join(JobFiles::new(n).odata), odata)?;
                         let finish = render_finish(db.min_coords(b), &kind);
-                        std::fs::write(dir.join(format!("finish.{n}")), finish)?;
+                        std::fs::write(dir.join(JobFiles::new(n).finish), finish)?;
                         pool.launch(Job { n, a, b })?;
                         launched += 1;
                         self.log(format!(
@@ -495,9 +477,9 @@ impl<'a> Run<'a> {
                 ));
                 cycle_min = db.nmin();
                 cycle_ts = db.nts();
-                write_atomic(&dir.join("pairs.data"), &finished_pairs.render())?;
-                let done: String = selector.done.iter().map(|m| format!("{m:>8}\n")).collect();
-                write_atomic(&dir.join("min.done"), &done)?;
+                bookkeeping::write_pairs(&dir.join("pairs.data"), finished_pairs.pairs())?;
+                let done: Vec<usize> = selector.done.iter().copied().collect();
+                bookkeeping::write_min_done(&dir.join("min.done"), &done)?;
                 if dir.join("STOP").exists() {
                     self.log("cycle> STOP file found: finishing the running jobs and stopping");
                     stop_requested = true;
@@ -519,7 +501,7 @@ impl<'a> Run<'a> {
                 }
             }
         }
-        write_atomic(&dir.join("pairs.data"), &finished_pairs.render())?;
+        bookkeeping::write_pairs(&dir.join("pairs.data"), finished_pairs.pairs())?;
         self.log(format!(
             "PATHSAMPLE> {launched} jobs run; the database holds {} minima and {} transition states",
             db.nmin(),

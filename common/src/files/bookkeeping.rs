@@ -214,7 +214,7 @@ pub fn read_pairs(path: &Path, nmin: Option<usize>) -> Result<Vec<(usize, usize)
 
 /// Rewrite `pairs.data` atomically.
 pub fn write_pairs(path: &Path, pairs: &[(usize, usize)]) -> Result<(), FileError> {
-    write_atomic(path, &render_pairs(pairs))
+    write_atomic(path, render_pairs(pairs))
 }
 
 /// Read `min.done` (an absent file is an empty list).
@@ -227,7 +227,7 @@ pub fn read_min_done(path: &Path, nmin: Option<usize>) -> Result<Vec<usize>, Fil
 
 /// Rewrite `min.done` atomically.
 pub fn write_min_done(path: &Path, ids: &[usize]) -> Result<(), FileError> {
-    write_atomic(path, &render_i8(ids))
+    write_atomic(path, render_i8(ids))
 }
 
 /// Read `commit.data`; `None` when absent (then use [`default_committors`]).
@@ -244,7 +244,7 @@ pub fn read_committors(path: &Path, nmin: usize) -> Result<Option<Vec<f64>>, Fil
 
 /// Rewrite `commit.data` atomically.
 pub fn write_committors(path: &Path, values: &[f64]) -> Result<(), FileError> {
-    write_atomic(path, &render_committors(values))
+    write_atomic(path, render_committors(values))
 }
 
 /// Read `ts.attempts` (absent: all 0).
@@ -257,7 +257,7 @@ pub fn read_ts_attempts(path: &Path, nts: usize) -> Result<Vec<usize>, FileError
 
 /// Rewrite `ts.attempts` atomically.
 pub fn write_ts_attempts(path: &Path, counts: &[usize]) -> Result<(), FileError> {
-    write_atomic(path, &render_i8(counts))
+    write_atomic(path, render_i8(counts))
 }
 
 /// Read `perm.allow`; `None` when absent (all atoms permutable).

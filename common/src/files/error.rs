@@ -82,11 +82,13 @@ pub(crate) fn real(tok: &str) -> Option<f64> {
 }
 /// Write `text` to `path` atomically: into `path.tmp` first, then renamed over `path`, so a
 /// crash leaves either the old or the new file, never a mixture.
-pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<(), FileError> {
+/// The one atomic writer of the suite's whole-file rewrites (min.A, min.B, pairs.data, min.done,
+/// commit.data, ts.attempts, points files written whole, PATHSAMPLE's derived databases).
+pub fn write_atomic(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), FileError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, text).map_err(|e| FileError::io(&tmp, e))?;
+    std::fs::write(&tmp, bytes).map_err(|e| FileError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| FileError::io(path, e))
 }
 

@@ -36,6 +36,10 @@ pub struct JobFiles {
     pub min_data_info: String,
     /// `OPTIM.connect.N`.
     pub log: String,
+    /// `EofS.N` (OPTIM's energy profile of the path).
+    pub eofs: String,
+    /// `path.N.xyz` (OPTIM's path frames).
+    pub xyz: String,
 }
 
 impl JobFiles {
@@ -47,7 +51,22 @@ impl JobFiles {
             path_info: format!("path.info.{n}"),
             min_data_info: format!("min.data.info.{n}"),
             log: format!("OPTIM.connect.{n}"),
+            eofs: format!("EofS.{n}"),
+            xyz: format!("path.{n}.xyz"),
         }
+    }
+
+    /// Every file name of the job (what PATHSAMPLE removes after it unless DEBUG/COPYOPTIM).
+    pub fn all(&self) -> [&str; 7] {
+        [
+            &self.odata,
+            &self.finish,
+            &self.path_info,
+            &self.min_data_info,
+            &self.log,
+            &self.eofs,
+            &self.xyz,
+        ]
     }
 }
 

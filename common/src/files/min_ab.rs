@@ -92,5 +92,5 @@ pub fn read(path: &Path, nmin: Option<usize>) -> Result<Vec<usize>, FileError> {
 
 /// Write a `min.A`/`min.B` file atomically.
 pub fn write(path: &Path, ids: &[usize]) -> Result<(), FileError> {
-    crate::files::error::write_atomic(path, &render(ids))
+    crate::files::error::write_atomic(path, render(ids))
 }

@@ -156,5 +156,5 @@ pub fn read(path: &Path) -> Result<Vec<MinRecord>, FileError> {
 
 /// Write a whole `min.data` file (atomically: a temporary file renamed over `path`).
 pub fn write(path: &Path, records: &[MinRecord], widths: Widths) -> Result<(), FileError> {
-    crate::files::error::write_atomic(path, &render(records, widths))
+    crate::files::error::write_atomic(path, render(records, widths))
 }

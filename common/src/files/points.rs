@@ -127,11 +127,7 @@ pub fn read_record(path: &Path, nopt: usize, id: usize) -> Result<Vec<f64>, File
 
 /// Write a whole points file (flat coordinates, a multiple of NOPT values), atomically.
 pub fn write(path: &Path, coords: &[f64]) -> Result<(), FileError> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, encode(coords)).map_err(|e| FileError::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| FileError::io(path, e))
+    crate::files::error::write_atomic(path, encode(coords))
 }
 
 /// Append one record to an open points file with a single write (then flush).

@@ -115,5 +115,5 @@ pub fn read(path: &Path) -> Result<Vec<TsRecord>, FileError> {
 
 /// Write a whole `ts.data` file (atomically).
 pub fn write(path: &Path, records: &[TsRecord], widths: Widths) -> Result<(), FileError> {
-    crate::files::error::write_atomic(path, &render(records, widths))
+    crate::files::error::write_atomic(path, render(records, widths))
 }

@@ -1,6 +1,6 @@
 //! Writing parts of a database under new names (`.removed`, `.retained`, `.fastest`, ...).
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use common::database::{Database, MinRecord, TsRecord};
 use common::files::{min_ab, points};
 use std::path::Path;
@@ -44,12 +44,7 @@ fn read_lines<T, E>(
 
 /// Write `bytes` to `path` through a temporary file and a rename.
 pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp.write");
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    Ok(common::files::error::write_atomic(path, bytes)?)
 }
 
 /// Write a text file (atomically).
