@@ -9,6 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::signals::Interrupt;
+use common::files::disk;
 
 /// Environment variable naming the directory of GMIN, OPTIM, PATHSAMPLE and disconnectionDPS
 /// (used when the deck has no BINDIR line).
@@ -174,6 +175,10 @@ pub fn run_logged(
         log,
         threads,
     } = invocation;
+    // A full disk stops the study with that message (not as failed jobs further on).
+    let min_free = disk::min_free_bytes();
+    disk::check_free_space(dir, min_free)?;
+    let mut disk_checked = Instant::now();
     let log_path = dir.join(log);
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -244,6 +249,14 @@ pub fn run_logged(
             drain(&mut pending, &mut offset)?;
             interrupt.check()?;
         }
+        if disk_checked.elapsed() >= DISK_CHECK {
+            disk_checked = Instant::now();
+            if let Err(e) = disk::check_free_space(dir, min_free) {
+                terminate(&mut child);
+                drain(&mut pending, &mut offset)?;
+                return Err(anyhow::Error::new(e).context(format!("{name} stopped")));
+            }
+        }
         std::thread::sleep(POLL);
         drain(&mut pending, &mut offset)?;
         on_tick();
@@ -267,6 +280,9 @@ pub fn run_logged(
     }
     Ok(())
 }
+
+/// How often the free space of the work directory's disk is checked while a program runs.
+const DISK_CHECK: Duration = Duration::from_secs(5);
 
 /// How long a program gets to end after SIGTERM before it is killed.
 const TERMINATE_GRACE: Duration = Duration::from_secs(5);

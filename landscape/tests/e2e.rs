@@ -724,3 +724,22 @@ fn sigterm_during_connections_leaves_nothing_running_and_the_study_resumes() {
     assert!(d.join("summary.txt").exists());
     assert!(read(d, "landscape.state").ends_with("done finished\n"));
 }
+
+/// A full disk (simulated by a free-space threshold above what the disk has) stops the study
+/// at once with that message, before any program writes: not as failed connection jobs.
+#[test]
+fn a_full_disk_stops_the_study_with_that_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("w");
+    let out = Command::new(landscape())
+        .args(["run", deck("landscape_d2_small").to_str().unwrap(), "--dir"])
+        .arg(&d)
+        .env("LANDSCAPE_BINDIR", bindir())
+        .env(common::files::disk::MIN_FREE_ENV, u64::MAX.to_string())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("the disk is full"), "{err}");
+    assert!(!d.join("MLPdata").exists() && !d.join("min.data.info").exists());
+}

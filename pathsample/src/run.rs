@@ -8,7 +8,7 @@ use common::database::{Database, MinRecord};
 use common::deck::Deck;
 use common::files::job::{render_finish, render_odata, JobFiles};
 use common::files::path_info::Layout;
-use common::files::{bookkeeping, min_ab, min_data_info};
+use common::files::{bookkeeping, disk, min_ab, min_data_info};
 use common::fortran_fmt::fmt_f;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -375,9 +375,13 @@ impl<'a> Run<'a> {
         let mut next_n = 1usize;
         let mut exhausted: Option<String> = None;
         let mut stop_requested = false;
+        // A full disk stops PATHSAMPLE with that message (its running jobs die with it)
+        // instead of turning every later job into an unsuccessful connection.
+        let min_free = disk::min_free_bytes();
         loop {
             while exhausted.is_none() && !stop_requested && launched < total && pool.has_free_slot()
             {
+                disk::check_free_space(&dir, min_free)?;
                 if selector.needs_fastest_path() {
                     selector.fastest_path = crate::analysis::fastest_path_minima(&self.input, db)?;
                     selector.reset();
@@ -424,6 +428,7 @@ impl<'a> Run<'a> {
                     f.job.n, self.input.job_timeout
                 ));
             } else if !f.success {
+                disk::check_free_space(&dir, min_free)?;
                 self.log(format!(
                     "connection {} on CPU {} was unsuccessful",
                     f.job.n,

@@ -615,3 +615,28 @@ fn points_of_another_record_size_are_refused_before_anything_is_written() {
     let log = ok(&pathsample(d));
     assert!(log.contains("points files verified: 2 records"), "{log}");
 }
+
+/// A full disk (a free-space threshold above what the disk has) stops PATHSAMPLE before its
+/// first connection job, with that message, instead of a run of unsuccessful connections.
+#[test]
+fn a_full_disk_stops_pathsample_before_a_job() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    readmin_then_connect(d, 0);
+    write(
+        d,
+        "pathdata",
+        &pathdata("CYCLES 2\nCONNECTREGION 1 1 5.0\n"),
+    );
+    let before = std::fs::read(d.join("min.data")).unwrap();
+    let out = Command::new(bin("PATHSAMPLE"))
+        .current_dir(d)
+        .env(common::files::disk::MIN_FREE_ENV, u64::MAX.to_string())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the disk is full"), "{err}");
+    assert!(!d.join("odata.1").exists() && !d.join("OPTIM.connect.1").exists());
+    assert_eq!(std::fs::read(d.join("min.data")).unwrap(), before);
+}

@@ -12,6 +12,7 @@
 //! - [`error`]: the error types ([`error::ReadError`] names file and line).
 
 pub mod bookkeeping;
+pub mod disk;
 pub mod error;
 pub mod job;
 pub mod min_ab;
