@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: disconnectionDPS\n\
-    Reads dinfo in the current directory (keywords: see keyword-decks.md §5 of the\n\
-    specification and docs/open-questions.md) and writes tree.ps, tree.svg and, when asked,\n\
+    Reads dinfo in the current directory (keywords: docs/keywords.md section 5 and the\n\
+    extensions of section 0; our choices in docs/open-questions.md) and writes tree.ps, tree.svg and, when asked,\n\
     node_numbers, node_sizes, node_sections.\n\
 usage: disconnectionDPS --help | --version";
 

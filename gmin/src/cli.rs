@@ -9,6 +9,7 @@ pub const USAGE: &str = "\
 usage: GMIN [deck]
     Basin-hopping run in the current directory: reads `data` (or the named deck), `coords`
     and, for networks, `MLPdata`; writes GMIN_out, lowest, and the optional files.
+    Keywords: docs/keywords.md (section 2 and the extensions of section 0).
 
 usage: GMIN --ljat3-dataset [options]
     Generate an LJAT3 (Z = 2) classification dataset: random 3-atom starts in a cube,

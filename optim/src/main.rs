@@ -7,8 +7,8 @@ const USAGE: &str = "\
 usage: OPTIM [s]
     Reads odata (odata.s), finish (finish.s) for a connection and MLPdata for networks in the
     current directory; writes path.info, min.data.info, EofS, path.xyz (each .s with a
-    suffix) and its log on stdout. Keywords: the OPTIM tables of keyword-decks.md in the
-    specification, our choices in docs/open-questions.md, network PERMDIST in
+    suffix) and its log on stdout. Keywords: docs/keywords.md (section 3 and the
+    extensions of section 0); our choices in docs/open-questions.md, network PERMDIST in
     docs/network-symmetry.md.
 usage: OPTIM --help | --version";
 

@@ -8,7 +8,7 @@ usage: PATHSAMPLE
     Maintains the stationary-point database of the current directory as pathdata says:
     reads pathdata, min.data, ts.data, points.min, points.ts, min.A, min.B (and the files its
     keywords name); runs the EXEC program (OPTIM) for connection jobs; appends to the
-    database. Keywords: the PATHSAMPLE tables of keyword-decks.md in the specification, our
+    database. Keywords: docs/keywords.md (section 4 and the extensions of section 0); our
     choices in docs/open-questions.md, network PERMDIST in docs/network-symmetry.md.
 usage: PATHSAMPLE --help | --version";
 

@@ -64,7 +64,18 @@ fn help_and_version_answer_without_touching_the_directory() {
             assert_eq!(out.status.success(), ok, "{program} {arg}");
             let text = String::from_utf8_lossy(if ok { &out.stdout } else { &out.stderr });
             match arg {
-                "--help" => assert!(text.contains("usage"), "{program}: {text}"),
+                "--help" => {
+                    assert!(text.contains("usage"), "{program}: {text}");
+                    // The keyword reference it names is in the repository.
+                    let reference = if program == "landscape" {
+                        "landscape/README.md"
+                    } else {
+                        "docs/keywords.md"
+                    };
+                    assert!(text.contains(reference), "{program}: {text}");
+                    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+                    assert!(root.join(reference).is_file(), "{reference}");
+                }
                 "--version" => assert!(text.starts_with(program), "{program}: {text}"),
                 _ => assert!(text.contains("frobnicate"), "{program}: {text}"),
             }
