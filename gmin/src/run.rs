@@ -429,6 +429,20 @@ pub fn execute(p: Prepared) -> Result<()> {
         )?),
         None => None,
     };
+    if restored.is_none() {
+        // What the run is, as the Fortran's output says it ("  38 LJ atoms"): NATOMS is the
+        // number of lines of coords, so a short coords file shows here.
+        match &model {
+            Model::Ljat(p) if p.z() == 0.0 => writeln!(out, "{:4} LJ atoms", p.natoms())?,
+            Model::Ljat(p) => writeln!(
+                out,
+                "{:4} LJAT atoms, Axilrod-Teller Z = {}",
+                p.natoms(),
+                p.z()
+            )?,
+            Model::Mlp(p) => writeln!(out, "{:4} network variables", p.nopt())?,
+        }
+    }
     let mut walkers: Vec<Walker> = match restored {
         Some(w) => {
             writeln!(

@@ -23,6 +23,11 @@ fn ljat3_finds_the_linear_and_equilateral_minima() {
         assert!((p.energy(x) - e).abs() < 1e-8);
     }
     let main = read(dir.path(), "GMIN_out");
+    // NATOMS comes from the 3 lines of coords, and the output says so first.
+    assert!(
+        main.starts_with("   3 LJAT atoms, Axilrod-Teller Z = 2\n"),
+        "{main}"
+    );
     assert!(main.lines().any(|l| l.starts_with("Qu          0 E=")));
     assert!(main.lines().any(|l| l.starts_with("Qu       1000 E=")));
     assert!(main.contains("Acceptance ratio for previous     50 steps="));
