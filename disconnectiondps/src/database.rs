@@ -13,19 +13,12 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use common::deck::{list_directed_int, list_directed_real};
+use common::files::graph_input;
 
 use crate::error::{Error, Result};
 
-/// One non-degenerate transition state.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Ts {
-    /// Energy.
-    pub energy: f64,
-    /// First minimum (0-based).
-    pub min1: u32,
-    /// Second minimum (0-based).
-    pub min2: u32,
-}
+/// One non-degenerate transition state (0-based minima): the graph reader's record.
+pub use common::files::graph_input::GraphTs as Ts;
 
 /// The minima energies and the non-degenerate transition states.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -53,43 +46,6 @@ pub fn open(dir: &Path, name: &str) -> Result<BufReader<File>> {
         })
 }
 
-/// Numbered lines of a reader, one reused buffer.
-struct Lines<'a, R> {
-    reader: R,
-    file: &'a str,
-    buf: String,
-    lineno: usize,
-}
-
-impl<'a, R: BufRead> Lines<'a, R> {
-    fn new(reader: R, file: &'a str) -> Self {
-        Lines {
-            reader,
-            file,
-            buf: String::new(),
-            lineno: 0,
-        }
-    }
-
-    /// The next line (1-based number, text without the line end), `None` at the end.
-    fn next_line(&mut self) -> Result<Option<(usize, &str)>> {
-        self.buf.clear();
-        let n = self
-            .reader
-            .read_line(&mut self.buf)
-            .map_err(|source| Error::Io {
-                action: "cannot read",
-                file: self.file.to_string(),
-                source,
-            })?;
-        if n == 0 {
-            return Ok(None);
-        }
-        self.lineno += 1;
-        Ok(Some((self.lineno, self.buf.trim_end_matches(['\n', '\r']))))
-    }
-}
-
 /// Read a whole file named `name` (as written in dinfo) relative to `dir`.
 pub fn read_text(dir: &Path, name: &str) -> Result<String> {
     std::fs::read_to_string(dir.join(name)).map_err(|source| Error::Io {
@@ -107,40 +63,10 @@ impl Database {
         Database::read_minima(text.as_bytes(), file)
     }
 
-    /// [`Database::parse_minima`] from a reader, line by line.
+    /// [`Database::parse_minima`] from a reader, line by line (the rule of
+    /// `common::files::graph_input::read_energies`).
     pub fn read_minima(reader: impl BufRead, file: &str) -> Result<Vec<f64>> {
-        let mut energies = Vec::new();
-        let mut lines = Lines::new(reader, file);
-        while let Some((lineno, line)) = lines.next_line()? {
-            let Some(first) = items(line).next() else {
-                continue;
-            };
-            match list_directed_real(first) {
-                Some(e) => energies.push(e),
-                None => {
-                    let first = first.to_string();
-                    let mut n_rest = 0;
-                    while let Some((_, l)) = lines.next_line()? {
-                        if items(l).next().is_some() {
-                            n_rest += 1;
-                        }
-                    }
-                    log::warn!(
-                        "{file}:{lineno}: {first:?} is not an energy; reading of minima stops \
-                         here ({} minima read, {n_rest} further non-blank lines ignored)",
-                        energies.len()
-                    );
-                    break;
-                }
-            }
-        }
-        if energies.is_empty() {
-            return Err(Error::input(file, 0, "no minima found"));
-        }
-        if energies.len() > u32::MAX as usize - 1 {
-            return Err(Error::input(file, 0, "too many minima"));
-        }
-        Ok(energies)
+        Ok(graph_input::read_energies(reader, file)?)
     }
 
     /// Parse the TS text: fields 1–5 of each non-blank line are `E fvib h min1 min2`.
@@ -150,59 +76,10 @@ impl Database {
         Database::read_ts(text.as_bytes(), file, nmin)
     }
 
-    /// [`Database::parse_ts`] from a reader, line by line.
+    /// [`Database::parse_ts`] from a reader, line by line (the rule of
+    /// `common::files::graph_input::read_ts`).
     pub fn read_ts(reader: impl BufRead, file: &str, nmin: usize) -> Result<(Vec<Ts>, usize)> {
-        let mut ts = Vec::new();
-        let mut degenerate = 0;
-        let mut lines = Lines::new(reader, file);
-        while let Some((lineno, line)) = lines.next_line()? {
-            let mut f = [""; 5];
-            let mut nf = 0;
-            for (slot, item) in f.iter_mut().zip(items(line)) {
-                *slot = item;
-                nf += 1;
-            }
-            if nf == 0 {
-                continue;
-            }
-            if nf < 5 {
-                return Err(Error::input(
-                    file,
-                    lineno,
-                    format!("expected at least 5 fields (E fvib h min1 min2), found {nf}"),
-                ));
-            }
-            let energy = list_directed_real(f[0]).ok_or_else(|| {
-                Error::input(file, lineno, format!("{:?} is not an energy", f[0]))
-            })?;
-            let mut ends = [0u32; 2];
-            for (slot, item) in ends.iter_mut().zip([f[3], f[4]]) {
-                let id = list_directed_int(item).ok_or_else(|| {
-                    Error::input(file, lineno, format!("{item:?} is not a minimum id"))
-                })?;
-                if id < 1 || id as u64 > nmin as u64 {
-                    return Err(Error::input(
-                        file,
-                        lineno,
-                        format!(
-                            "transition state connects minimum {id}, which does not exist \
-                             (the minima file has {nmin})"
-                        ),
-                    ));
-                }
-                *slot = (id - 1) as u32;
-            }
-            if ends[0] == ends[1] {
-                degenerate += 1;
-                continue;
-            }
-            ts.push(Ts {
-                energy,
-                min1: ends[0],
-                min2: ends[1],
-            });
-        }
-        Ok((ts, degenerate))
+        Ok(graph_input::read_ts(reader, file, nmin)?)
     }
 
     /// Read the MINIMA and TS files named `minima` and `ts` relative to `dir`, streaming.
@@ -303,35 +180,6 @@ pub fn parse_weights(text: &str, file: &str) -> Result<Vec<WeightRow>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn minima_first_field_and_formats() {
-        let e = Database::parse_minima(
-            "-3.0 10.0 1 1 1 1\n     -2.0D0 x\n\n-1.5e0\nend\n-9\n",
-            "min.data",
-        )
-        .unwrap();
-        assert_eq!(e, vec![-3.0, -2.0, -1.5]);
-    }
-
-    #[test]
-    fn ts_degenerate_and_missing_minimum() {
-        let (ts, deg) = Database::parse_ts(
-            "-1.0 9.0 1 1 2 1 1 1\n-2.2 9 1 2 2\n-0.5 9.0 1 2 3\n",
-            "ts.data",
-            3,
-        )
-        .unwrap();
-        assert_eq!(ts.len(), 2);
-        assert_eq!(deg, 1);
-        assert_eq!((ts[1].min1, ts[1].min2), (1, 2));
-        let e = Database::parse_ts("-1 9 1 1 2\n-1 9 1 1 4\n", "ts.data", 3).unwrap_err();
-        let s = e.to_string();
-        assert!(s.starts_with("ts.data:2:"), "{s}");
-        assert!(s.contains("minimum 4"), "{s}");
-        let e = Database::parse_ts("-1 9 1 1\n", "ts.data", 3).unwrap_err();
-        assert!(e.to_string().contains("ts.data:1"));
-    }
 
     #[test]
     fn values_with_gaps() {

@@ -60,3 +60,26 @@ impl Error {
 
 /// Result alias of the crate.
 pub type Result<T> = std::result::Result<T, Error>;
+
+impl From<common::files::error::FileError> for Error {
+    fn from(e: common::files::error::FileError) -> Self {
+        use common::files::error::FileError;
+        match e {
+            FileError::Io { file, source } => Error::Io {
+                action: "cannot read",
+                file,
+                source,
+            },
+            FileError::Read(r) => Error::Input {
+                file: r.file,
+                line: r.line,
+                msg: r.message,
+            },
+            FileError::Invalid { file, message } => Error::Input {
+                file,
+                line: 0,
+                msg: message,
+            },
+        }
+    }
+}

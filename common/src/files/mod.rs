@@ -14,6 +14,7 @@
 pub mod bookkeeping;
 pub mod disk;
 pub mod error;
+pub mod graph_input;
 pub mod job;
 pub mod min_ab;
 pub mod min_data;
