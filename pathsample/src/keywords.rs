@@ -438,6 +438,8 @@ impl PathsampleInput {
                 "NOFRQS" => db.nofrqs = true,
                 "NOPOINTGROUP" => db.no_point_group = true,
                 "NOINVERSION" => db.symmetry.align.no_inversion = true,
+                // RANROT n: n random rotations tried when aligning (as OPTIM's RANROT).
+                "RANROT" => db.symmetry.align.ranrot = line.usize(1)?,
                 "PERMDIST" => {
                     if natoms.is_none() && mlp.is_none() {
                         return Err(line.error("NATOMS must precede PERMDIST"));

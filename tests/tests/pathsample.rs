@@ -640,3 +640,52 @@ fn a_full_disk_stops_pathsample_before_a_job() {
     assert!(!d.join("odata.1").exists() && !d.join("OPTIM.connect.1").exists());
     assert_eq!(std::fs::read(d.join("min.data")).unwrap(), before);
 }
+
+/// The public LJ38 tutorial, step 04 (`wales-group/examples`, LJ38/04_Creating_PATHSAMPLE_database),
+/// run unchanged (its STEP 1 lines uncommented, as the tutorial tells the user): STARTFROMPATH
+/// reads `path.info.initial` (min-sad-min triples whose minima carry zero modes of −5e−8) and
+/// builds the tutorial's expected database: 12 minima and 11 TSs, energies, fvib and moments to
+/// 1e−7, orders and TS ends equal.
+#[test]
+fn lj38_tutorial_04_startfrompath_gives_the_expected_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs/lj38_tutorial_04");
+    for f in ["pathdata", "path.info.initial", "odata.connect"] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    let log = ok(&pathsample(d));
+    assert!(
+        log.contains("12 new minima, 11 new transition states"),
+        "{log}"
+    );
+    let rows = |text: &str| -> Vec<Vec<f64>> {
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.split_whitespace().map(|t| t.parse().unwrap()).collect())
+            .collect()
+    };
+    for (ours, expected, ints) in [
+        ("min.data", "min.data.expected", &[2usize][..]),
+        ("ts.data", "ts.data.expected", &[2, 3, 4][..]),
+    ] {
+        let a = rows(&read(d, ours));
+        let b = rows(&std::fs::read_to_string(src.join(expected)).unwrap());
+        assert_eq!(a.len(), b.len(), "{ours}");
+        for (k, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(x.len(), y.len(), "{ours} line {}", k + 1);
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                if ints.contains(&i) {
+                    assert_eq!(u, v, "{ours} line {} column {}", k + 1, i + 1);
+                } else {
+                    assert!(
+                        (u - v).abs() <= 1e-7 * v.abs().max(1.0),
+                        "{ours} line {} column {}: {u} vs {v}",
+                        k + 1,
+                        i + 1
+                    );
+                }
+            }
+        }
+    }
+}

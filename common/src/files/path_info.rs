@@ -440,18 +440,29 @@ pub enum Layout {
 }
 
 /// The layout of a file by content (algorithms.md §9.3), for when no keyword (TRIPLES,
-/// STARTTRIPLES, ADDTRIPLES) fixes it: with eigenvalues, triples unless the 4th block is a TS
-/// (its last eigenvalue is negative); without, triples when the block count is a multiple of 3;
-/// otherwise sequential. A file of at most 3 blocks reads the same either way (triples).
+/// STARTTRIPLES, ADDTRIPLES) fixes it. With eigenvalues, each block is a TS when its lowest
+/// (last) eigenvalue is below −[`TS_EIGENVALUE_TOL`] (a zero mode of −5e−8 is not a TS), and
+/// the layout whose pattern (min, TS, min per triple; min, TS, min, TS, ... in sequence)
+/// fits more blocks wins, triples on a tie; without eigenvalues, triples when the block count
+/// is a multiple of 3. A file of at most 3 blocks reads the same either way (triples).
 pub fn detect_layout(info: &PathInfo) -> Layout {
     let n = info.blocks.len();
     if n <= 3 {
         return Layout::Triples;
     }
     if info.has_eigenvalues {
-        match info.blocks[3].last_eigenvalue() {
-            Some(v) if v < 0.0 => Layout::Sequential,
-            _ => Layout::Triples,
+        let is_ts: Vec<bool> = info
+            .blocks
+            .iter()
+            .map(|b| b.last_eigenvalue().is_some_and(|v| v < -TS_EIGENVALUE_TOL))
+            .collect();
+        let fits = |want: &dyn Fn(usize) -> bool| (0..n).filter(|&k| is_ts[k] == want(k)).count();
+        let triples = fits(&|k| k % 3 == 1);
+        let sequential = fits(&|k| k % 2 == 1);
+        if sequential > triples {
+            Layout::Sequential
+        } else {
+            Layout::Triples
         }
     } else if n.is_multiple_of(3) {
         Layout::Triples
@@ -459,6 +470,10 @@ pub fn detect_layout(info: &PathInfo) -> Layout {
         Layout::Sequential
     }
 }
+
+/// A block whose lowest eigenvalue lies below −this is a transition state for
+/// [`detect_layout`]; zero modes (rotations, translations) written as ±1e−7 are not.
+pub const TS_EIGENVALUE_TOL: f64 = 1.0e-4;
 
 /// Block indices (0-based) of the triples of a file of `n` blocks in `layout`:
 /// triples `[3k, 3k+1, 3k+2]` (a trailing incomplete triple dropped), or for a sequential
