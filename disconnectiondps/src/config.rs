@@ -49,6 +49,10 @@ pub struct ValueColouring {
 /// The largest LEVELS accepted (the memory of the basin bookkeeping grows with it).
 pub const MAX_LEVELS: i64 = 10_000;
 
+/// The largest number (width, decimals, repeat count, tab position) accepted in LABELFORMAT:
+/// a label is a few characters beside a level, and `I999999999` would render a gigabyte.
+pub const MAX_LABEL_NUMBER: u64 = 100;
+
 /// The axis-label format (LABELFORMAT): a Fortran edit descriptor such as `F8.2`.
 #[derive(Debug, Clone)]
 pub struct LabelFormat {
@@ -65,9 +69,17 @@ impl PartialEq for LabelFormat {
 impl LabelFormat {
     /// Parse a descriptor list as written after LABELFORMAT (without parentheses). At most
     /// the first 10 characters are used, as the Fortran's `CHARACTER(LEN=10)` variable keeps.
+    /// Numbers above [`MAX_LABEL_NUMBER`] (outside quoted literals) are an error.
     pub fn parse(text: &str) -> std::result::Result<LabelFormat, FormatError> {
         let text: String = text.chars().take(10).collect();
         let format = FortranFormat::parse(&format!("({text})"))?;
+        if let Some((pos, n)) = first_number_above(&text, MAX_LABEL_NUMBER) {
+            return Err(FormatError::Parse {
+                format: format!("({text})"),
+                pos: pos + 1,
+                msg: format!("{n} is too large for a label (at most {MAX_LABEL_NUMBER})"),
+            });
+        }
         let lf = LabelFormat { text, format };
         lf.render(0.0)?;
         Ok(lf)
@@ -89,6 +101,36 @@ impl LabelFormat {
             other => other,
         }
     }
+}
+
+/// The character position and value of the first number above `max` outside quotes.
+fn first_number_above(text: &str, max: u64) -> Option<(usize, u64)> {
+    let mut quote = None;
+    let mut number: Option<(usize, u64)> = None;
+    for (i, c) in text.chars().chain([' ']).enumerate() {
+        match (quote, c.to_digit(10)) {
+            (Some(q), _) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            (None, Some(d)) => {
+                let (start, v) = number.unwrap_or((i, 0));
+                number = Some((start, v.saturating_mul(10).saturating_add(u64::from(d))));
+            }
+            (None, None) => {
+                if let Some((start, v)) = number.take() {
+                    if v > max {
+                        return Some((start, v));
+                    }
+                }
+                if c == '\'' || c == '"' {
+                    quote = Some(c);
+                }
+            }
+        }
+    }
+    None
 }
 
 impl Default for LabelFormat {
@@ -515,6 +557,31 @@ mod tests {
         assert_eq!(f.render(-174.1).unwrap(), " -174.    ");
         assert!(LabelFormat::parse("Q3").is_err());
         assert!(LabelFormat::parse("A5").is_err());
+    }
+
+    #[test]
+    fn huge_label_widths_are_errors_not_allocations() {
+        // Found by tests/tests/fuzz_parsers.rs: `LABELFORMAT I999999999` rendered a 1 GB label
+        // while the deck was read.
+        let e = Config::parse("LABELFORMAT I999999999\n", "dinfo").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("999999999 is too large for a label (at most 100)"),
+            "{e}"
+        );
+        assert!(LabelFormat::parse("F101.2").is_err());
+        assert!(LabelFormat::parse("999(I9)").is_err());
+        assert!(LabelFormat::parse("T1000").is_err());
+        assert_eq!(
+            LabelFormat::parse("F100.2")
+                .unwrap()
+                .render(1.0)
+                .unwrap()
+                .len(),
+            100
+        );
+        let f = LabelFormat::parse("'1000'F5.1").unwrap();
+        assert_eq!(f.render(2.0).unwrap(), "1000  2.0");
     }
 
     #[test]

@@ -29,7 +29,8 @@
 //! - The minima file: blank lines are skipped (as list-directed reads do); reading stops at
 //!   the first line whose first item is not a real.
 //! - LABELFORMAT: at most 10 characters (longer: truncated, warning); an integer descriptor
-//!   gets the level energy rounded half away from zero; an unusable descriptor is an error.
+//!   gets the level energy rounded half away from zero; an unusable descriptor is an error,
+//!   and so is a number (width, repeat count, ...) above 100.
 //! - Single precision: the x fractions (spec), and also the big/small size ratio and the
 //!   `pad` spacing of the ordering rule (default `REAL`s in the Fortran); y, the leaf
 //!   fraction and all energies are double precision. G1–G3 agree byte for byte.

@@ -61,7 +61,9 @@ pub fn parse_atoms(text: &str, file: &str) -> Result<Vec<f64>, CoordsError> {
 
 /// Read `text` as exactly `nopt` values (network weights).
 pub fn parse_values(text: &str, file: &str, nopt: usize) -> Result<Vec<f64>, CoordsError> {
-    let mut x = Vec::with_capacity(nopt);
+    // NOPT comes from the deck's MLP keyword: reserve no more than the text can hold (a value
+    // takes at least a byte), so an absurd NOPT is the count error below.
+    let mut x = Vec::with_capacity(nopt.min(text.len()));
     for (k, line) in text.lines().enumerate() {
         x.extend(values(file, k + 1, line)?);
     }
@@ -112,5 +114,16 @@ mod tests {
         let e = parse_values("1 2 3\n", "coords", 4).unwrap_err();
         assert!(e.to_string().contains("NATOMS,NMLP= 3 4"), "{e}");
         assert!(parse_values("1 2 3 4 5\n", "coords", 4).is_err());
+    }
+
+    #[test]
+    fn absurd_nopt_is_an_error_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: NOPT = 2^40 reserved 8 TiB before reading.
+        let e = parse_values("1 2 3\n", "coords", 1 << 40).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("expected 1099511627776 values, found 3"),
+            "{e}"
+        );
     }
 }

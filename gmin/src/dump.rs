@@ -113,7 +113,7 @@ impl<'a> Reader<'a> {
     fn vector(&mut self, key: &str) -> Result<Vec<f64>, DumpError> {
         let (l, f) = self.next(key)?;
         let n: usize = self.parse(l, f.first())?;
-        if f.len() != n + 1 {
+        if n.checked_add(1) != Some(f.len()) {
             return Err(self.err(format!("line {l}: expected {n} values")));
         }
         f[1..].iter().map(|t| self.parse(l, Some(t))).collect()
@@ -131,7 +131,8 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
         _ => return Err(r.err("not a GMIN restart dump (bad first line)")),
     }
     let n: usize = r.scalar("walkers")?;
-    let mut walkers = Vec::with_capacity(n);
+    // Nothing reserved from the count: a damaged count is the "truncated" error below.
+    let mut walkers = Vec::new();
     for _ in 0..n {
         let steps_done = r.scalar("steps_done")?;
         let e_markov = r.scalar("e_markov")?;
@@ -139,7 +140,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
         let temperature = r.scalar("temperature")?;
         let (l, f) = r.next("stream")?;
         let hex = f.first().copied().unwrap_or("");
-        if hex.len() != 64 {
+        if hex.len() != 64 || !hex.is_ascii() {
             return Err(r.err(format!("line {l}: bad stream key")));
         }
         let mut seed = [0u8; 32];
@@ -235,5 +236,46 @@ mod tests {
         let cut = &text[..text.len() / 2];
         let e = parse(cut, "GMIN.dump").unwrap_err();
         assert!(e.to_string().starts_with("GMIN.dump:"));
+    }
+
+    /// Found by tests/tests/fuzz_parsers.rs: counts in the dump reserved memory before anything
+    /// was read (a capacity-overflow panic), a vector length of 2^64 − 1 overflowed, and a
+    /// 64-byte stream key with a non-ASCII character was sliced inside the character.
+    #[test]
+    fn damaged_counts_and_keys_are_errors_not_panics() {
+        let e = parse(
+            "RUST-GMIN-DUMP 1\nwalkers 18446744073709551615\nsteps_done 0\n",
+            "GMIN.dump",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("truncated: expected 'e_markov'"),
+            "{e}"
+        );
+        let head = "RUST-GMIN-DUMP 1\nwalkers 1\nsteps_done 0\ne_markov 1\nstep 1\n\
+                    temperature 1\n";
+        let key = format!("0é{}", "0".repeat(61));
+        assert_eq!(key.len(), 64);
+        let e = parse(&format!("{head}stream {key} 0 0\n"), "GMIN.dump").unwrap_err();
+        assert!(e.to_string().contains("line 7: bad stream key"), "{e}");
+        let rest = format!(
+            "stream {} 0 0\naccepted 0 0\ncalls 0\nbest 1\ntarget_hit false\n",
+            "0".repeat(64)
+        );
+        let e = parse(
+            &format!("{head}{rest}x_markov 18446744073709551615 1\n"),
+            "GMIN.dump",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("line 12: expected 18446744073709551615 values"),
+            "{e}"
+        );
+        let e = parse(
+            &format!("{head}{rest}x_markov 1 1\nx_current 1 1\nsaved 0 18446744073709551615 0\n"),
+            "GMIN.dump",
+        );
+        assert_eq!(e.unwrap()[0].saved.capacity(), usize::MAX);
     }
 }

@@ -57,7 +57,9 @@ impl SaveList {
             capacity,
             ediff,
             identity: None,
-            entries: Vec::with_capacity(capacity),
+            // Nothing reserved from the capacity (SAVE in the deck, or a restart dump): the
+            // list grows as minima are stored.
+            entries: Vec::new(),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use common::database::DbConfig;
 use common::deck::{Deck, DeckError, Line};
-use common::mlp::{is_mlp_keyword, MlpKind, MlpSpec};
+use common::mlp::{is_mlp_keyword, MlpKind, MlpSpec, MAX_NOPT};
 use common::system::Symmetry;
 
 /// Dijkstra edge cost for unconnected pairs (DIJINITSTART/DIJINITCONT).
@@ -301,7 +301,16 @@ impl PathsampleInput {
         for line in deck.lines() {
             let kw = line.keyword();
             match kw {
-                "NATOMS" => natoms = Some(line.usize(1)?),
+                "NATOMS" => {
+                    let n = line.usize(1)?;
+                    if n > MAX_NOPT / 3 {
+                        return Err(line.error_at(
+                            1,
+                            format!("NATOMS {n} is too large: at most {MAX_NOPT} coordinates"),
+                        ));
+                    }
+                    natoms = Some(n);
+                }
                 "SYSTEM" => s.symbol = line.string(1)?,
                 "EXEC" => {
                     let parts: Vec<String> = (1..=line.nargs())
@@ -527,4 +536,30 @@ fn pathsample_mlp_spec(keyword: &str, args: &[f64]) -> Result<MlpSpec, String> {
         a.push(1.0);
     }
     MlpSpec::from_keyword(keyword, &a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by tests/tests/fuzz_parsers.rs: an MLPVB3NN network of 10^15 inputs built its
+    /// frozen mask while pathdata was read (an abort on a 10^15-byte allocation), and 3·NATOMS
+    /// overflowed for NATOMS ≥ 2^63/3.
+    #[test]
+    fn huge_sizes_are_errors_not_allocations() {
+        let read = |text: &str| PathsampleInput::from_deck(&Deck::parse(text, "pathdata").unwrap());
+        let e = read("MLPVB3NN 1000000000000000 1 1 1 1\n").unwrap_err();
+        assert!(
+            e.to_string().contains("more than 10000000 variables"),
+            "{e}"
+        );
+        let e = read("NATOMS 4611686018427387904\n").unwrap_err();
+        assert_eq!((e.line, e.column), (1, Some(7)));
+        assert!(
+            e.to_string()
+                .contains("NATOMS 4611686018427387904 is too large: at most 10000000 coordinates"),
+            "{e}"
+        );
+        assert_eq!(read("NATOMS 38\n").unwrap().db.nopt, 114);
+    }
 }

@@ -161,10 +161,19 @@ pub fn parse_perm_allow(
         }
     };
     let (_, ngroups) = next("number of groups")?;
-    let mut groups = Vec::with_capacity(ngroups);
+    // Each group takes at least two items: reserve for what the file holds, not for the count.
+    let mut groups = Vec::with_capacity(ngroups.min(all.len() / 2));
     for _ in 0..ngroups {
         let (_, p) = next("group size")?;
-        let (_, s) = next("number of secondary sets")?;
+        let (l, s) = next("number of secondary sets")?;
+        if p == 0 && s > 0 {
+            // Each set would be empty and read nothing: s up to 2^63 of them, without end.
+            return Err(read_error(
+                file,
+                l,
+                format!("a group of 0 atoms cannot have {s} secondary sets"),
+            ));
+        }
         let mut set = || -> Result<Vec<usize>, ReadError> {
             (0..p)
                 .map(|_| {
@@ -269,5 +278,40 @@ pub fn read_perm_allow(path: &Path, natoms: usize) -> Result<Option<Vec<PermGrou
             natoms,
         )?)),
         None => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_group_count_is_an_error_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: the number of groups reserved memory before any
+        // group was read.
+        let e = parse_perm_allow("1000000000000000\n3 0\n1 2 3\n", "perm.allow", 3).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(
+            e.to_string()
+                .contains("the file ends before the group size"),
+            "{e}"
+        );
+        let g = parse_perm_allow("1\n3 0\n1 2 3\n", "perm.allow", 3).unwrap();
+        assert_eq!(g[0].atoms, [1, 2, 3]);
+    }
+
+    #[test]
+    fn empty_group_with_secondary_sets_is_an_error_not_a_hang() {
+        // Found by tests/tests/fuzz_parsers.rs: `0 s` read s empty sets without consuming any
+        // item, filling memory for s = 10^15.
+        let e = parse_perm_allow("1\n0 1000000000000000\n", "perm.allow", 3).unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.to_string()
+                .contains("a group of 0 atoms cannot have 1000000000000000 secondary sets"),
+            "{e}"
+        );
+        let g = parse_perm_allow("1\n0 0\n", "perm.allow", 3).unwrap();
+        assert!(g[0].atoms.is_empty() && g[0].secondary.is_empty());
     }
 }

@@ -29,8 +29,11 @@ pub fn parse(text: &str, file: &str, nmin: Option<usize>) -> Result<Vec<usize>, 
         Some(n) if n >= 0 => n as usize,
         _ => return Err(read_error(file, l0, format!("bad count '{t0}'"))),
     };
-    let mut ids = Vec::with_capacity(n);
-    let mut seen = std::collections::HashSet::with_capacity(n);
+    // Reserve for the ids the text can hold (each takes at least a byte), not for the count
+    // alone: a count of 10^15 in a short file is the error below, not an allocation failure.
+    let cap = n.min(text.len());
+    let mut ids = Vec::with_capacity(cap);
+    let mut seen = std::collections::HashSet::with_capacity(cap);
     let mut last_line = l0;
     for _ in 0..n {
         let Some((l, t)) = items.next() else {
@@ -93,4 +96,36 @@ pub fn read(path: &Path, nmin: Option<usize>) -> Result<Vec<usize>, FileError> {
 /// Write a `min.A`/`min.B` file atomically.
 pub fn write(path: &Path, ids: &[usize]) -> Result<(), FileError> {
     crate::files::error::write_atomic(path, render(ids))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_count_is_an_error_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: the count reserved memory before any id was read.
+        let e = parse(
+            "99999999999
+1
+",
+            "min.A",
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 2);
+        assert!(
+            e.to_string()
+                .contains("the file lists 1 of the 99999999999 minima it announces"),
+            "{e}"
+        );
+        let e = parse("9000000000000000 1 2", "min.A", None).unwrap_err();
+        assert!(e.to_string().contains("lists 2 of"), "{e}");
+    }
+
+    #[test]
+    fn round_trip() {
+        let ids = parse(&render(&[3, 1, 7]), "min.B", Some(7)).unwrap();
+        assert_eq!(ids, [3, 1, 7]);
+    }
 }

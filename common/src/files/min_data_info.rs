@@ -101,7 +101,9 @@ pub fn parse(text: &str, file: &str, nopt: usize) -> Result<Vec<MinDataInfo>, Re
             return Err(err(i + 1, format!("bad point-group order '{}'", h[2])));
         }
         let inertia = [num(h[3])?, num(h[4])?, num(h[5])?];
-        let mut coords = Vec::with_capacity(nopt);
+        // NOPT comes from the deck: reserve no more than the text can hold (a value takes at
+        // least a byte), so an absurd NOPT is the "record ends" error, not an allocation failure.
+        let mut coords = Vec::with_capacity(nopt.min(text.len()));
         while coords.len() < nopt {
             let Some((j, l)) = lines.next() else {
                 return Err(err(
@@ -188,5 +190,12 @@ mod tests {
         assert!(e.to_string().contains("record ends"), "{e}");
         let e = parse("1.0 2.0 1 0 0 0\n1 2 x\n", "min.data.info", 3).unwrap_err();
         assert!(e.to_string().starts_with("min.data.info:2:"), "{e}");
+    }
+
+    #[test]
+    fn absurd_nopt_is_an_error_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: NOPT = 2^40 reserved 8 TiB before reading.
+        let e = parse("1.0 2.0 1 0 0 0\n1 2 3\n", "min.data.info", 1 << 40).unwrap_err();
+        assert!(e.to_string().contains("record ends after 3 of"), "{e}");
     }
 }

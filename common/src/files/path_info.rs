@@ -189,6 +189,8 @@ struct Reader<'a> {
     pos: usize,
     file: &'a str,
     nopt: usize,
+    /// Length of the whole text in bytes.
+    text_len: usize,
 }
 
 impl Reader<'_> {
@@ -198,7 +200,10 @@ impl Reader<'_> {
 
     /// NOPT numbers from whole lines starting at the current line.
     fn group(&mut self, what: &str) -> Result<Group, ReadError> {
-        let mut v = Vec::with_capacity(self.nopt);
+        // NOPT comes from the deck: reserve no more than the text can hold (a value takes at
+        // least a byte), so an absurd NOPT reads as an incomplete block, not an allocation
+        // failure.
+        let mut v = Vec::with_capacity(self.nopt.min(self.text_len));
         while v.len() < self.nopt {
             let Some(l) = self.lines.get(self.pos) else {
                 return Ok(Group::Eof);
@@ -289,6 +294,7 @@ pub fn parse(text: &str, file: &str, nopt: usize, eig: Eigenvalues) -> Result<Pa
         pos: 0,
         file,
         nopt,
+        text_len: text.len(),
     };
     let mut has_eig: Option<bool> = match eig {
         Eigenvalues::Auto => None,
@@ -549,6 +555,15 @@ mod tests {
         assert_eq!(symbol_of("    12 D3h"), "D3h");
         assert_eq!(symbol_of("1 C2v"), "C2v");
         assert_eq!(symbol_of("     1"), "");
+    }
+
+    #[test]
+    fn absurd_nopt_is_an_incomplete_block_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: NOPT = 2^40 reserved 8 TiB before reading.
+        let text = "-1.0\n     1 C1  \n1 2 3\n";
+        let info = parse(text, "path.info", 1 << 40, Eigenvalues::Absent).unwrap();
+        assert!(info.blocks.is_empty());
+        assert_eq!(info.incomplete.map(|i| i.line), Some(1));
     }
 
     #[test]

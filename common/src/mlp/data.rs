@@ -176,8 +176,12 @@ impl MlpData {
     pub fn parse(text: &str, file_name: &str, layout: &DataLayout) -> Result<Self, MlpDataError> {
         let nin = layout.nin;
         let ndata = layout.ndata;
-        let mut inputs = Vec::with_capacity(ndata * nin);
-        let mut labels = Vec::with_capacity(ndata);
+        // Reserve for what the text can hold (an item takes a line, a value at least a byte),
+        // not for the deck's Ndata alone: Ndata = 10^15 with a short file is the TooFewLines
+        // error below, not an allocation failure.
+        let items = ndata.min(text.len() / 2 + 1);
+        let mut inputs = Vec::with_capacity(items.saturating_mul(nin).min(text.len()));
+        let mut labels = Vec::with_capacity(items);
         let skip = layout.datstart.saturating_sub(1);
         let mut last_line = 0;
         let mut tokens: Vec<&str> = Vec::new();
@@ -393,6 +397,21 @@ pub(crate) fn parse_real(tok: &str) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_ndata_is_an_error_not_an_allocation() {
+        // Found by tests/tests/fuzz_parsers.rs: Ndata × Nin values were reserved before reading
+        // (8·10^15 bytes for an MLP keyword's Ndata of 10^15).
+        let layout = DataLayout::outcome_first(2, 3, 1_000_000_000_000_000);
+        let e = MlpData::parse("1 0.5 0.25\n2 1.0 -1.0\n", "MLPdata", &layout).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("end of file after 2 data items, Ndata = 1000000000000000"),
+            "{e}"
+        );
+        let layout = DataLayout::outcome_first(1_000_000_000_000_000, 3, 1_000_000_000_000_000);
+        assert!(MlpData::parse("1 0.5 0.25\n", "MLPdata", &layout).is_err());
+    }
 
     #[test]
     fn reals() {

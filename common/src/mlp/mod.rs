@@ -37,7 +37,7 @@ pub use data::{DataLayout, MlpData, MlpDataError, OutcomeColumn};
 pub use freeze::nearest_neighbour_mask;
 pub use loss::{Mlp, CHUNK};
 pub use network::Network;
-pub use spec::{is_mlp_keyword, MlpKind, MlpSpec, MLP_KEYWORDS};
+pub use spec::{is_mlp_keyword, MlpKind, MlpSpec, MAX_NOPT, MLP_KEYWORDS};
 
 /// Errors building an MLP potential.
 #[derive(Debug, thiserror::Error)]

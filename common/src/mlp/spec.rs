@@ -11,6 +11,12 @@ pub const MLP_KEYWORDS: [&str; 6] = [
     "MLP3", "MLPB3", "MLPB3NEW", "MLPVB3", "MLPVB3NN", "MLPMULTI",
 ];
 
+/// The largest network accepted, in variables (NOPT). Every program keeps several NOPT-sized
+/// vectors (PATHSAMPLE builds the MLPVB3NN frozen mask while reading `pathdata`), so a deck
+/// asking for more is an error when read, not an overflow or an allocation of petabytes. The
+/// networks of the study have 10^2 to 10^5 variables.
+pub const MAX_NOPT: usize = 10_000_000;
+
 /// Whether `name` (any case) is one of the network-defining MLP keywords ([`MLP_KEYWORDS`]).
 /// Flags such as `MLPNORM`, `NOREGBIAS`, `MLPPROB` and `MLPRINT` are not included.
 pub fn is_mlp_keyword(name: &str) -> bool {
@@ -221,26 +227,44 @@ impl MlpSpec {
                 extra(6 + nlayers);
             }
         }
-        Ok(spec)
+        match spec.checked_nopt() {
+            Some(n) if n <= MAX_NOPT => Ok(spec),
+            _ => Err(format!(
+                "{name}: a network of layer sizes {:?} has more than {MAX_NOPT} variables",
+                spec.sizes()
+            )),
+        }
     }
 
     /// Number of variables: `H(I+O)` (MLP3), `H(I+O)+1` (MLPB3, MLPB3NEW), `H(I+O)+H+O`
     /// (MLPVB3, MLPVB3NN), and for MLPMULTI all weights plus all hidden and output biases.
+    ///
+    /// # Panics
+    /// If the count overflows `usize` (never for a spec from [`MlpSpec::from_keyword`], which
+    /// refuses more than [`MAX_NOPT`]).
     pub fn nopt(&self) -> usize {
+        self.checked_nopt()
+            .expect("NOPT overflows usize (MlpSpec::from_keyword refuses such networks)")
+    }
+
+    /// [`MlpSpec::nopt`], or `None` when it overflows.
+    fn checked_nopt(&self) -> Option<usize> {
         match self.kind {
-            MlpKind::MlpB3 | MlpKind::MlpB3New => self.hidden[0] * (self.nin + self.nout) + 1,
+            MlpKind::MlpB3 | MlpKind::MlpB3New => self.hidden[0]
+                .checked_mul(self.nin.checked_add(self.nout)?)?
+                .checked_add(1),
             _ => {
-                let mut sizes = Vec::with_capacity(self.hidden.len() + 2);
-                sizes.push(self.nin);
-                sizes.extend_from_slice(&self.hidden);
-                sizes.push(self.nout);
-                let weights: usize = sizes.windows(2).map(|w| w[0] * w[1]).sum();
-                let biases: usize = if self.kind == MlpKind::Mlp3 {
-                    0
-                } else {
-                    sizes[1..].iter().sum()
-                };
-                weights + biases
+                let sizes = self.sizes();
+                let mut n = 0usize;
+                for w in sizes.windows(2) {
+                    n = n.checked_add(w[0].checked_mul(w[1])?)?;
+                }
+                if self.kind != MlpKind::Mlp3 {
+                    for &b in &sizes[1..] {
+                        n = n.checked_add(b)?;
+                    }
+                }
+                Some(n)
             }
         }
     }
@@ -279,5 +303,36 @@ impl MlpSpec {
     pub fn frozen_mask(&self) -> Option<FrozenMask> {
         (self.kind == MlpKind::MlpVb3Nn)
             .then(|| nearest_neighbour_mask(self.nin, self.hidden[0], self.nout, self.nneigh))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_networks_are_errors_not_allocations() {
+        // Found by tests/tests/fuzz_parsers.rs: `MLPVB3NN 1000000000000000 1 1 1 1` in pathdata
+        // built a 10^15-byte frozen mask while the deck was read (an abort), and H(I+O) with
+        // counts up to 10^15 overflowed.
+        let e = MlpSpec::from_keyword("MLPVB3NN", &[1e15, 1.0, 1.0, 1.0, 1.0]).unwrap_err();
+        assert_eq!(
+            e,
+            "MLPVB3NN: a network of layer sizes [1000000000000000, 1, 1] has more than 10000000 \
+             variables"
+        );
+        assert!(MlpSpec::from_keyword("MLP3", &[1e15, 1e15, 1e15, 1.0]).is_err());
+        assert!(MlpSpec::from_keyword("MLPB3", &[1e15, 1e15, 1.0, 1.0]).is_err());
+        let multi = [2.0, 1.0, 1.0, 1.0, 0.0, 2.0, 3000.0, 3000.0];
+        assert_eq!(
+            MlpSpec::from_keyword("MLPMULTI", &multi).unwrap().nopt(),
+            9_015_001
+        );
+        let multi = [2.0, 1.0, 1.0, 1.0, 0.0, 2.0, 4000.0, 4000.0];
+        assert!(MlpSpec::from_keyword("MLPMULTI", &multi).is_err());
+        // The largest accepted: H(I+O)+H+O = MAX_NOPT exactly.
+        let s = MlpSpec::from_keyword("MLPVB3", &[9_999_997.0, 1.0, 1.0, 1.0, 1.0]).unwrap();
+        assert_eq!(s.nopt(), MAX_NOPT);
+        assert!(MlpSpec::from_keyword("MLPVB3", &[9_999_998.0, 1.0, 1.0, 1.0, 1.0]).is_err());
     }
 }
