@@ -30,6 +30,7 @@ fn settings(steps: usize, step: f64, tol: f64) -> BhSettings {
         targets: vec![],
         reset: true,
         centre_atoms: None,
+        container: None,
         save_identity: None,
     }
 }

@@ -53,6 +53,9 @@ pub struct BhSettings {
     pub reset: bool,
     /// CENTRE: number of atoms whose centre of mass is moved to the origin after each quench.
     pub centre_atoms: Option<usize>,
+    /// Spherical container radius of an atomic cluster (about the origin): an atom that a
+    /// step moves beyond it is put back on the sphere along its direction before the quench.
+    pub container: Option<f64>,
     /// PERMDIST: the SAVE list identifies minima structurally too (see [`SaveIdentity`]).
     pub save_identity: Option<Arc<SaveIdentity>>,
 }
@@ -137,6 +140,18 @@ pub struct Walker {
     pub target_hit: bool,
     /// The SAVE list.
     pub saved: SaveList,
+}
+
+/// Move every atom of `x` (3 Cartesians each) lying beyond `radius` from the origin back onto
+/// the sphere of that radius, along its direction (GMIN's container; docs/open-questions.md).
+pub fn put_inside(x: &mut [f64], radius: f64) {
+    for a in x.chunks_exact_mut(3) {
+        let d = (a[0] * a[0] + a[1] * a[1] + a[2] * a[2]).sqrt();
+        if d > radius {
+            let f = radius / d;
+            a.iter_mut().for_each(|v| *v *= f);
+        }
+    }
 }
 
 fn centre(x: &mut [f64], natoms: usize) {
@@ -240,6 +255,9 @@ impl Walker {
             if frozen.is_none_or(|m| !m.is_frozen(i)) {
                 *xi += self.step * (2.0 * u - 1.0);
             }
+        }
+        if let Some(radius) = settings.container {
+            put_inside(&mut x, radius);
         }
         let r = Self::quench(potential, settings, &x);
         self.calls += r.function_calls as u64;
@@ -380,6 +398,14 @@ pub(crate) mod tests {
     use super::*;
     use common::ljat::Ljat;
 
+    #[test]
+    fn atoms_beyond_the_container_are_put_back_on_its_sphere() {
+        let mut x = vec![3.0, 4.0, 0.0, 0.1, 0.2, 0.3];
+        put_inside(&mut x, 2.5);
+        assert!((x[0] - 1.5).abs() < 1e-15 && (x[1] - 2.0).abs() < 1e-15 && x[2] == 0.0);
+        assert_eq!(&x[3..], &[0.1, 0.2, 0.3]);
+    }
+
     pub(crate) fn ljat3_settings(steps: usize) -> BhSettings {
         BhSettings {
             steps,
@@ -403,6 +429,7 @@ pub(crate) mod tests {
             targets: vec![],
             reset: true,
             centre_atoms: Some(3),
+            container: None,
             save_identity: None,
         }
     }

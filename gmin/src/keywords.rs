@@ -72,6 +72,17 @@ pub struct GminInput {
     /// GPU [device] / CUDA [device]: evaluate network losses on an NVIDIA GPU (project
     /// extension; falls back to the CPU with a log message).
     pub gpu: kernels::GpuRequest,
+    /// RADIUS r: the spherical container of an atomic cluster (default: the Fortran's
+    /// [`default_container_radius`] of NATOMS).
+    pub radius: Option<f64>,
+    /// No potential keyword was given: the Fortran's default, Lennard-Jones (LJAT, Z = 0).
+    pub default_potential: bool,
+}
+
+/// The Fortran GMIN's default container radius for `natoms` atoms (LJ units):
+/// (2 + (3N / 4π√2)^(1/3)) · 2^(1/6); 4.3305271907 for LJ38, as its output prints.
+pub fn default_container_radius(natoms: usize) -> f64 {
+    (2.0 + (3.0 * natoms as f64 / 17.771_531_75).cbrt()) * 2f64.powf(1.0 / 6.0)
 }
 
 impl Default for GminInput {
@@ -98,6 +109,7 @@ impl Default for GminInput {
                 targets: vec![],
                 reset: true,
                 centre_atoms: None,
+                container: None,
                 save_identity: None,
             },
             potential: PotentialChoice::Ljat { z: 0.0 },
@@ -115,6 +127,8 @@ impl Default for GminInput {
             walkers: 1,
             dump_min_db: None,
             gpu: kernels::GpuRequest::Off,
+            radius: None,
+            default_potential: false,
             permdist: false,
             geomdifftol: 0.1,
         }
@@ -245,6 +259,13 @@ impl GminInput {
                 }
                 "NORESET" => s.reset = false,
                 "CENTRE" => g.centre = true,
+                "RADIUS" => {
+                    let r = line.f64(1)?;
+                    if !(r > 0.0 && r.is_finite()) {
+                        return Err(line.error("RADIUS must be a positive container radius"));
+                    }
+                    g.radius = Some(r);
+                }
                 "TRACKDATA" => g.trackdata = true,
                 "DUMPINT" => g.dump_interval = line.usize(1)?,
                 "RESTORE" => {
@@ -310,14 +331,8 @@ impl GminInput {
                 _ => return Err(line.unknown()),
             }
         }
-        if potential_seen.is_none() {
-            return Err(DeckError::new(
-                deck.file(),
-                0,
-                "",
-                "no potential keyword (LJAT or an MLP keyword) in the deck",
-            ));
-        }
+        // No potential keyword: Lennard-Jones, the Fortran GMIN's default (LJAT with Z = 0).
+        g.default_potential = potential_seen.is_none();
         Ok(g)
     }
 }
@@ -328,4 +343,15 @@ fn set_potential(line: &Line, seen: &mut Option<String>) -> Result<(), DeckError
     }
     *seen = Some(line.keyword().to_string());
     Ok(())
+}
+
+#[cfg(test)]
+mod container_tests {
+    use super::*;
+
+    #[test]
+    fn default_container_radius_is_the_fortrans() {
+        // The LJ38 tutorial's GMIN output: "Container radius=        4.3305271907".
+        assert!((default_container_radius(38) - 4.3305271907).abs() < 5e-11);
+    }
 }

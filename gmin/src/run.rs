@@ -76,6 +76,11 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             if input.centre {
                 input.settings.centre_atoms = Some(natoms);
             }
+            input.settings.container = Some(
+                input
+                    .radius
+                    .unwrap_or_else(|| crate::keywords::default_container_radius(natoms)),
+            );
             let p = build_ljat(natoms, *z, &[])?;
             (Model::Ljat(p), x0)
         }
@@ -441,6 +446,13 @@ pub fn execute(p: Prepared) -> Result<()> {
                 p.z()
             )?,
             Model::Mlp(p) => writeln!(out, "{:4} network variables", p.nopt())?,
+        }
+        if let Some(r) = settings.container {
+            writeln!(
+                out,
+                "Container radius={}",
+                common::fortran_fmt::fmt_f(r, 20, 10)
+            )?;
         }
     }
     let mut walkers: Vec<Walker> = match restored {

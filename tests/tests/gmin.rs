@@ -203,7 +203,6 @@ fn bad_inputs_fail_cleanly_without_clobbering() {
             "Unrecognized command FROBNICATE",
         ),
         ("bad number", "LJAT 2.0\nSTEPS 1x0\n", None, "data:2"),
-        ("no potential", "STEPS 10\n", None, "no potential keyword"),
         ("unsupported", "LJAT 2.0\nMLPNEWREG\n", None, "MLPNEWREG"),
         ("missing coords", "LJAT 2.0\nSTEPS 10\n", Some(""), "coords"),
         (
@@ -258,4 +257,28 @@ fn bad_inputs_fail_cleanly_without_clobbering() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("MLPdata") && err.contains('2'), "{err}");
     assert!(!dir.path().join("GMIN_out").exists());
+}
+
+/// The public LJ38 tutorial, step 01 (`wales-group/examples`, LJ38/01_Introducing_GMIN),
+/// `input/data` and `input/coords` unchanged, 200 steps instead of 5000: no potential keyword
+/// means Lennard-Jones, as in the Fortran, with its default container, whose radius the output
+/// prints as the Fortran does ("  38 LJ atoms", "Container radius=        4.3305271907"); the
+/// first quench lands near the Fortran's (-167.3731638).
+#[test]
+fn lj38_tutorial_01_runs_as_lennard_jones_in_a_container() {
+    let dir = workdir("lj38_tutorial_01");
+    let data = read(dir.path(), "data").replace("STEPS 5000 1.0", "STEPS 200 1.0");
+    write(dir.path(), "data", &data);
+    ok(&run("GMIN", &[], dir.path()));
+    let main = read(dir.path(), "GMIN_out");
+    assert!(
+        main.starts_with("  38 LJ atoms\nContainer radius=        4.3305271907\n"),
+        "{main}"
+    );
+    let qu0 = main
+        .lines()
+        .find(|l| l.starts_with("Qu          0 E="))
+        .unwrap();
+    let e0: f64 = qu0.split_whitespace().nth(3).unwrap().parse().unwrap();
+    assert!((e0 + 167.3731638).abs() < 1e-4, "{qu0}");
 }
