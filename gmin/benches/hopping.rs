@@ -31,6 +31,8 @@ fn settings(steps: usize, step: f64, tol: f64) -> BhSettings {
         reset: true,
         centre_atoms: None,
         container: None,
+        newrestart: None,
+        avoid: None,
         save_identity: None,
     }
 }

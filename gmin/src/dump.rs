@@ -7,13 +7,15 @@
 //! renamed over `<name>`, so a crash while dumping leaves the previous dump intact.
 //! *Open question in the spec* (GMIN restart files): this layout is the project's own.
 
-use crate::hopping::Walker;
+use crate::hopping::{Restarts, Walker};
 use crate::save::{SaveList, SavedMinimum};
 use common::rng::{Stream, StreamPosition};
 use std::fmt::Write as _;
 use std::path::Path;
 
-const MAGIC: &str = "RUST-GMIN-DUMP 1";
+/// Version 2 adds the NEWRESTART/AVOID state; version 1 dumps are still read (empty state).
+const MAGIC: &str = "RUST-GMIN-DUMP 2";
+const MAGIC_V1: &str = "RUST-GMIN-DUMP 1";
 
 /// A problem reading a dump.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +64,19 @@ pub fn render(walkers: &[Walker]) -> String {
         for m in w.saved.entries() {
             let _ = writeln!(out, "min {:?} {} {}", m.energy, m.step, m.calls);
             vec_line(&mut out, "coords", &m.coords);
+        }
+        let rs = &w.restarts;
+        let _ = writeln!(
+            out,
+            "restarts {:?} {} {} {}",
+            rs.best,
+            rs.since,
+            rs.next,
+            rs.avoid.len()
+        );
+        vec_line(&mut out, "best_x", &rs.best_x);
+        for m in &rs.avoid {
+            vec_line(&mut out, "avoid", m);
         }
     }
     out
@@ -126,10 +141,11 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
         file,
         lines: text.lines().enumerate(),
     };
-    match r.lines.next() {
-        Some((_, l)) if l.trim() == MAGIC => {}
+    let version = match r.lines.next() {
+        Some((_, l)) if l.trim() == MAGIC => 2,
+        Some((_, l)) if l.trim() == MAGIC_V1 => 1,
         _ => return Err(r.err("not a GMIN restart dump (bad first line)")),
-    }
+    };
     let n: usize = r.scalar("walkers")?;
     // Nothing reserved from the count: a damaged count is the "truncated" error below.
     let mut walkers = Vec::new();
@@ -177,6 +193,33 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
                 calls,
             });
         }
+        let restarts = if version >= 2 {
+            let (l, f) = r.next("restarts")?;
+            let best = r.parse(l, f.first())?;
+            let since = r.parse(l, f.get(1))?;
+            let next = r.parse(l, f.get(2))?;
+            let navoid: usize = r.parse(l, f.get(3))?;
+            let best_x = r.vector("best_x")?;
+            let mut avoid = Vec::new();
+            for _ in 0..navoid {
+                avoid.push(r.vector("avoid")?);
+            }
+            Restarts {
+                best,
+                best_x,
+                since,
+                avoid,
+                next,
+            }
+        } else {
+            Restarts {
+                best: best_energy,
+                best_x: x_markov.clone(),
+                since: steps_done,
+                avoid: Vec::new(),
+                next: 0,
+            }
+        };
         walkers.push(Walker {
             steps_done,
             x_markov,
@@ -191,6 +234,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
             best_energy,
             target_hit,
             saved,
+            restarts,
         });
     }
     Ok(walkers)
@@ -218,6 +262,45 @@ mod tests {
         w.run(&p, &settings, &mut Silent, &mut |_| {});
         back[0].run(&p, &settings, &mut Silent, &mut |_| {});
         assert_eq!(render(&back), render(std::slice::from_ref(&w)));
+    }
+
+    /// NEWRESTART/AVOID state survives the dump, and a resumed run continues identically.
+    #[test]
+    fn restart_state_round_trips() {
+        let p = Ljat::new(3, 2.0);
+        let mut settings = ljat3_settings(120);
+        settings.newrestart = Some(3);
+        settings.avoid = Some(crate::hopping::Avoid {
+            dist: 0.05,
+            size: 2,
+            reseed: false,
+            symmetry: std::sync::Arc::new(common::system::Symmetry::atoms(
+                common::geometry::AlignOptions::default(),
+            )),
+        });
+        let x0 = geometry::equilateral3(1.3);
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(5, 0), &mut Silent);
+        for _ in 0..40 {
+            w.step(&p, &settings, &mut Silent);
+        }
+        assert!(!w.restarts.avoid.is_empty(), "no restart in 40 steps");
+        let text = render(std::slice::from_ref(&w));
+        let mut back = parse(&text, "GMIN.dump").unwrap();
+        assert_eq!(back[0].restarts, w.restarts);
+        assert_eq!(render(&back), text);
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        back[0].run(&p, &settings, &mut Silent, &mut |_| {});
+        assert_eq!(render(&back), render(std::slice::from_ref(&w)));
+        // A version-1 dump (no restart state) is still read.
+        let v1 = text
+            .replacen(MAGIC, MAGIC_V1, 1)
+            .lines()
+            .filter(|l| {
+                !l.starts_with("restarts") && !l.starts_with("best_x") && !l.starts_with("avoid")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(parse(&v1, "old").unwrap()[0].restarts.avoid.len(), 0);
     }
 
     #[test]

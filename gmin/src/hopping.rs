@@ -56,8 +56,28 @@ pub struct BhSettings {
     /// Spherical container radius of an atomic cluster (about the origin): an atom that a
     /// step moves beyond it is put back on the sphere along its direction before the quench.
     pub container: Option<f64>,
+    /// NEWRESTART n: after n steps without a lower minimum, restart (see [`Restarts`]).
+    pub newrestart: Option<usize>,
+    /// AVOID: the cyclic list of minima to stay away from (see [`Restarts`]).
+    pub avoid: Option<Avoid>,
     /// PERMDIST: the SAVE list identifies minima structurally too (see [`SaveIdentity`]).
     pub save_identity: Option<Arc<SaveIdentity>>,
+}
+
+/// `AVOID dist n [flag]`: a quench closer than `dist` (aligned distance) to one of the last
+/// `size` minima that NEWRESTART put in the list makes the walker reseed (the tutorial's
+/// `data_annotated`: "Reseed if the current minimum is within a distance of 4.0 of the 20
+/// members of the cyclic AVOID list"); the flag is kept but changes nothing.
+#[derive(Debug, Clone)]
+pub struct Avoid {
+    /// Distance below which a minimum counts as one of the list.
+    pub dist: f64,
+    /// Length of the cyclic list.
+    pub size: usize,
+    /// Reseed (random coordinates) instead of rejecting the step.
+    pub reseed: bool,
+    /// The distance (alignment of the system: rotations, inversion, PERMDIST permutations).
+    pub symmetry: Arc<common::system::Symmetry>,
 }
 
 /// The adjustment factor of the acceptance check (FAC).
@@ -69,6 +89,8 @@ pub trait Observer {
     fn quench(&mut self, q: &QuenchReport);
     /// After every acceptance-ratio check.
     fn acceptance(&mut self, _a: &AcceptanceReport) {}
+    /// A line of the main output that is not a quench (NEWRESTART, AVOID).
+    fn note(&mut self, _line: &str) {}
 }
 
 /// One quench.
@@ -140,6 +162,29 @@ pub struct Walker {
     pub target_hit: bool,
     /// The SAVE list.
     pub saved: SaveList,
+    /// NEWRESTART / AVOID bookkeeping.
+    pub restarts: Restarts,
+}
+
+/// NEWRESTART and AVOID (the tutorial's `data_annotated` and expected output): when the
+/// lowest minimum of the walker has not improved (by more than EDIFF) for n steps, then with
+/// AVOID that minimum goes into the cyclic AVOID list and the step is rejected (the Fortran's
+/// "resetting energy to a large value to reject this step (not reseeding)"); without AVOID
+/// the walker reseeds from random coordinates in its container and accepts the next quench.
+/// With AVOID, a quench closer than `dist` to a listed minimum reseeds the walker. The record
+/// of the lowest minimum starts afresh after each restart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Restarts {
+    /// Lowest energy since the last restart (+inf after one).
+    pub best: f64,
+    /// Its coordinates.
+    pub best_x: Vec<f64>,
+    /// Step at which it was found (or the restart happened).
+    pub since: usize,
+    /// The AVOID list, oldest overwritten first.
+    pub avoid: Vec<Vec<f64>>,
+    /// Next slot of the cyclic list.
+    pub next: usize,
 }
 
 /// Move every atom of `x` (3 Cartesians each) lying beyond `radius` from the origin back onto
@@ -191,6 +236,13 @@ impl Walker {
             target_hit: false,
             saved: SaveList::new(settings.nsave, settings.ediff)
                 .with_identity(settings.save_identity.clone()),
+            restarts: Restarts {
+                best: r.energy,
+                best_x: r.x.clone(),
+                since: 0,
+                avoid: Vec::new(),
+                next: 0,
+            },
         };
         w.saved.offer(SavedMinimum {
             energy: r.energy,
@@ -222,6 +274,90 @@ impl Walker {
             centre(&mut r.x, n);
         }
         r
+    }
+
+    /// AVOID and NEWRESTART after the quench of step `n` (see [`Restarts`]): whether the step
+    /// is rejected, and whether the walker reseeds.
+    fn restart_rules(
+        &mut self,
+        settings: &BhSettings,
+        n: usize,
+        energy: &f64,
+        x: &[f64],
+        observer: &mut dyn Observer,
+    ) -> (bool, bool) {
+        let energy = *energy;
+        if let Some(a) = &settings.avoid {
+            if let Some(k) = self
+                .restarts
+                .avoid
+                .iter()
+                .position(|m| a.symmetry.distance(m, x) < a.dist)
+            {
+                observer.note(&format!(
+                    "avoid> minimum E= {energy:.10} lies within {} of entry {} of the AVOID list: reseeding",
+                    a.dist,
+                    k + 1
+                ));
+                return (false, true);
+            }
+        }
+        let Some(limit) = settings.newrestart else {
+            return (false, false);
+        };
+        if energy < self.restarts.best - settings.ediff {
+            self.restarts.best = energy;
+            self.restarts.best_x = x.to_vec();
+            self.restarts.since = n;
+            return (false, false);
+        }
+        if n - self.restarts.since < limit {
+            return (false, false);
+        }
+        let stuck = self.restarts.since;
+        let best = self.restarts.best;
+        let best_x = std::mem::take(&mut self.restarts.best_x);
+        let (rejected, reseed) = match &settings.avoid {
+            Some(a) if a.size > 0 => {
+                let slot = self.restarts.next % a.size;
+                if slot < self.restarts.avoid.len() {
+                    self.restarts.avoid[slot] = best_x;
+                } else {
+                    self.restarts.avoid.push(best_x);
+                }
+                self.restarts.next = (slot + 1) % a.size;
+                observer.note(&format!(
+                    "newres> Moving current best minimum to position {} in the AVOID list E= {best:.10}",
+                    slot + 1
+                ));
+                (true, false)
+            }
+            _ => (false, true),
+        };
+        observer.note(&format!(
+            "newres> Energy has not improved since step {stuck}; {}",
+            if reseed {
+                "reseeding"
+            } else {
+                "resetting energy to a large value to reject this step (not reseeding)"
+            }
+        ));
+        self.restarts.best = f64::INFINITY;
+        self.restarts.since = n;
+        (rejected, reseed)
+    }
+
+    /// New random coordinates (uniform in the container's ball, or in the cube of side twice
+    /// the step size about the origin without one); the next quench is accepted.
+    fn reseed(&mut self, settings: &BhSettings) {
+        let r = settings.container.unwrap_or(self.step);
+        for xi in self.x_current.iter_mut() {
+            *xi = r * (2.0 * self.stream.uniform() - 1.0);
+        }
+        if let Some(radius) = settings.container {
+            put_inside(&mut self.x_current, radius);
+        }
+        self.e_markov = f64::INFINITY;
     }
 
     fn check_target(&mut self, settings: &BhSettings, e: f64) {
@@ -270,13 +406,18 @@ impl Walker {
             step: n,
             calls: self.calls,
         });
-        let accepted = if r.energy < self.e_markov {
+        let (rejected, reseed) = self.restart_rules(settings, n, &r.energy, &r.x, observer);
+        let accepted = if rejected || reseed {
+            false
+        } else if r.energy < self.e_markov {
             true
         } else {
             let u = self.stream.uniform();
             u < (-(r.energy - self.e_markov) / self.temperature).exp()
         };
-        if accepted {
+        if reseed {
+            self.reseed(settings);
+        } else if accepted {
             self.x_markov.clone_from(&r.x);
             self.e_markov = r.energy;
             self.x_current.clone_from(&r.x);
@@ -430,6 +571,8 @@ pub(crate) mod tests {
             reset: true,
             centre_atoms: Some(3),
             container: None,
+            newrestart: None,
+            avoid: None,
             save_identity: None,
         }
     }

@@ -77,6 +77,8 @@ pub struct GminInput {
     pub radius: Option<f64>,
     /// No potential keyword was given: the Fortran's default, Lennard-Jones (LJAT, Z = 0).
     pub default_potential: bool,
+    /// AVOID dist n [T|F]: (distance, list length, reseed); the alignment is the system's.
+    pub avoid: Option<(f64, usize, bool)>,
 }
 
 /// The Fortran GMIN's default container radius for `natoms` atoms (LJ units):
@@ -110,6 +112,8 @@ impl Default for GminInput {
                 reset: true,
                 centre_atoms: None,
                 container: None,
+                newrestart: None,
+                avoid: None,
                 save_identity: None,
             },
             potential: PotentialChoice::Ljat { z: 0.0 },
@@ -129,6 +133,7 @@ impl Default for GminInput {
             gpu: kernels::GpuRequest::Off,
             radius: None,
             default_potential: false,
+            avoid: None,
             permdist: false,
             geomdifftol: 0.1,
         }
@@ -161,15 +166,7 @@ const UNSUPPORTED: &[&str] = &[
 ];
 
 /// Keywords accepted as no-ops (seen in real decks, meaningless here).
-const NO_OPS: &[&str] = &[
-    "SORT",
-    "MONITOR",
-    "NEWRESTART",
-    "AVOID",
-    "RADIUS",
-    "DUMP",
-    "DUMPMIN",
-];
+const NO_OPS: &[&str] = &["SORT", "MONITOR", "DUMP", "DUMPMIN"];
 
 fn positive(line: &Line, i: usize, v: f64) -> Result<f64, DeckError> {
     if v > 0.0 && v.is_finite() {
@@ -259,6 +256,26 @@ impl GminInput {
                 }
                 "NORESET" => s.reset = false,
                 "CENTRE" => g.centre = true,
+                "NEWRESTART" => {
+                    let n = line.usize(1)?;
+                    if n == 0 {
+                        return Err(line.error("NEWRESTART needs a number of steps above 0"));
+                    }
+                    g.settings.newrestart = Some(n);
+                }
+                "AVOID" => {
+                    let dist = line.f64(1)?;
+                    let size = line.opt_usize(2)?.unwrap_or(20);
+                    let reseed = line
+                        .opt_string(3)?
+                        .is_some_and(|f| f.to_ascii_uppercase().starts_with('T'));
+                    if !(dist.is_finite() && dist > 0.0) || size == 0 {
+                        return Err(
+                            line.error("AVOID needs a distance above 0 and a list length above 0")
+                        );
+                    }
+                    g.avoid = Some((dist, size, reseed));
+                }
                 "RADIUS" => {
                     let r = line.f64(1)?;
                     if !(r > 0.0 && r.is_finite()) {

@@ -115,6 +115,14 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             Symmetry::network(0, group)
         }
     };
+    if let Some((dist, size, reseed)) = input.avoid {
+        input.settings.avoid = Some(crate::hopping::Avoid {
+            dist,
+            size,
+            reseed,
+            symmetry: Arc::new(symmetry.clone()),
+        });
+    }
     if input.permdist {
         input.settings.save_identity = Some(Arc::new(SaveIdentity {
             symmetry: symmetry.clone(),
@@ -203,6 +211,10 @@ impl Observer for Recorder {
     }
     fn acceptance(&mut self, a: &AcceptanceReport) {
         self.lines.extend(output::acceptance_lines(a, self.astep));
+    }
+
+    fn note(&mut self, line: &str) {
+        self.lines.push(line.to_string());
     }
 }
 
