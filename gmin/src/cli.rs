@@ -6,9 +6,10 @@ use std::path::PathBuf;
 
 /// `GMIN --help`.
 pub const USAGE: &str = "\
-usage: GMIN [deck]
-    Basin-hopping run in the current directory: reads `data` (or the named deck), `coords`
-    and, for networks, `MLPdata`; writes GMIN_out, lowest, and the optional files.
+usage: GMIN [output]
+    Basin-hopping run in the current directory: reads `data`, `coords` and, for networks,
+    `MLPdata`; writes the main output to GMIN_out (or the file the argument names, as the
+    Fortran does), lowest, and the optional files.
     Keywords: docs/keywords.md (section 2 and the extensions of section 0).
 
 usage: GMIN --ljat3-dataset [options]

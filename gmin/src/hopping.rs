@@ -6,6 +6,7 @@
 //! What the run reports (the `Qu` lines, acceptance checks) goes to an [`Observer`].
 
 use crate::save::{SaveIdentity, SaveList, SavedMinimum};
+use common::fortran_fmt::{fmt_f, fmt_i};
 use common::lbfgs::{minimise, LbfgsConfig, MinimisationResult};
 use common::potential::Potential;
 use common::rng::Stream;
@@ -250,7 +251,7 @@ impl Walker {
             step: 0,
             calls: w.calls,
         });
-        w.check_target(settings, r.energy);
+        w.check_target(settings, r.energy, 0, observer);
         observer.quench(&QuenchReport {
             step: 0,
             energy: r.energy,
@@ -360,13 +361,32 @@ impl Walker {
         self.e_markov = f64::INFINITY;
     }
 
-    fn check_target(&mut self, settings: &BhSettings, e: f64) {
-        if settings
+    /// Stop at a TARGET energy (within EDIFF), saying so as the Fortran's `saveit` does (the
+    /// LJ38 tutorial's first-encounter script reads these lines): "Target hit after N quenches
+    /// M function calls." and the energy with its target, before the quench line.
+    fn check_target(
+        &mut self,
+        settings: &BhSettings,
+        e: f64,
+        quenches: usize,
+        observer: &mut dyn Observer,
+    ) {
+        if let Some(t) = settings
             .targets
             .iter()
-            .any(|t| (e - t).abs() < settings.ediff)
+            .find(|t| (e - *t).abs() < settings.ediff)
         {
             self.target_hit = true;
+            observer.note(&format!(
+                "saveit> Target hit after{} quenches{} function calls.",
+                fmt_i(quenches as i64, 16),
+                fmt_i(self.calls as i64, 16)
+            ));
+            observer.note(&format!(
+                "saveit> Energy={} target={}",
+                fmt_f(e, 20, 10),
+                fmt_f(*t, 20, 10)
+            ));
         }
     }
 
@@ -397,6 +417,7 @@ impl Walker {
         }
         let r = Self::quench(potential, settings, &x);
         self.calls += r.function_calls as u64;
+        self.check_target(settings, r.energy, n, observer);
         if r.energy < self.best_energy {
             self.best_energy = r.energy;
         }
@@ -468,7 +489,6 @@ impl Walker {
             });
         }
         self.temperature *= settings.tfac;
-        self.check_target(settings, r.energy);
     }
 
     /// Run steps until finished, calling `checkpoint` after every step.

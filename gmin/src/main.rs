@@ -1,8 +1,8 @@
 //! `GMIN`: basin-hopping global optimisation, a drop-in replacement for the Fortran GMIN.
 //!
-//! Usage: `GMIN [deck]` in a working directory holding `data` (or the named deck), `coords`
-//! and, for networks, `MLPdata`. Writes `GMIN_out`, `lowest` and the optional files.
-//! `GMIN --ljat3-dataset ...` generates the LJAT3 classification datasets (see `--help`).
+//! Usage: `GMIN [output]` in a working directory holding `data`, `coords` and, for networks,
+//! `MLPdata`. Writes the main output (`GMIN_out`, or the named file), `lowest` and the optional
+//! files. `GMIN --ljat3-dataset ...` generates the LJAT3 classification datasets (see `--help`).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,13 +27,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
         _ => {
-            let deck = args
-                .first()
-                .map_or_else(|| PathBuf::from("data"), PathBuf::from);
+            if args.len() > 1 {
+                eprintln!(
+                    "GMIN: error: at most one argument (the main output file)\n{}",
+                    gmin::cli::USAGE
+                );
+                return ExitCode::from(2);
+            }
+            // The Fortran's rule (files.md §1.2): the first argument names the main output
+            // file (the LJ38 tutorial's scripts run `GMIN output`); the deck is always `data`.
+            let output = args.first().map_or("GMIN_out", String::as_str).to_string();
             // On a worker of rayon's pool (see OPTIM's main): the energy calls made outside
             // the walkers' parallel loop do not hand their work to the pool from outside.
             rayon::scope(|_| {
-                gmin::run::prepare(&PathBuf::from("."), &deck).and_then(gmin::run::execute)
+                gmin::run::prepare(&PathBuf::from("."), &PathBuf::from("data")).and_then(|mut p| {
+                    p.output = output;
+                    gmin::run::execute(p)
+                })
             })
         }
     };

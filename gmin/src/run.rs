@@ -61,6 +61,8 @@ pub struct Prepared {
     pub restored: Option<Vec<Walker>>,
     /// Working directory.
     pub dir: PathBuf,
+    /// Name of the main output file in `dir` (`GMIN_out`, or the first command-line argument).
+    pub output: String,
 }
 
 /// Read and validate the deck and its inputs (no file is written).
@@ -164,6 +166,7 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
         x0,
         restored,
         dir: dir.to_path_buf(),
+        output: "GMIN_out".to_string(),
     })
 }
 
@@ -386,11 +389,12 @@ pub fn execute(p: Prepared) -> Result<()> {
         restored,
         dir,
         symmetry: _,
+        output,
     } = p;
     let pot = model.potential();
     let settings = &input.settings;
     let nw = input.walkers;
-    let out_path = dir.join("GMIN_out");
+    let out_path = dir.join(&output);
     let mut out = BufWriter::new(
         // A restored run continues the existing main output.
         if restored.is_some() {

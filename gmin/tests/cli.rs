@@ -11,7 +11,7 @@ fn help_names_both_modes() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("usage: GMIN [deck]"));
+    assert!(text.contains("usage: GMIN [output]"));
     assert!(text.contains("--ljat3-dataset"));
 }
 

@@ -198,7 +198,8 @@ pub fn run_logged(
     #[cfg(target_os = "linux")]
     unsafe {
         use std::os::unix::process::CommandExt;
-        cmd.pre_exec(|| {
+        let parent = std::process::id();
+        cmd.pre_exec(move || {
             if libc::prctl(
                 libc::PR_SET_PDEATHSIG,
                 libc::SIGKILL as libc::c_ulong,
@@ -208,6 +209,10 @@ pub fn run_logged(
             ) != 0
             {
                 return Err(std::io::Error::last_os_error());
+            }
+            // The parent died before the death signal was armed: do not run orphaned.
+            if libc::getppid() as u32 != parent {
+                libc::_exit(1);
             }
             Ok(())
         });

@@ -284,3 +284,30 @@ fn lj38_tutorial_01_finds_the_global_minimum() {
     let lowest = lowest_energies(&read(dir.path(), "lowest"));
     assert!((lowest[0] + 173.928426).abs() < 1e-5, "{lowest:?}");
 }
+
+/// The LJ38 tutorial 02's first-encounter script runs `GMIN output` with a TARGET and reads
+/// the main output's "hit" line for the quench and call counts and its last "time=": the
+/// argument names the main output file, as in the Fortran (files.md §1.2), and the target line
+/// has the Fortran's layout.
+#[test]
+fn gmin_output_argument_and_target_lines_for_the_first_encounter_script() {
+    let dir = workdir("lj38_tutorial_01");
+    let data = read(dir.path(), "data")
+        .replace("STEPS 5000 1.0", "STEPS 5000 1.0\nTARGET -173.9284264418");
+    write(dir.path(), "data", &data);
+    ok(&run("GMIN", &["output"], dir.path()));
+    assert!(!dir.path().join("GMIN_out").exists());
+    let out = read(dir.path(), "output");
+    let hit = out.lines().find(|l| l.contains("hit")).expect("a hit line");
+    // 'saveit> Target hit after',I16,' quenches',I16,' function calls.'
+    assert!(
+        hit.starts_with("saveit> Target hit after") && hit.ends_with(" function calls."),
+        "{hit}"
+    );
+    let nums: Vec<u64> = hit
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 2, "{hit}");
+    assert!(out.contains("target=     -173.9284264418"), "{out}");
+}

@@ -513,16 +513,18 @@ fn a_second_writer_is_refused_while_the_database_is_locked() {
     let d = dir.path();
     readmin_then_connect(d, 1);
     let files = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        // The lock file is left unread: this process holds its (process-owned) lock, and
+        // closing any descriptor of the file would release it.
         let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(d)
             .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() != common::database::lock::LOCK_FILE)
             .map(|e| {
-                let e = e.unwrap();
                 (
                     e.file_name().to_string_lossy().into_owned(),
                     std::fs::read(e.path()).unwrap(),
                 )
             })
-            .filter(|(n, _)| n != common::database::lock::LOCK_FILE)
             .collect();
         v.sort();
         v
