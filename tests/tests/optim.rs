@@ -303,3 +303,78 @@ fn bfgsmin_with_dumpdata_writes_min_data_info() {
     assert_eq!(r.order, 12);
     assert!((r.inertia[2] - 1.3659819793).abs() < 1e-8);
 }
+
+/// The public LJ38 tutorial, step 03 (`wales-group/examples`, LJ38/03_Connecting_minima_with_OPTIM):
+/// its `odata` (NEWCONNECT, PERMDIST, RANROT, NOHESS, DUMPALLPATHS, ...) and `finish`, unchanged.
+/// OPTIM connects the two minima: the (min, TS, min) triples of `path.info` form one connected
+/// graph that holds the start and the finish minimum (energies of the given coordinates).
+#[test]
+fn lj38_tutorial_03_writes_a_connected_path() {
+    let dir = workdir("lj38_tutorial_03");
+    let log = ok(&run("OPTIM", &[], dir.path()));
+    assert!(log.contains("Connected path found"), "{log}");
+    // Coordinates: `AX x y z` lines after POINTS in odata, plain `x y z` lines in finish.
+    let coords = |text: &str| -> Vec<f64> {
+        text.lines()
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split_whitespace().collect();
+                let f = if f.first() == Some(&"AX") {
+                    &f[1..]
+                } else {
+                    &f[..]
+                };
+                let v: Vec<f64> = f.iter().filter_map(|t| t.parse().ok()).collect();
+                (f.len() == 3 && v.len() == 3).then_some(v)
+            })
+            .flatten()
+            .collect()
+    };
+    let p = Ljat::new(38, 0.0);
+    let start = p.energy(&coords(&read(dir.path(), "odata")));
+    let finish = p.energy(&coords(&read(dir.path(), "finish")));
+    let text = read(dir.path(), "path.info");
+    let info = path_info::parse(&text, "path.info", 114, path_info::Eigenvalues::Auto).unwrap();
+    let layout = path_info::detect_layout(&info);
+    let triples = path_info::triples(&info.blocks, layout);
+    assert!(!triples.is_empty());
+    // Minima identified by energy (1e-6, the deck's EDIFFTOL); union-find over the triples.
+    let mut energies: Vec<f64> = Vec::new();
+    let mut id = |e: f64, energies: &mut Vec<f64>| -> usize {
+        match energies.iter().position(|&x| (x - e).abs() < 1e-6) {
+            Some(k) => k,
+            None => {
+                energies.push(e);
+                energies.len() - 1
+            }
+        }
+    };
+    let mut edges = Vec::new();
+    for t in &triples {
+        assert!(t.ts.energy > t.plus.energy.max(t.minus.energy) - 1e-9);
+        edges.push((
+            id(t.plus.energy, &mut energies),
+            id(t.minus.energy, &mut energies),
+        ));
+    }
+    let mut parent: Vec<usize> = (0..energies.len()).collect();
+    fn root(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            x = p[x];
+        }
+        x
+    }
+    for (a, b) in edges {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        parent[ra] = rb;
+    }
+    let find = |e: f64| energies.iter().position(|&x| (x - e).abs() < 1e-4);
+    let (s, f) = (
+        find(start).expect("start minimum in path.info"),
+        find(finish).expect("finish minimum in path.info"),
+    );
+    assert_eq!(
+        root(&mut parent, s),
+        root(&mut parent, f),
+        "start and finish are not connected"
+    );
+}

@@ -691,3 +691,67 @@ fn lj38_tutorial_04_startfrompath_gives_the_expected_database() {
         }
     }
 }
+
+/// The public LJ38 tutorial, step 05 (`wales-group/examples`, LJ38/05_Expanding_PATHSAMPLE_database):
+/// its database (the Fortran's min.data, ts.data, points files, min.A, min.B), `odata.connect`
+/// and `pathdata` (UNTRAP, PERMDIST, RANROT, ETOL, ITOL), only EXEC replaced as the tutorial
+/// tells the user and 8 cycles instead of 50. The Fortran-written points files pass the energy
+/// check, the database grows and stays consistent: every record's energy recomputed from its
+/// coordinates, every TS between two existing minima and above both.
+#[test]
+fn lj38_tutorial_05_untrap_grows_a_consistent_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs/lj38_tutorial_05");
+    for f in [
+        "odata.connect",
+        "min.data",
+        "ts.data",
+        "points.min",
+        "points.ts",
+        "min.A",
+        "min.B",
+    ] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    let pathdata = std::fs::read_to_string(src.join("pathdata"))
+        .unwrap()
+        .lines()
+        .map(|l| {
+            if l.starts_with("EXEC") {
+                format!("EXEC {}", bin("OPTIM").display())
+            } else if l.starts_with("CYCLES") {
+                "CYCLES 8".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(d, "pathdata", &pathdata);
+    let log = ok(&pathsample(d));
+    assert!(log.contains("points files verified: 4 records"), "{log}");
+    let mut cfg = DbConfig::atoms(38);
+    cfg.symmetry.align.permdist = true;
+    let db = Database::open_read_only(d, cfg).unwrap();
+    assert!(db.nmin() >= 12 && db.nts() >= 11, "{log}");
+    assert!(
+        db.nmin() + db.nts() > 23,
+        "the database did not grow:\n{log}"
+    );
+    let p = Ljat::new(38, 0.0);
+    for id in 1..=db.nmin() {
+        let e = p.energy(db.min_coords(id));
+        assert!((e - db.minimum(id).energy).abs() < 1e-6, "minimum {id}");
+    }
+    for id in 1..=db.nts() {
+        let t = db.ts(id);
+        assert!(
+            (p.energy(db.ts_coords(id)) - t.energy).abs() < 1e-6,
+            "TS {id}"
+        );
+        assert!(t.plus >= 1 && t.plus <= db.nmin() && t.minus >= 1 && t.minus <= db.nmin());
+        let low = db.minimum(t.plus).energy.max(db.minimum(t.minus).energy);
+        assert!(t.energy > low - 1e-6, "TS {id} below its minima");
+    }
+}
