@@ -339,7 +339,7 @@ fn lj38_tutorial_03_writes_a_connected_path() {
     assert!(!triples.is_empty());
     // Minima identified by energy (1e-6, the deck's EDIFFTOL); union-find over the triples.
     let mut energies: Vec<f64> = Vec::new();
-    let mut id = |e: f64, energies: &mut Vec<f64>| -> usize {
+    let id = |e: f64, energies: &mut Vec<f64>| -> usize {
         match energies.iter().position(|&x| (x - e).abs() < 1e-6) {
             Some(k) => k,
             None => {
