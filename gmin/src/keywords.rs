@@ -145,8 +145,12 @@ pub const MLP_KEYWORDS: &[&str] = &[
     "MLP3", "MLPB3", "MLPB3NEW", "MLPVB3", "MLPVB3NN", "MLPMULTI",
 ];
 
-/// Keywords of newer ML code that are recognised and rejected (keyword-decks.md §2.2).
+/// Keywords of newer ML code that are recognised and rejected (keyword-decks.md §2.2), and
+/// search options this implementation does not provide (the LJ38 tutorial 02's symmetrisation
+/// moves, SYMMETRISE and SYMMETRISECSM: they change the search, so the run stops).
 const UNSUPPORTED: &[&str] = &[
+    "SYMMETRISE",
+    "SYMMETRISECSM",
     "AUCMLPVB3",
     "MLPVB3SAM",
     "MLMIN",

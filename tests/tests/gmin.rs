@@ -311,3 +311,29 @@ fn gmin_output_argument_and_target_lines_for_the_first_encounter_script() {
     assert_eq!(nums.len(), 2, "{hit}");
     assert!(out.contains("target=     -173.9284264418"), "{out}");
 }
+
+/// The LJ38 tutorial 02's symmetrisation decks (`input_SYMMETRISE`, `input_SYMMETRISECSM`):
+/// the moves are not provided, and GMIN says so (not "Unrecognized command") before writing
+/// anything; the deck's PERMDIST is accepted.
+#[test]
+fn symmetrisation_keywords_are_refused_as_unsupported() {
+    for line in [
+        "SYMMETRISE 1 0.02 0.040 0.09 0.1 0.5 18 0.32 2.0",
+        "SYMMETRISECSM 1 CI 1.0D-6 30 1 50",
+    ] {
+        let dir = workdir("lj38_tutorial_01");
+        let data = format!("{}PERMDIST\n{line}\n", read(dir.path(), "data"));
+        write(dir.path(), "data", &data);
+        let out = run("GMIN", &[], dir.path());
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        let kw = line.split_whitespace().next().unwrap();
+        assert!(
+            err.contains(&format!(
+                "Keyword {kw} is not supported by this implementation"
+            )),
+            "{err}"
+        );
+        assert!(!dir.path().join("GMIN_out").exists());
+    }
+}
