@@ -51,7 +51,7 @@ pub enum Strategy {
     Untrap {
         /// Energy increment of the superbasin analysis.
         einc: f64,
-        /// Partners must lie below E_lowest_product + ethresh.
+        /// Partners lie at most ethresh above the trapped minimum (when any does).
         ethresh: f64,
         /// Minimum energy gap.
         edeltamin: f64,

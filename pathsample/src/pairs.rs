@@ -401,18 +401,22 @@ fn untrap_pairs(
         .map(|t| t.energy)
         .fold(e_low, f64::max);
     let levels = (((e_max_ts - e_low) / einc).ceil() as usize + 1).min(100_000);
-    // For each level, the superbasin (component through TSs below the threshold).
+    // For each level, the superbasin (component through TSs below the threshold) holding a
+    // product minimum. A minimum m joins it at the first level where it is in it; its
+    // partners are the members the product superbasin had just before (the level below), so
+    // that the connection is sought across the barrier m must cross, not to m's own basin
+    // (the Fortran's getupair, checked against the LJ38 tutorial 05 list).
+    let mut in_product: Vec<bool> = (0..=n).map(|m| product.contains(&m)).collect();
     let mut joined_at: Vec<Option<(f64, Vec<usize>)>> = vec![None; n + 1];
     for k in 0..=levels {
         let thr = e_low + k as f64 * einc;
         let comp = db.components_where(|_, t| t.energy < thr);
         let pcomps: BTreeSet<usize> = product.iter().map(|&m| comp[m - 1]).collect();
+        let before: Vec<usize> = (1..=n).filter(|&x| in_product[x]).collect();
         for m in 1..=n {
-            if joined_at[m].is_none() && pcomps.contains(&comp[m - 1]) && !product.contains(&m) {
-                let members: Vec<usize> = (1..=n)
-                    .filter(|&x| pcomps.contains(&comp[x - 1]) && comp[x - 1] == comp[m - 1])
-                    .collect();
-                joined_at[m] = Some((thr, members));
+            if !in_product[m] && pcomps.contains(&comp[m - 1]) {
+                in_product[m] = true;
+                joined_at[m] = Some((thr, before.clone()));
             }
         }
     }
@@ -434,20 +438,22 @@ fn untrap_pairs(
         if ratio < 0.0 {
             continue;
         }
-        let low: Vec<usize> = members
-            .iter()
-            .copied()
-            .filter(|&x| x != m && db.minimum(x).energy < e_low + ethresh && !tried.contains(m, x))
-            .collect();
-        let pool: Vec<usize> = if low.is_empty() {
-            members
-                .iter()
-                .copied()
-                .filter(|&x| x != m && !tried.contains(m, x))
-                .collect()
-        } else {
-            low
+        // Partners: not already joined to m by a TS (a connection attempt would re-find that
+        // TS), at most ethresh above m (the Fortran: "connections will not be attempted to
+        // minima higher than ethresh above the first minimum"); failing that any untried
+        // member not joined to m, failing that any untried member.
+        let untried = |x: &usize| *x != m && !tried.contains(m, *x);
+        let fresh = |x: &usize| untried(x) && !db.directly_connected(m, *x);
+        let pick = |f: &dyn Fn(&usize) -> bool| -> Vec<usize> {
+            members.iter().copied().filter(|x| f(x)).collect()
         };
+        let mut pool = pick(&|x| fresh(x) && db.minimum(*x).energy <= em + ethresh);
+        if pool.is_empty() {
+            pool = pick(&fresh);
+        }
+        if pool.is_empty() {
+            pool = pick(&untried);
+        }
         let partner = pool
             .iter()
             .map(|&x| (dist.get(db, m, x), x))
@@ -463,6 +469,46 @@ fn untrap_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The LJ38 tutorial 05 database (the Fortran's files) with its `UNTRAP 0.035 3.0`: the
+    /// candidate list, partners and order are the Fortran's `getupair> sorted list` of the
+    /// tutorial's expected output (`pathsample_untrap.out`), ratios to 1e-6.
+    #[test]
+    fn untrap_list_is_the_fortrans_on_the_lj38_tutorial_database() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../test_inputs/lj38_tutorial_05");
+        let mut cfg = common::database::DbConfig::atoms(38);
+        cfg.symmetry.align.permdist = true;
+        cfg.symmetry.align.ranrot = 5;
+        let db = Database::open_read_only(&dir, cfg).unwrap();
+        let mut dist = Distances::default();
+        let list = untrap_pairs(
+            &db,
+            &TriedPairs::default(),
+            true,
+            0.035,
+            3.0,
+            0.0,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            &BTreeSet::new(),
+            &mut dist,
+        );
+        let fortran = [
+            (8, 2),
+            (10, 2),
+            (6, 4),
+            (9, 4),
+            (7, 9),
+            (12, 4),
+            (3, 1),
+            (11, 4),
+            (5, 11),
+            (1, 2),
+            (4, 2),
+        ];
+        assert_eq!(list, fortran);
+    }
 
     #[test]
     fn tried_pairs_round_trip_and_ignore_order() {
