@@ -30,6 +30,7 @@ pub mod linalg;
 pub mod ljat;
 pub mod mlp;
 pub mod potential;
+pub mod process;
 pub mod rng;
 pub(crate) mod simd;
 pub mod system;

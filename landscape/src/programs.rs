@@ -195,28 +195,7 @@ pub fn run_logged(
     let mut cmd = Command::new(program);
     // The program must not outlive the driver: if `landscape` is killed (even with SIGKILL),
     // the kernel kills it, and PATHSAMPLE's OPTIM jobs die with PATHSAMPLE in turn.
-    #[cfg(target_os = "linux")]
-    unsafe {
-        use std::os::unix::process::CommandExt;
-        let parent = std::process::id();
-        cmd.pre_exec(move || {
-            if libc::prctl(
-                libc::PR_SET_PDEATHSIG,
-                libc::SIGKILL as libc::c_ulong,
-                0,
-                0,
-                0,
-            ) != 0
-            {
-                return Err(std::io::Error::last_os_error());
-            }
-            // The parent died before the death signal was armed: do not run orphaned.
-            if libc::getppid() as u32 != parent {
-                libc::_exit(1);
-            }
-            Ok(())
-        });
-    }
+    common::process::die_with_parent(&mut cmd);
     let mut child = cmd
         .args(args)
         .current_dir(dir)

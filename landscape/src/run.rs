@@ -226,13 +226,7 @@ pub fn run(
         std::fs::write(dir.join("pathdata"), &readmin)?;
         std::fs::write(dir.join("pathdata.readmin"), &readmin)?;
         run_logged(
-            Invocation {
-                program: &programs.pathsample,
-                args: &[],
-                dir,
-                log: PATHSAMPLE_LOG,
-                threads: study.threads_per_job(),
-            },
+            pathsample_run(study, dir, &programs),
             &mut |_| {},
             &mut || {},
             interrupt,
@@ -263,6 +257,17 @@ pub fn run(
     let l = analyse_and_draw(study, dir, &programs, progress, interrupt)?;
     state.mark(state::FINISHED)?;
     Ok(l)
+}
+
+/// PATHSAMPLE in the work directory, its output appended to [`PATHSAMPLE_LOG`].
+fn pathsample_run<'a>(study: &Study, dir: &'a Path, programs: &'a Programs) -> Invocation<'a> {
+    Invocation {
+        program: &programs.pathsample,
+        args: &[],
+        dir,
+        log: PATHSAMPLE_LOG,
+        threads: study.threads_per_job(),
+    }
 }
 
 /// Write `min.A` and `min.B` for a stage and return them: A is the current global minimum;
@@ -334,13 +339,7 @@ fn connect(
         let t0 = Instant::now();
         let name = stage.name();
         run_logged(
-            Invocation {
-                program: &programs.pathsample,
-                args: &[],
-                dir,
-                log: PATHSAMPLE_LOG,
-                threads: study.threads_per_job(),
-            },
+            pathsample_run(study, dir, programs),
             &mut |l: &str| {
                 if let Some(c) = parse_connected(l) {
                     connected = Some(c);

@@ -112,28 +112,7 @@ impl Pool {
         let mut cmd = Command::new(&self.exec[0]);
         // A job must not outlive PATHSAMPLE: if PATHSAMPLE is killed (even with SIGKILL), the
         // kernel kills its OPTIM children, so no orphan can write into a restarted run's files.
-        #[cfg(target_os = "linux")]
-        unsafe {
-            use std::os::unix::process::CommandExt;
-            let parent = std::process::id();
-            cmd.pre_exec(move || {
-                if libc::prctl(
-                    libc::PR_SET_PDEATHSIG,
-                    libc::SIGKILL as libc::c_ulong,
-                    0,
-                    0,
-                    0,
-                ) != 0
-                {
-                    return Err(std::io::Error::last_os_error());
-                }
-                // The parent died before the death signal was armed: do not run orphaned.
-                if libc::getppid() as u32 != parent {
-                    libc::_exit(1);
-                }
-                Ok(())
-            });
-        }
+        common::process::die_with_parent(&mut cmd);
         let child = cmd
             .args(&self.exec[1..])
             .arg(job.n.to_string())
