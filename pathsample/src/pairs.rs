@@ -83,7 +83,8 @@ pub struct Selector {
     strategy: Strategy,
     candidates: Vec<(usize, usize)>,
     region_resume: (usize, usize),
-    /// Minima already used by UNTRAP (`min.done`).
+    /// Minima UNTRAP has paired (`min.done`, a record kept for the Fortran's file; the pairs
+    /// themselves are excluded through pairs.data).
     pub done: BTreeSet<usize>,
     /// The current fastest path's minima (set by the caller before each build, for SHORTCUT).
     pub fastest_path: Option<Vec<usize>>,
@@ -241,7 +242,6 @@ impl Selector {
                     edeltamin,
                     elowbar,
                     ehighbar,
-                    &self.done,
                     &mut self.dist,
                 );
                 if list.is_empty() {
@@ -379,7 +379,6 @@ fn untrap_pairs(
     edeltamin: f64,
     elowbar: f64,
     ehighbar: f64,
-    done: &BTreeSet<usize>,
     dist: &mut Distances,
 ) -> Vec<(usize, usize)> {
     let n = db.nmin();
@@ -422,7 +421,7 @@ fn untrap_pairs(
     }
     let mut cands: Vec<(f64, usize, usize)> = Vec::new();
     for (m, joined) in joined_at.iter().enumerate().skip(1) {
-        if product.contains(&m) || done.contains(&m) || db.ts_of_minimum(m).is_empty() {
+        if product.contains(&m) || db.ts_of_minimum(m).is_empty() {
             continue;
         }
         let Some((thr, members)) = joined else {
@@ -438,21 +437,19 @@ fn untrap_pairs(
         if ratio < 0.0 {
             continue;
         }
-        // Partners: not already joined to m by a TS (a connection attempt would re-find that
-        // TS), at most ethresh above m (the Fortran: "connections will not be attempted to
-        // minima higher than ethresh above the first minimum"); failing that any untried
-        // member not joined to m, failing that any untried member.
-        let untried = |x: &usize| *x != m && !tried.contains(m, *x);
-        let fresh = |x: &usize| untried(x) && !db.directly_connected(m, *x);
+        // Partners: untried, at most ethresh above m (the Fortran: "connections will not be
+        // attempted to minima higher than ethresh above the first minimum"), preferably not
+        // already joined to m by a TS (a connection attempt would re-find that TS). A minimum
+        // without such a partner is left out of this list; a later list (after new pairs were
+        // tried and the database grew) may pair it again, as the Fortran's does.
+        let ok =
+            |x: &usize| *x != m && !tried.contains(m, *x) && db.minimum(*x).energy <= em + ethresh;
         let pick = |f: &dyn Fn(&usize) -> bool| -> Vec<usize> {
             members.iter().copied().filter(|x| f(x)).collect()
         };
-        let mut pool = pick(&|x| fresh(x) && db.minimum(*x).energy <= em + ethresh);
+        let mut pool = pick(&|x| ok(x) && !db.directly_connected(m, *x));
         if pool.is_empty() {
-            pool = pick(&fresh);
-        }
-        if pool.is_empty() {
-            pool = pick(&untried);
+            pool = pick(&ok);
         }
         let partner = pool
             .iter()
@@ -491,7 +488,6 @@ mod tests {
             0.0,
             f64::MIN_POSITIVE,
             f64::INFINITY,
-            &BTreeSet::new(),
             &mut dist,
         );
         let fortran = [

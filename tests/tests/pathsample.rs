@@ -461,7 +461,7 @@ fn untrap_pairs_the_trapped_minimum_with_the_product_superbasin_and_records_min_
         read(d, "min.done").split_whitespace().collect::<Vec<_>>(),
         vec!["1"]
     );
-    // A second run has no candidate left (minimum 1 is done).
+    // A second run has no candidate left (minimum 1's only partner was tried).
     let log = ok(&pathsample(d));
     assert!(log.contains("untrap> no candidate minimum left"), "{log}");
 }
