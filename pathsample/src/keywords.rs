@@ -166,6 +166,9 @@ pub struct PathsampleInput {
     pub dijkstra: Option<usize>,
     /// NGT [nconnmin] [T|F].
     pub ngt: Option<(usize, bool)>,
+    /// RATESCYCLE T1 [T2 ...]: with NGT, the rates at each temperature, written to
+    /// NGT.rates.new, NGT.rates.kSS and NGT.rates.kNSS.
+    pub rates_cycle: Vec<f64>,
     /// REGROUPFREE x.
     pub regroupfree: Option<f64>,
     /// DUMPGROUPS.
@@ -291,6 +294,7 @@ impl PathsampleInput {
             nconnmin: 0,
             dijkstra: None,
             ngt: None,
+            rates_cycle: Vec::new(),
             regroupfree: None,
             dumpgroups: false,
             keep_job_files: false,
@@ -467,6 +471,16 @@ impl PathsampleInput {
                         .is_some_and(|w| w.eq_ignore_ascii_case("T"));
                     s.ngt = Some((n, kmc));
                 }
+                "RATESCYCLE" => {
+                    let t = reals(line)?;
+                    if t.is_empty() || t.iter().any(|&v| !(v.is_finite() && v > 0.0)) {
+                        return Err(
+                            line.error("RATESCYCLE needs one or more positive temperatures")
+                        );
+                    }
+                    s.rates_cycle = t;
+                }
+                "NOPOINTS" => db.nopoints = true,
                 "REGROUPFREE" => s.regroupfree = Some(line.f64(1)?),
                 "DUMPGROUPS" => s.dumpgroups = true,
                 "ZEROS" => zeros = line.usize(1)?,

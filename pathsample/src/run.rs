@@ -194,7 +194,7 @@ impl<'a> Run<'a> {
     /// of a points file the remnant of an interrupted append. Without `odata.connect` nothing
     /// defines the potential: the check is skipped with a note, and a remnant is refused.
     fn verify_points(&mut self, db: &Database) -> Result<()> {
-        if db.nmin() == 0 && db.nts() == 0 {
+        if (db.nmin() == 0 && db.nts() == 0) || db.config().nopoints {
             return Ok(());
         }
         let name = "odata.connect";

@@ -755,3 +755,40 @@ fn lj38_tutorial_05_untrap_grows_a_consistent_database() {
         assert!(t.energy > low - 1e-6, "TS {id} below its minima");
     }
 }
+
+/// The public Kinetics tutorial, MFPT (`wales-group/examples`, Kinetics/MFPT/9_comm): a
+/// nine-community network of 994 minima and 4320 TSs with no points files, its `pathdata`
+/// unchanged (NOPOINTS, NGT 0 T 1.1D0 1 100.1D0, RATESCYCLE 1.0, NATOMS 1). The rates and
+/// mean first-passage times in NGT.rates.new, NGT.rates.kSS and NGT.rates.kNSS equal the
+/// Fortran's `output_files` to 1e-9 relative (the layout is the Fortran's, digit for digit
+/// but for the last rounding), and the committor files byte for byte.
+#[test]
+fn kinetics_mfpt_tutorial_rates_equal_the_fortrans() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs/kinetics_mfpt");
+    for f in ["pathdata", "min.data", "ts.data", "min.A", "min.B"] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    let before = read(d, "min.data");
+    ok(&pathsample(d));
+    let numbers =
+        |t: &str| -> Vec<f64> { t.split_whitespace().map(|w| w.parse().unwrap()).collect() };
+    for f in ["NGT.rates.new", "NGT.rates.kSS", "NGT.rates.kNSS"] {
+        let ours = read(d, f);
+        let theirs = std::fs::read_to_string(src.join(format!("{f}.expected"))).unwrap();
+        assert_eq!(ours.len(), theirs.len(), "{f}: layout\n{ours}{theirs}");
+        let (a, b) = (numbers(&ours), numbers(&theirs));
+        assert_eq!(a.len(), b.len(), "{f}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!((x - y).abs() <= 1e-9 * y.abs(), "{f}: {x} vs {y}");
+        }
+    }
+    for f in ["commit.ngt.AB", "commit.ngt.BA"] {
+        let theirs = std::fs::read_to_string(src.join(format!("{f}.expected"))).unwrap();
+        assert_eq!(read(d, f), theirs, "{f}");
+    }
+    // NOPOINTS: nothing was written to the database, and no points file was made.
+    assert_eq!(read(d, "min.data"), before);
+    assert!(!d.join("points.min").exists() && !d.join("points.ts").exists());
+}

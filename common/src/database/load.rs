@@ -183,6 +183,9 @@ pub(super) fn open(dir: &Path, cfg: DbConfig, read_only: bool) -> Result<Databas
     let nmin = mins.records.len();
     ts_data::check_minima(&tss.records, nmin, &p(TS_DATA).display().to_string())
         .map_err(FileError::Read)?;
+    if cfg.nopoints {
+        return without_points(cfg, dir, mins, tss, nmin, &p);
+    }
     let pm = points_state(&p(POINTS_MIN), cfg.nopt, nmin, MIN_DATA)?;
     let pt = points_state(&p(POINTS_TS), cfg.nopt, tss.records.len(), TS_DATA)?;
     if pm.surplus > 0
@@ -267,6 +270,42 @@ pub(super) fn open(dir: &Path, cfg: DbConfig, read_only: bool) -> Result<Databas
     db.set_a = set_a;
     db.set_b = set_b;
     db.check_inertia();
+    Ok(db)
+}
+
+/// NOPOINTS: the data files alone, every coordinate 0, read-only; a remnant of an
+/// interrupted append in a data file is ignored in memory, as by a read-only open.
+fn without_points(
+    cfg: DbConfig,
+    dir: &Path,
+    mins: DataFile<MinRecord>,
+    tss: DataFile<TsRecord>,
+    nmin: usize,
+    p: &dyn Fn(&str) -> std::path::PathBuf,
+) -> Result<Database, DbError> {
+    let read_set = |name: &str| -> Result<Vec<usize>, DbError> {
+        let path = p(name);
+        if path.exists() {
+            Ok(min_ab::read(&path, Some(nmin))?)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    let set_a = read_set(MIN_A)?;
+    let set_b = read_set(MIN_B)?;
+    let mut db = Database::empty(cfg, Some(dir.to_path_buf()), true);
+    for msg in [&mins.remnant, &tss.remnant].into_iter().flatten() {
+        db.note(msg.clone());
+    }
+    let zeros = vec![0.0; db.cfg.nopt];
+    for rec in mins.records {
+        db.push_minimum(rec, &zeros);
+    }
+    for rec in tss.records {
+        db.push_ts(rec, &zeros);
+    }
+    db.set_a = set_a;
+    db.set_b = set_b;
     Ok(db)
 }
 

@@ -101,6 +101,10 @@ pub struct DbConfig {
     /// Without it each write reaches the operating system at once, which survives a killed
     /// process.
     pub sync: bool,
+    /// NOPOINTS: the database is min.data and ts.data alone (kinetics on a network with no
+    /// coordinates, as the Kinetics tutorials): no points files are read, every coordinate is
+    /// 0, the moments of inertia are taken as written, and the database is read-only.
+    pub nopoints: bool,
 }
 
 impl DbConfig {
@@ -128,6 +132,7 @@ impl DbConfig {
             no_point_group: false,
             widths: Widths::Current,
             sync: false,
+            nopoints: false,
         }
     }
 

@@ -118,8 +118,55 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
             &dir.join("commit.ngt.BA"),
             &ngt::commit_text(&res.commit_ba),
         )?;
+        if !input.rates_cycle.is_empty() {
+            rates_cycle(dir, input, db, n.max(input.nconnmin), kmc, out)?;
+        }
     }
     Ok(())
+}
+
+/// RATESCYCLE with NGT: the rates at each temperature of the list, one line each, in the
+/// Fortran's files and layout (`G20.10E4` temperature, `E20.10E4` values): NGT.rates.new holds
+/// T, kNSS(A<-B), kNSS(B<-A) and the mean first-passage times 1/kNSS (the Kinetics tutorial's
+/// readme: "d) and e) are simply the reciprocal of b) and c)"), NGT.rates.kSS and
+/// NGT.rates.kNSS the two kinds of rate.
+fn rates_cycle(
+    dir: &Path,
+    input: &PathsampleInput,
+    db: &Database,
+    nconnmin: usize,
+    kmc: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    use common::fortran_fmt::{fmt_e_exp, fmt_g_exp};
+    let e = |v: f64| fmt_e_exp(v, 20, 10, 4);
+    let (mut new, mut kss, mut knss) = (String::new(), String::new(), String::new());
+    for &t in &input.rates_cycle {
+        let ropts = rate_options(input, t);
+        let mut net = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+        net.prune(Some(nconnmin));
+        let res = ngt::ngt(&net, kmc);
+        let (ab, ba) = (res.knss.ab, res.knss.ba);
+        let tt = fmt_g_exp(t, 20, 10, 4);
+        new.push_str(&format!(
+            "{tt}{}{}{}{}\n",
+            e(ab),
+            e(ba),
+            e(1.0 / ab),
+            e(1.0 / ba)
+        ));
+        kss.push_str(&format!("{tt}{}{}\n", e(res.kss.ab), e(res.kss.ba)));
+        knss.push_str(&format!("{tt}{}{}\n", e(ab), e(ba)));
+        writeln!(
+            out,
+            "ratescycle> T= {t}: kNSS(A<-B)= {ab:e} kNSS(B<-A)= {ba:e}, MFPT(A<-B)= {:e} MFPT(B<-A)= {:e}",
+            1.0 / ab,
+            1.0 / ba
+        )?;
+    }
+    write_text(&dir.join("NGT.rates.new"), &new)?;
+    write_text(&dir.join("NGT.rates.kSS"), &kss)?;
+    write_text(&dir.join("NGT.rates.kNSS"), &knss)
 }
 
 /// MERGEDB, REMOVESP, RETAINSP, REMOVEUNCONNECTED.
