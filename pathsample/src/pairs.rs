@@ -405,28 +405,34 @@ fn untrap_pairs(
     // partners are the members the product superbasin had just before (the level below), so
     // that the connection is sought across the barrier m must cross, not to m's own basin
     // (the Fortran's getupair, checked against the LJ38 tutorial 05 list).
-    let mut in_product: Vec<bool> = (0..=n).map(|m| product.contains(&m)).collect();
-    let mut joined_at: Vec<Option<(f64, Vec<usize>)>> = vec![None; n + 1];
+    // `stage[x]`: 0 for a product minimum, k + 1 when x joins the product superbasin at level
+    // k; the members "just before" m joined are those of a lower stage.
+    let mut stage: Vec<Option<usize>> =
+        (0..=n).map(|m| product.contains(&m).then_some(0)).collect();
+    let mut thr_of = vec![f64::NAN; n + 1];
     for k in 0..=levels {
         let thr = e_low + k as f64 * einc;
         let comp = db.components_where(|_, t| t.energy < thr);
         let pcomps: BTreeSet<usize> = product.iter().map(|&m| comp[m - 1]).collect();
-        let before: Vec<usize> = (1..=n).filter(|&x| in_product[x]).collect();
         for m in 1..=n {
-            if !in_product[m] && pcomps.contains(&comp[m - 1]) {
-                in_product[m] = true;
-                joined_at[m] = Some((thr, before.clone()));
+            if stage[m].is_none() && pcomps.contains(&comp[m - 1]) {
+                stage[m] = Some(k + 1);
+                thr_of[m] = thr;
             }
         }
     }
     let mut cands: Vec<(f64, usize, usize)> = Vec::new();
-    for (m, joined) in joined_at.iter().enumerate().skip(1) {
+    for m in 1..=n {
         if product.contains(&m) || db.ts_of_minimum(m).is_empty() {
             continue;
         }
-        let Some((thr, members)) = joined else {
+        let Some(sm) = stage[m] else {
             continue;
         };
+        let thr = thr_of[m];
+        let members: Vec<usize> = (1..=n)
+            .filter(|&x| stage[x].is_some_and(|sx| sx < sm))
+            .collect();
         let em = db.minimum(m).energy;
         let barrier = thr - em;
         let gap = em - e_low;

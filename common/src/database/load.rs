@@ -203,16 +203,7 @@ pub(super) fn open(dir: &Path, cfg: DbConfig, read_only: bool) -> Result<Databas
         )
         .into());
     }
-    let read_set = |name: &str| -> Result<Vec<usize>, DbError> {
-        let path = p(name);
-        if path.exists() {
-            Ok(min_ab::read(&path, Some(nmin))?)
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let set_a = read_set(MIN_A)?;
-    let set_b = read_set(MIN_B)?;
+    let (set_a, set_b) = read_sets(&p, nmin)?;
 
     // Everything is consistent: read the coordinates, note the repairs.
     let read_points = |s: &PointsState| -> Result<Vec<f64>, DbError> {
@@ -273,6 +264,22 @@ pub(super) fn open(dir: &Path, cfg: DbConfig, read_only: bool) -> Result<Databas
     Ok(db)
 }
 
+/// `min.A` and `min.B` when present (ids at most `nmin`), else empty.
+fn read_sets(
+    p: &dyn Fn(&str) -> std::path::PathBuf,
+    nmin: usize,
+) -> Result<(Vec<usize>, Vec<usize>), DbError> {
+    let read = |name: &str| -> Result<Vec<usize>, DbError> {
+        let path = p(name);
+        if path.exists() {
+            Ok(min_ab::read(&path, Some(nmin))?)
+        } else {
+            Ok(Vec::new())
+        }
+    };
+    Ok((read(MIN_A)?, read(MIN_B)?))
+}
+
 /// NOPOINTS: the data files alone, every coordinate 0, read-only; a remnant of an
 /// interrupted append in a data file is ignored in memory, as by a read-only open.
 fn without_points(
@@ -283,16 +290,7 @@ fn without_points(
     nmin: usize,
     p: &dyn Fn(&str) -> std::path::PathBuf,
 ) -> Result<Database, DbError> {
-    let read_set = |name: &str| -> Result<Vec<usize>, DbError> {
-        let path = p(name);
-        if path.exists() {
-            Ok(min_ab::read(&path, Some(nmin))?)
-        } else {
-            Ok(Vec::new())
-        }
-    };
-    let set_a = read_set(MIN_A)?;
-    let set_b = read_set(MIN_B)?;
+    let (set_a, set_b) = read_sets(&p, nmin)?;
     let mut db = Database::empty(cfg, Some(dir.to_path_buf()), true);
     for msg in [&mins.remnant, &tss.remnant].into_iter().flatten() {
         db.note(msg.clone());
