@@ -34,3 +34,4 @@ pub mod process;
 pub mod rng;
 pub(crate) mod simd;
 pub mod system;
+pub mod terminal;

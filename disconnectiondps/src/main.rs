@@ -18,11 +18,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(a) = args.first() {
         if a == "--help" || a == "-h" {
-            println!("{USAGE}");
+            common::terminal::print_line(USAGE);
             return ExitCode::SUCCESS;
         }
         if a == "--version" || a == "-V" {
-            println!("disconnectionDPS {}", env!("CARGO_PKG_VERSION"));
+            common::terminal::print_line(&format!(
+                "disconnectionDPS {}",
+                env!("CARGO_PKG_VERSION")
+            ));
             return ExitCode::SUCCESS;
         }
         eprintln!("disconnectionDPS: error: unexpected argument {a:?}\n{USAGE}");
@@ -30,7 +33,7 @@ fn main() -> ExitCode {
     }
     match disconnectiondps::run(Path::new(".")) {
         Ok(summary) => {
-            println!("{summary}");
+            common::terminal::print_line(&summary.to_string());
             ExitCode::SUCCESS
         }
         Err(e) => {

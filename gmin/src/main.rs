@@ -14,12 +14,12 @@ fn main() -> ExitCode {
     common::linalg::set_blas_threads(1);
     let result = match args.first().map(String::as_str) {
         Some("--help") | Some("-h") => {
-            println!("{}", gmin::cli::USAGE);
+            common::terminal::print_line(gmin::cli::USAGE);
             Ok(())
         }
         Some("--ljat3-dataset") => gmin::cli::dataset(&args[1..]),
         Some("--version") | Some("-V") => {
-            println!("GMIN {}", env!("CARGO_PKG_VERSION"));
+            common::terminal::print_line(&format!("GMIN {}", env!("CARGO_PKG_VERSION")));
             Ok(())
         }
         Some(a) if a.starts_with('-') => {

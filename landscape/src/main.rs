@@ -38,9 +38,8 @@ fn main_inner(args: &[String]) -> Result<()> {
             let (study, dir) = deck_and_dir(&args[1..])?;
             let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
             landscape::run::run(&study, &dir, &mut stdout(), &interrupt)?;
-            print!(
-                "{}",
-                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
+            common::terminal::print_line(
+                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?.trim_end(),
             );
             Ok(())
         }
@@ -51,9 +50,8 @@ fn main_inner(args: &[String]) -> Result<()> {
             p.log_to(&dir.join(landscape::run::LANDSCAPE_LOG))?;
             let interrupt = Interrupt::install().context("cannot install the signal handlers")?;
             landscape::run::analyse_and_draw(&study, &dir, &programs, &mut p, &interrupt)?;
-            print!(
-                "{}",
-                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?
+            common::terminal::print_line(
+                std::fs::read_to_string(dir.join(landscape::run::SUMMARY))?.trim_end(),
             );
             Ok(())
         }
@@ -63,26 +61,26 @@ fn main_inner(args: &[String]) -> Result<()> {
             }
             let counts =
                 landscape::dataset::convert_mnist(Path::new(&args[1]), Path::new(&args[2]))?;
-            println!(
+            common::terminal::print_line(&format!(
                 "{} images written to {} (per digit: {:?})",
                 counts.iter().sum::<usize>(),
                 args[2],
                 counts
-            );
+            ));
             Ok(())
         }
         Some("bench") => {
             let a = landscape::bench::parse_args(&args[1..])?;
             let r = landscape::bench::run(&a)?;
-            print!("{}", landscape::bench::render(&a, &r));
+            common::terminal::print_line(landscape::bench::render(&a, &r).trim_end());
             Ok(())
         }
         Some("--version") | Some("-V") => {
-            println!("landscape {}", env!("CARGO_PKG_VERSION"));
+            common::terminal::print_line(&format!("landscape {}", env!("CARGO_PKG_VERSION")));
             Ok(())
         }
         Some("--help") | Some("-h") | Some("help") => {
-            println!("{}", landscape::USAGE);
+            common::terminal::print_line(landscape::USAGE);
             Ok(())
         }
         Some(other) => bail!("unknown command {other} (see landscape --help)"),

@@ -19,11 +19,11 @@ fn main() -> ExitCode {
     if let Some(a) = suffix.as_deref().filter(|a| a.starts_with('-')) {
         return match a {
             "--help" | "-h" => {
-                println!("{USAGE}");
+                common::terminal::print_line(USAGE);
                 ExitCode::SUCCESS
             }
             "--version" | "-V" => {
-                println!("OPTIM {}", env!("CARGO_PKG_VERSION"));
+                common::terminal::print_line(&format!("OPTIM {}", env!("CARGO_PKG_VERSION")));
                 ExitCode::SUCCESS
             }
             _ => {

@@ -18,11 +18,11 @@ fn main() -> ExitCode {
     if let Some(a) = std::env::args().nth(1) {
         return match a.as_str() {
             "--help" | "-h" => {
-                println!("{USAGE}");
+                common::terminal::print_line(USAGE);
                 ExitCode::SUCCESS
             }
             "--version" | "-V" => {
-                println!("PATHSAMPLE {}", env!("CARGO_PKG_VERSION"));
+                common::terminal::print_line(&format!("PATHSAMPLE {}", env!("CARGO_PKG_VERSION")));
                 ExitCode::SUCCESS
             }
             _ => {

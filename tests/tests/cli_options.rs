@@ -83,3 +83,28 @@ fn help_and_version_answer_without_touching_the_directory() {
         }
     }
 }
+
+/// `PROGRAM --help | head` with the reader already gone: no panic, exit 0 (the text is simply
+/// not delivered).
+#[test]
+fn help_into_a_closed_pipe_is_not_a_panic() {
+    for program in [
+        "GMIN",
+        "OPTIM",
+        "PATHSAMPLE",
+        "disconnectionDPS",
+        "landscape",
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = Command::new(bin(program))
+            .arg("--help")
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{program}: {err}");
+        assert!(!err.contains("panicked"), "{program}: {err}");
+    }
+}
