@@ -18,6 +18,8 @@
 //!
 //! Frozen variables have zero gradient components, so they never move.
 
+pub mod keywords;
+
 use crate::potential::{rms, Potential};
 use log::warn;
 

@@ -11,6 +11,20 @@ pub fn print_line(text: &str) {
     let _ = writeln!(out, "{text}").and_then(|_| out.flush());
 }
 
+/// `PROGRAM --keywords` (plain reference) or `PROGRAM --keywords=markdown` (the Markdown of
+/// docs/reference/): print the program's keyword table. `flag` is the option as given.
+pub fn print_keywords<T, L: crate::deck::KeywordLine>(
+    table: &crate::deck::KeywordTable<T, L>,
+    flag: &str,
+) -> anyhow::Result<()> {
+    match flag.strip_prefix("--keywords") {
+        Some("") => print_line(table.reference().trim_end()),
+        Some("=markdown") => print_line(table.markdown().trim_end()),
+        _ => anyhow::bail!("unknown option {flag:?}: use --keywords or --keywords=markdown"),
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -1,4 +1,5 @@
-//! The `dinfo` keyword table (keyword-decks.md §5) → [`Config`].
+//! The `dinfo` keyword table ([`table`], keyword-decks.md §5) → [`Config`]; it also prints
+//! `disconnectionDPS --keywords` and generates docs/reference/disconnectiondps-keywords.md.
 //!
 //! Conventions:
 //! - Keywords are matched upper-case; arguments keep their case (file names).
@@ -11,7 +12,7 @@
 //!   `CAPTION text` (the rest of the line). Without them the outputs are the Fortran's (plus
 //!   `tree.svg`); `tree.ps` never changes with the three text keywords.
 
-use common::deck::{DinfoDeck, DinfoLine};
+use common::deck::{Arg, DeckError, DinfoDeck, DinfoLine, Keyword, KeywordTable};
 use common::fortran_fmt::{FValue, FormatError, FortranFormat};
 
 use crate::error::{Error, Result};
@@ -262,26 +263,268 @@ fn set_int(line: &DinfoLine, i: usize, v: &mut i64) {
     }
 }
 
-fn file_arg(line: &DinfoLine, i: usize) -> Result<String> {
-    line.opt_string(i).map(str::to_string).ok_or_else(|| {
-        line.error(format!("{} needs a file name", line.keyword()))
-            .into()
-    })
+fn file_arg(line: &DinfoLine, i: usize) -> std::result::Result<String, DeckError> {
+    line.opt_string(i)
+        .map(str::to_string)
+        .ok_or_else(|| line.error(format!("{} needs a file name", line.keyword())))
 }
 
 /// The text after the keyword (trimmed); an error when there is none.
-fn rest_of_line(line: &DinfoLine) -> Result<String> {
+fn rest_of_line(line: &DinfoLine) -> std::result::Result<String, DeckError> {
     let t = line.text().trim_start();
     let rest = t
         .split_once(|c: char| c.is_whitespace() || c == ',')
         .map_or("", |(_, r)| r)
         .trim();
     if rest.is_empty() {
-        return Err(line
-            .error(format!("{} needs a text", line.keyword()))
-            .into());
+        return Err(line.error(format!("{} needs a text", line.keyword())));
     }
     Ok(rest.to_string())
+}
+
+type C = Config;
+
+/// A dinfo keyword: lenient, as the Fortran reader (an unreadable number keeps the value).
+fn dk(name: &'static str) -> Keyword<C, DinfoLine> {
+    Keyword::named(name).lenient()
+}
+
+fn f64_at(l: &DinfoLine, v: &mut f64) -> std::result::Result<(), DeckError> {
+    set_f64(l, 1, v);
+    Ok(())
+}
+
+fn int_at(l: &DinfoLine, v: &mut i64) -> std::result::Result<(), DeckError> {
+    set_int(l, 1, v);
+    Ok(())
+}
+
+/// disconnectionDPS's keyword table.
+pub fn table() -> KeywordTable<C, DinfoLine> {
+    KeywordTable::new("disconnectionDPS", "dinfo").with(vec![
+        dk("DELTA")
+            .arg(Arg::real("dE"))
+            .doc("energy spacing of the levels (required)")
+            .set(|c: &mut C, l| f64_at(l, &mut c.delta)),
+        dk("FIRST")
+            .arg(Arg::real("E").or("highest TS"))
+            .doc("energy of the top level")
+            .set(|c: &mut C, l| f64_at(l, &mut c.first)),
+        dk("LEVELS")
+            .arg(Arg::int("n"))
+            .doc("number of levels (required, at least 2)")
+            .set(|c: &mut C, l| int_at(l, &mut c.levels)),
+        dk("MINIMA")
+            .arg(Arg::word("file"))
+            .doc("the minima file (min.data)")
+            .set(|c: &mut C, l| {
+                c.minima = Some(file_arg(l, 1)?);
+                Ok(())
+            }),
+        dk("TS")
+            .arg(Arg::word("file"))
+            .doc("the transition-state file (ts.data)")
+            .set(|c: &mut C, l| {
+                c.ts = Some(file_arg(l, 1)?);
+                Ok(())
+            }),
+        dk("CONNECTMIN")
+            .arg(Arg::int("id"))
+            .doc("draw only the minima connected to this one (default: the global minimum)")
+            .set(|c: &mut C, l| int_at(l, &mut c.connect_min)),
+        dk("NCONNMIN")
+            .arg(Arg::int("n"))
+            .doc("leave out minima with n or fewer connections")
+            .set(|c: &mut C, l| int_at(l, &mut c.nconnmin)),
+        dk("TSTHRESH")
+            .alias("MAXTSENERGY")
+            .arg(Arg::real("E"))
+            .doc("leave out TSs above this energy")
+            .set(|c: &mut C, l| f64_at(l, &mut c.ts_thresh)),
+        dk("MAXTSBARRIER")
+            .arg(Arg::real("E"))
+            .doc("leave out TSs whose lower barrier exceeds this")
+            .set(|c: &mut C, l| f64_at(l, &mut c.max_ts_barrier)),
+        dk("NOBARRIERS")
+            .doc("draw minima without the barrier structure")
+            .set(|c: &mut C, _| {
+                c.no_barriers = true;
+                Ok(())
+            }),
+        dk("NOSPLIT")
+            .doc("do not split the lines of single minima below a node")
+            .set(|c: &mut C, _| {
+                c.no_split = true;
+                Ok(())
+            }),
+        dk("LOWEST")
+            .arg(Arg::int("n"))
+            .doc("draw only the n lowest minima")
+            .set(|c: &mut C, l| int_at(l, &mut c.lowest)),
+        dk("MONOTONIC")
+            .doc("draw only minima reached by monotonic sequences")
+            .set(|c: &mut C, _| {
+                c.monotonic = true;
+                Ok(())
+            }),
+        dk("EXCLUDEALL")
+            .doc("with PICK, leave out every minimum not picked")
+            .set(|c: &mut C, _| {
+                c.exclude_all = true;
+                Ok(())
+            }),
+        dk("PICK")
+            .arg(Arg::word("file"))
+            .doc("draw the minima listed in the file")
+            .set(|c: &mut C, l| {
+                c.pick = Some(file_arg(l, 1)?);
+                Ok(())
+            }),
+        dk("IDMIN")
+            .arg(Arg::int("id"))
+            .doc("label this minimum with its id (may be repeated)")
+            .set(|c: &mut C, l| {
+                if let Some(id) = l.opt_int(1) {
+                    c.idmin.push(id);
+                }
+                Ok(())
+            }),
+        dk("IDENTIFY")
+            .doc("label every minimum at the bottom of the graph with its id")
+            .set(|c: &mut C, _| {
+                c.identify = true;
+                Ok(())
+            }),
+        dk("IDENTIFY_NODE")
+            .arg(Arg::int("level"))
+            .doc("label the nodes above this level with their numbers")
+            .set(|c: &mut C, l| {
+                let mut m = c.identify_node.unwrap_or(0);
+                set_int(l, 1, &mut m);
+                c.identify_node = Some(m);
+                Ok(())
+            }),
+        dk("IDENTIFY_NODE_SIZE")
+            .arg(Arg::int("n"))
+            .doc("label the nodes holding at least n minima")
+            .set(|c: &mut C, l| {
+                let mut m = c.identify_node_size.unwrap_or(0);
+                set_int(l, 1, &mut m);
+                c.identify_node_size = Some(m);
+                Ok(())
+            }),
+        dk("LABELSIZE")
+            .arg(Arg::int("pt"))
+            .doc("font size of the labels (points)")
+            .set(|c: &mut C, l| int_at(l, &mut c.label_size)),
+        dk("LABELFORMAT")
+            .arg(Arg::word("format"))
+            .doc("Fortran format of the energy-axis labels (at most 10 characters)")
+            .example("F10.4")
+            .set(|c: &mut C, l| {
+                if let Some(text) = l.opt_string(1) {
+                    if text.chars().count() > 10 {
+                        log::warn!(
+                            "{}:{}: LABELFORMAT {text:?} is longer than 10 characters; \
+                             only the first 10 are used",
+                            l.file(),
+                            l.line_no()
+                        );
+                    }
+                    c.label_format = LabelFormat::parse(text)
+                        .map_err(|e| l.error(format!("LABELFORMAT {text:?} is not usable: {e}")))?;
+                }
+                Ok(())
+            }),
+        dk("CENTREGMIN")
+            .doc("put the global minimum at the centre")
+            .set(|c: &mut C, _| {
+                c.centre_gmin = true;
+                Ok(())
+            }),
+        dk("DUMPNUMBERS")
+            .doc("write node_numbers: the node of each minimum at each level")
+            .set(|c: &mut C, _| {
+                c.dump_numbers = true;
+                Ok(())
+            }),
+        dk("DUMPSIZES")
+            .doc("write node_sizes: the minima per node at each level")
+            .set(|c: &mut C, _| {
+                c.dump_sizes = true;
+                Ok(())
+            }),
+        dk("TRMIN")
+            .arg(Arg::int("n"))
+            .arg(Arg::int("max"))
+            .arg(Arg::word("file").many())
+            .doc("colour the branches whose minima are all listed in one of n files")
+            .example("2 10 a.txt b.txt")
+            .set(|c: &mut C, l| {
+                c.trmin = Some(parse_trmin(l)?);
+                Ok(())
+            }),
+        dk("COLOUROUTPUT")
+            .alias("COLOURPRINT")
+            .doc("colour output")
+            .set(|c: &mut C, _| {
+                c.colour_output = true;
+                Ok(())
+            }),
+        dk("LETTER")
+            .doc("US letter paper instead of A4")
+            .set(|c: &mut C, _| {
+                c.letter = true;
+                Ok(())
+            }),
+        dk("WEIGHTS")
+            .arg(Arg::word("file"))
+            .doc("line widths from per-minimum weights in the file")
+            .set(|c: &mut C, l| {
+                c.weights = Some(file_arg(l, 1)?);
+                Ok(())
+            }),
+        dk("COLOURBYVALUE")
+            .alias("COLORBYVALUE")
+            .arg(Arg::word("file"))
+            .arg(Arg::real("min").or("data minimum"))
+            .arg(Arg::real("max").or("data maximum"))
+            .arg(Arg::word("palette").or("viridis"))
+            .doc("colour each branch by a per-minimum value from the file (project extension)")
+            .example("values.txt")
+            .set(|c: &mut C, l| {
+                c.colour_by_value = Some(parse_colour_by_value(l)?);
+                Ok(())
+            }),
+        dk("NOSVG")
+            .doc("do not write tree.svg (project extension)")
+            .set(|c: &mut C, _| {
+                c.svg = false;
+                Ok(())
+            }),
+        dk("YLABEL")
+            .arg(Arg::word("text").many())
+            .doc("energy-axis title of tree.svg (rest of the line; project extension)")
+            .set(|c: &mut C, l| {
+                c.ylabel = Some(rest_of_line(l)?);
+                Ok(())
+            }),
+        dk("COLOURBARTITLE")
+            .alias("COLORBARTITLE")
+            .arg(Arg::word("text").many())
+            .doc("colour-bar title of tree.svg (rest of the line; project extension)")
+            .set(|c: &mut C, l| {
+                c.bar_title = Some(rest_of_line(l)?);
+                Ok(())
+            }),
+        dk("CAPTION")
+            .arg(Arg::word("text").many())
+            .doc("caption under tree.svg (rest of the line; project extension)")
+            .set(|c: &mut C, l| {
+                c.caption = Some(rest_of_line(l)?);
+                Ok(())
+            }),
+    ])
 }
 
 impl Config {
@@ -289,9 +532,7 @@ impl Config {
     /// reading (DELTA, LEVELS, MINIMA, TS).
     pub fn from_deck(deck: &DinfoDeck) -> Result<Config> {
         let mut c = Config::default();
-        for line in deck.lines() {
-            c.apply(line)?;
-        }
+        table().apply(deck.lines(), &mut c)?;
         c.check()?;
         Ok(c)
     }
@@ -299,74 +540,6 @@ impl Config {
     /// Parse `dinfo` text (named `file` in messages).
     pub fn parse(text: &str, file: &str) -> Result<Config> {
         Config::from_deck(&DinfoDeck::parse(text, file))
-    }
-
-    fn apply(&mut self, line: &DinfoLine) -> Result<()> {
-        match line.keyword() {
-            "DELTA" => set_f64(line, 1, &mut self.delta),
-            "FIRST" => set_f64(line, 1, &mut self.first),
-            "LEVELS" => set_int(line, 1, &mut self.levels),
-            "MINIMA" => self.minima = Some(file_arg(line, 1)?),
-            "TS" => self.ts = Some(file_arg(line, 1)?),
-            "CONNECTMIN" => set_int(line, 1, &mut self.connect_min),
-            "NCONNMIN" => set_int(line, 1, &mut self.nconnmin),
-            "TSTHRESH" | "MAXTSENERGY" => set_f64(line, 1, &mut self.ts_thresh),
-            "MAXTSBARRIER" => set_f64(line, 1, &mut self.max_ts_barrier),
-            "NOBARRIERS" => self.no_barriers = true,
-            "NOSPLIT" => self.no_split = true,
-            "LOWEST" => set_int(line, 1, &mut self.lowest),
-            "MONOTONIC" => self.monotonic = true,
-            "EXCLUDEALL" => self.exclude_all = true,
-            "PICK" => self.pick = Some(file_arg(line, 1)?),
-            "IDMIN" => {
-                if let Some(id) = line.opt_int(1) {
-                    self.idmin.push(id);
-                }
-            }
-            "IDENTIFY" => self.identify = true,
-            "IDENTIFY_NODE" => {
-                let mut m = self.identify_node.unwrap_or(0);
-                set_int(line, 1, &mut m);
-                self.identify_node = Some(m);
-            }
-            "IDENTIFY_NODE_SIZE" => {
-                let mut m = self.identify_node_size.unwrap_or(0);
-                set_int(line, 1, &mut m);
-                self.identify_node_size = Some(m);
-            }
-            "LABELSIZE" => set_int(line, 1, &mut self.label_size),
-            "LABELFORMAT" => {
-                if let Some(text) = line.opt_string(1) {
-                    if text.chars().count() > 10 {
-                        log::warn!(
-                            "{}:{}: LABELFORMAT {text:?} is longer than 10 characters; \
-                             only the first 10 are used",
-                            line.file(),
-                            line.line_no()
-                        );
-                    }
-                    self.label_format = LabelFormat::parse(text).map_err(|e| {
-                        line.error(format!("LABELFORMAT {text:?} is not usable: {e}"))
-                    })?;
-                }
-            }
-            "CENTREGMIN" => self.centre_gmin = true,
-            "DUMPNUMBERS" => self.dump_numbers = true,
-            "DUMPSIZES" => self.dump_sizes = true,
-            "TRMIN" => self.trmin = Some(parse_trmin(line)?),
-            "COLOUROUTPUT" | "COLOURPRINT" => self.colour_output = true,
-            "LETTER" => self.letter = true,
-            "WEIGHTS" => self.weights = Some(file_arg(line, 1)?),
-            "COLOURBYVALUE" | "COLORBYVALUE" => {
-                self.colour_by_value = Some(parse_colour_by_value(line)?)
-            }
-            "NOSVG" => self.svg = false,
-            "YLABEL" => self.ylabel = Some(rest_of_line(line)?),
-            "COLOURBARTITLE" | "COLORBARTITLE" => self.bar_title = Some(rest_of_line(line)?),
-            "CAPTION" => self.caption = Some(rest_of_line(line)?),
-            _ => return Err(line.unknown().into()),
-        }
-        Ok(())
     }
 
     fn check(&self) -> Result<()> {
@@ -416,7 +589,7 @@ impl Config {
     }
 }
 
-fn parse_trmin(line: &DinfoLine) -> Result<Trmin> {
+fn parse_trmin(line: &DinfoLine) -> std::result::Result<Trmin, DeckError> {
     let n = line
         .opt_int(1)
         .filter(|&n| n > 0)
@@ -427,12 +600,10 @@ fn parse_trmin(line: &DinfoLine) -> Result<Trmin> {
     let n = n as usize;
     let files: Vec<String> = line.items().iter().skip(3).cloned().collect();
     if files.len() < n {
-        return Err(line
-            .error(format!(
-                "TRMIN announces {n} list files but names {}",
-                files.len()
-            ))
-            .into());
+        return Err(line.error(format!(
+            "TRMIN announces {n} list files but names {}",
+            files.len()
+        )));
     }
     if files.len() > n {
         log::warn!(
@@ -448,7 +619,7 @@ fn parse_trmin(line: &DinfoLine) -> Result<Trmin> {
     })
 }
 
-fn parse_colour_by_value(line: &DinfoLine) -> Result<ValueColouring> {
+fn parse_colour_by_value(line: &DinfoLine) -> std::result::Result<ValueColouring, DeckError> {
     let file = file_arg(line, 1)?;
     let mut next = 2;
     let mut range = None;
@@ -457,11 +628,9 @@ fn parse_colour_by_value(line: &DinfoLine) -> Result<ValueColouring> {
             line.error("COLOURBYVALUE: the scale minimum must be followed by its maximum")
         })?;
         if lo.partial_cmp(&hi) != Some(std::cmp::Ordering::Less) {
-            return Err(line
-                .error(format!(
-                    "COLOURBYVALUE: the scale minimum {lo} must be below the maximum {hi}"
-                ))
-                .into());
+            return Err(line.error(format!(
+                "COLOURBYVALUE: the scale minimum {lo} must be below the maximum {hi}"
+            )));
         }
         range = Some((lo, hi));
         next += 2;
@@ -477,9 +646,7 @@ fn parse_colour_by_value(line: &DinfoLine) -> Result<ValueColouring> {
         next += 1;
     }
     if line.has(next) {
-        return Err(line
-            .error("COLOURBYVALUE takes: file [min max] [palette]")
-            .into());
+        return Err(line.error("COLOURBYVALUE takes: file [min max] [palette]"));
     }
     Ok(ValueColouring {
         file,
@@ -491,6 +658,44 @@ fn parse_colour_by_value(line: &DinfoLine) -> Result<ValueColouring> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every keyword: its example line is accepted and changes the settings.
+    #[test]
+    fn every_keyword_of_the_table() {
+        let f = common::deck::check_table(&table(), Config::default, &[]);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    /// The committed reference is the table's (regenerate with
+    /// `disconnectionDPS --keywords=markdown > docs/reference/disconnectiondps-keywords.md`).
+    #[test]
+    fn the_committed_reference_is_generated_from_the_table() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/reference/disconnectiondps-keywords.md"
+        );
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == table().markdown(),
+            "{path} is stale: run `disconnectionDPS --keywords=markdown > {path}`"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_keyword_gets_a_suggestion() {
+        let e = Config::parse(
+            "DELTA 1
+LEVLES 5
+",
+            "dinfo",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("Keyword not recognised in dinfo: LEVLES (did you mean LEVELS?)"),
+            "{e}"
+        );
+    }
 
     const G1: &str = "DELTA 0.5\nFIRST 0.0\nLEVELS 7\nMINIMA min.data\nTS ts.data\n\
                       IDENTIFY\nDUMPNUMBERS\nDUMPSIZES\n";

@@ -11,6 +11,8 @@ const USAGE: &str = "usage: disconnectionDPS\n\
     Reads dinfo in the current directory (keywords: docs/keywords.md section 5 and the\n\
     extensions of section 0; our choices in docs/open-questions.md) and writes tree.ps, tree.svg and, when asked,\n\
     node_numbers, node_sizes, node_sections.\n\
+usage: disconnectionDPS --keywords[=markdown]\n\
+    Every dinfo keyword: arguments and defaults, meaning (docs/reference/).\n\
 usage: disconnectionDPS --help | --version";
 
 fn main() -> ExitCode {
@@ -27,6 +29,16 @@ fn main() -> ExitCode {
                 env!("CARGO_PKG_VERSION")
             ));
             return ExitCode::SUCCESS;
+        }
+        if a == "--keywords" || a.starts_with("--keywords=") {
+            let table = disconnectiondps::config::table();
+            return match common::terminal::print_keywords(&table, a) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("disconnectionDPS: error: {e}");
+                    ExitCode::from(2)
+                }
+            };
         }
         eprintln!("disconnectionDPS: error: unexpected argument {a:?}\n{USAGE}");
         return ExitCode::FAILURE;

@@ -12,6 +12,10 @@ usage: GMIN [output]
     Fortran does), lowest, and the optional files.
     Keywords: docs/keywords.md (section 2 and the extensions of section 0).
 
+usage: GMIN --keywords[=markdown]
+    Print every `data` keyword: arguments with their defaults, meaning, and whether it is
+    implemented, accepted without effect or not provided (Markdown: docs/reference/).
+
 usage: GMIN --ljat3-dataset [options]
     Generate an LJAT3 (Z = 2) classification dataset: random 3-atom starts in a cube,
     minimised to RMS 1e-10, labelled by the minimum reached (0 = equilateral, 1..3 = linear

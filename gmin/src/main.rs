@@ -18,6 +18,9 @@ fn main() -> ExitCode {
             Ok(())
         }
         Some("--ljat3-dataset") => gmin::cli::dataset(&args[1..]),
+        Some(k) if k == "--keywords" || k.starts_with("--keywords=") => {
+            common::terminal::print_keywords(&gmin::keywords::table(), k)
+        }
         Some("--version") | Some("-V") => {
             common::terminal::print_line(&format!("GMIN {}", env!("CARGO_PKG_VERSION")));
             Ok(())

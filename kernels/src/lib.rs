@@ -33,6 +33,7 @@ mod compile;
 mod device;
 mod error;
 pub mod host;
+pub mod keywords;
 mod probe;
 mod select;
 pub mod source;
@@ -40,6 +41,7 @@ pub mod source;
 pub use compile::{compile_cubin, compile_ptx, compile_source, nvrtc_present, nvrtc_version};
 pub use device::{GpuInitFailure, GpuMlp};
 pub use error::GpuError;
+pub use keywords::{gpu_keyword, GpuTarget};
 pub use probe::{
     fallback_message, gpu_unavailable_reason, probe, unavailable_reason, GpuRequest, Probe,
 };

@@ -10,6 +10,8 @@ usage: OPTIM [s]
     suffix) and its log on stdout. Keywords: docs/keywords.md (section 3 and the
     extensions of section 0); our choices in docs/open-questions.md, network PERMDIST in
     docs/network-symmetry.md.
+usage: OPTIM --keywords[=markdown]
+    Every odata keyword: arguments and defaults, meaning, class (docs/reference/).
 usage: OPTIM --help | --version";
 
 fn main() -> ExitCode {
@@ -25,6 +27,15 @@ fn main() -> ExitCode {
             "--version" | "-V" => {
                 common::terminal::print_line(&format!("OPTIM {}", env!("CARGO_PKG_VERSION")));
                 ExitCode::SUCCESS
+            }
+            k if k == "--keywords" || k.starts_with("--keywords=") => {
+                match common::terminal::print_keywords(&optim::keywords::table(), k) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("OPTIM: error: {e}");
+                        ExitCode::from(2)
+                    }
+                }
             }
             _ => {
                 eprintln!("OPTIM: error: unknown option {a:?}\n{USAGE}");

@@ -132,7 +132,7 @@ pub fn system_of(
                 )
             })?;
             let mut spec = MlpSpec::from_keyword(&line.keyword, &line.args)
-                .map_err(|m| anyhow!("{}: {}: {m}", line.place, line.keyword))?;
+                .map_err(|m| anyhow!("{}: {}: {m}", line.place(), line.keyword))?;
             spec.noregbias = input.noregbias;
             spec.mlpnorm = input.mlpnorm;
             if spec.nopt() != x.len() {
@@ -146,7 +146,7 @@ pub fn system_of(
                 );
             }
             let mlp = common::system::build_mlp(&spec, &dir.join("MLPdata"), &input.freeze)
-                .map_err(|e| anyhow!("{}: {e}", line.place))?;
+                .map_err(|e| anyhow!("{}: {e}", line.place()))?;
             let group = input.permdist.then(|| {
                 common::system::NetworkSymmetry::new(mlp.network().clone(), mlp.frozen().cloned())
             });

@@ -10,6 +10,8 @@ usage: PATHSAMPLE
     keywords name); runs the EXEC program (OPTIM) for connection jobs; appends to the
     database. Keywords: docs/keywords.md (section 4 and the extensions of section 0); our
     choices in docs/open-questions.md, network PERMDIST in docs/network-symmetry.md.
+usage: PATHSAMPLE --keywords[=markdown]
+    Every pathdata keyword: arguments and defaults, meaning, class (docs/reference/).
 usage: PATHSAMPLE --help | --version";
 
 fn main() -> ExitCode {
@@ -24,6 +26,15 @@ fn main() -> ExitCode {
             "--version" | "-V" => {
                 common::terminal::print_line(&format!("PATHSAMPLE {}", env!("CARGO_PKG_VERSION")));
                 ExitCode::SUCCESS
+            }
+            k if k == "--keywords" || k.starts_with("--keywords=") => {
+                match common::terminal::print_keywords(&pathsample::keywords::table(), k) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        eprintln!("PATHSAMPLE: error: {e}");
+                        ExitCode::from(2)
+                    }
+                }
             }
             _ => {
                 eprintln!("PATHSAMPLE: error: unexpected argument {a:?}\n{USAGE}");

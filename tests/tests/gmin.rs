@@ -330,7 +330,7 @@ fn symmetrisation_keywords_are_refused_as_unsupported() {
         let kw = line.split_whitespace().next().unwrap();
         assert!(
             err.contains(&format!(
-                "Keyword {kw} is not supported by this implementation"
+                "{kw}: {kw} is not provided by this implementation: they change the search"
             )),
             "{err}"
         );

@@ -52,10 +52,12 @@
 
 pub mod dinfo;
 mod error;
+pub mod foreign;
 mod items;
 mod line;
 mod number;
 mod reader;
+mod table;
 
 use std::path::Path;
 
@@ -65,6 +67,9 @@ pub use items::Item;
 pub use line::Line;
 pub use number::{list_directed_int, list_directed_real, parse_number, NumberError};
 pub use reader::{DeckEnd, RawLine, DEFAULT_CONCAT, FORTRAN_WIDTH, MAX_INCLUDE_DEPTH};
+pub use table::{
+    check_table, kw, parse_flag, Action, Arg, ArgType, Keyword, KeywordLine, KeywordTable,
+};
 
 /// A parsed `data`/`odata`/`pathdata` deck: its keyword lines, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
