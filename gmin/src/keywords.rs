@@ -252,7 +252,8 @@ fn basin_hopping() -> Vec<Keyword<R>> {
             }),
         kw("STEP")
             .arg(Arg::real("dx"))
-            .doc("maximum displacement of a coordinate in a step (length units)")
+            .arg(Arg::real("astep").or("0"))
+            .doc("maximum displacement of a coordinate in a step (length units); astep, the angular step of rigid bodies, is not used")
             .set(|r: &mut R, l| {
                 r.input.settings.step = l.f64(1)?;
                 Ok(())
@@ -375,10 +376,10 @@ fn basin_hopping() -> Vec<Keyword<R>> {
             }),
         kw("SYMMETRISE")
             .doc("symmetrisation moves of the LJ38 tutorial 02")
-            .not_provided("they change the search"),
+            .not_provided("the moves change the search"),
         kw("SYMMETRISECSM")
             .doc("continuous-symmetry-measure moves of the LJ38 tutorial 02")
-            .not_provided("they change the search"),
+            .not_provided("the moves change the search"),
     ]
 }
 
@@ -488,7 +489,7 @@ fn run_control() -> Vec<Keyword<R>> {
             }),
         kw("SORT")
             .doc("sort the saved minima")
-            .no_effect("they are always kept in energy order"),
+            .no_effect("the saved minima are always kept in energy order"),
         kw("MONITOR")
             .doc("monitor the run")
             .no_effect("progress is always printed"),

@@ -535,7 +535,9 @@ fn output() -> Vec<Keyword<R>> {
                 Ok(())
             }),
         kw("PATH")
-            .doc("from a TS: the two minima it connects, path.xyz and EofS")
+            .arg(Arg::int("frames").or("all steps"))
+            .arg(Arg::real("ediff").or("0"))
+            .doc("from a TS: the two minima it connects, path.xyz and EofS; frames and ediff shape the Fortran's smoothed path.xyz and are not used (every step is written)")
             .set(|r: &mut R, _| {
                 r.path = true;
                 if r.task == Task::Minimise {

@@ -330,7 +330,7 @@ fn symmetrisation_keywords_are_refused_as_unsupported() {
         let kw = line.split_whitespace().next().unwrap();
         assert!(
             err.contains(&format!(
-                "{kw}: {kw} is not provided by this implementation: they change the search"
+                "{kw}: {kw} is not provided by this implementation: the moves change the search"
             )),
             "{err}"
         );

@@ -167,7 +167,8 @@ impl Arg {
     }
 }
 
-/// What a keyword does.
+/// What a keyword does. Only a setter's arguments are checked; the items of a keyword without
+/// effect or not provided are not looked at.
 pub enum Action<T, L = Line> {
     /// Implemented: the setter applies the line to the target (the arguments have been checked
     /// against their declarations).
@@ -524,11 +525,13 @@ impl<T, L: KeywordLine> KeywordTable<T, L> {
     pub fn apply_line(&self, line: &L, target: &mut T) -> Result<(), DeckError> {
         let word = line.keyword();
         if let Some(k) = self.find(word) {
-            if !k.lenient {
-                line.check_args(&k.args)?;
-            }
             return match k.action {
-                Action::Set(f) => f(target, line),
+                Action::Set(f) => {
+                    if !k.lenient {
+                        line.check_args(&k.args)?;
+                    }
+                    f(target, line)
+                }
                 Action::NoEffect(why) => {
                     log::warn!(
                         "{}:{}: {word} has no effect in this implementation: {why}",
