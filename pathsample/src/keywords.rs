@@ -171,6 +171,8 @@ pub struct PathsampleInput {
     /// RATESCYCLE T1 [T2 ...]: with NGT, the rates at each temperature, written to
     /// NGT.rates.new, NGT.rates.kSS and NGT.rates.kNSS.
     pub rates_cycle: Vec<f64>,
+    /// WAITPDF: first-passage-time distributions A<-B and B<-A by eigendecomposition.
+    pub waitpdf: bool,
     /// REGROUPFREE x.
     pub regroupfree: Option<f64>,
     /// DUMPGROUPS.
@@ -226,6 +228,7 @@ impl Default for Reading {
                 dijkstra: None,
                 ngt: None,
                 rates_cycle: Vec::new(),
+                waitpdf: false,
                 regroupfree: None,
                 dumpgroups: false,
                 keep_job_files: false,
@@ -699,6 +702,12 @@ fn kinetics() -> Vec<Keyword<R>> {
                     return Err(l.error("RATESCYCLE needs one or more positive temperatures"));
                 }
                 r.input.rates_cycle = t;
+                Ok(())
+            }),
+        kw("WAITPDF")
+            .doc("first-passage-time distributions A<-B and B<-A by eigendecomposition of the rate matrix: waitpdf*, waitlnpdf*, tobs*, Gaussianwaitlnpdf*, MFPT.to.A/B, wait.rates, *.right.eigenvectors")
+            .set(|r: &mut R, _| {
+                r.input.waitpdf = true;
                 Ok(())
             }),
         kw("REGROUPFREE")

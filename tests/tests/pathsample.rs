@@ -792,3 +792,120 @@ fn kinetics_mfpt_tutorial_rates_equal_the_fortrans() {
     assert_eq!(read(d, "min.data"), before);
     assert!(!d.join("points.min").exists() && !d.join("points.ts").exists());
 }
+
+/// The Kinetics tutorial `FPT_EIG` (wales-group/examples, `Kinetics/FPT_EIG/9_comm`): its
+/// pathdata (TEMPERATURE, NOPOINTS, WAITPDF, NATOMS, with `!` comments) runs unchanged on
+/// the nine-community database, and the first-passage-time files match the Fortran's
+/// `output_files`: wait.rates, MFPT.to.A/B, the eigenvector files in full; the grid files'
+/// line counts, and every 100th line (`*.sampled.expected`, the Fortran's line numbers kept).
+/// Tolerances: 2e-4 relative, the precision of the slowest eigenvalue of this 993x993
+/// problem (|lambda_n| = 3.8e-13 against a norm of 0.05: both the Fortran's LAPACK and ours
+/// carry an error of about 3e-5 there; the Fortran's own mean first-passage time is 5e-5 off
+/// the exact linear-solve value); density values 1e-3 where they are above 1e-6 of the
+/// file's largest (the smallest values are rounding noise in both programs).
+#[test]
+fn kinetics_fpt_eig_tutorial_matches_the_fortrans_waitpdf() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs");
+    let src = root.join("kinetics_fpt_eig");
+    for f in ["pathdata", "min.A", "min.B"] {
+        std::fs::copy(src.join(f), d.join(f)).unwrap();
+    }
+    for f in ["min.data", "ts.data"] {
+        std::fs::copy(root.join("kinetics_mfpt").join(f), d.join(f)).unwrap();
+    }
+    ok(&pathsample(d));
+    let expected = |f: &str| std::fs::read_to_string(src.join(format!("{f}.expected"))).unwrap();
+    let numbers = |t: &str| -> Vec<f64> {
+        t.split_whitespace()
+            .map(|w| w.parse().unwrap_or_else(|_| panic!("{w}")))
+            .collect()
+    };
+    let close = |x: f64, y: f64, rel: f64| (x - y).abs() <= rel * y.abs().max(1e-300);
+    // wait.rates: the layout and 7 numbers.
+    let (ours, theirs) = (read(d, "wait.rates"), expected("wait.rates"));
+    assert_eq!(ours.len(), theirs.len(), "{ours}{theirs}");
+    for (x, y) in numbers(&ours).iter().zip(numbers(&theirs)) {
+        assert!(close(*x, y, 2e-4), "wait.rates {x} vs {y}");
+    }
+    // The mean first-passage time A<-B agrees with NGT's (the MFPT tutorial's expected file).
+    let ngt = numbers(
+        &std::fs::read_to_string(root.join("kinetics_mfpt/NGT.rates.new.expected")).unwrap(),
+    );
+    assert!(
+        close(numbers(&ours)[3], ngt[3], 1e-4),
+        "{} vs NGT {}",
+        numbers(&ours)[3],
+        ngt[3]
+    );
+    // MFPT.to.A/B: ids in order, times 2e-4, their logs 2e-4 absolute.
+    for f in ["MFPT.to.A", "MFPT.to.B"] {
+        let (ours, theirs) = (read(d, f), expected(f));
+        assert_eq!(ours.lines().count(), theirs.lines().count(), "{f}");
+        for (a, b) in ours.lines().zip(theirs.lines()) {
+            assert_eq!(a.len(), b.len(), "{f}: layout\n{a}\n{b}");
+            let (a, b) = (numbers(a), numbers(b));
+            assert_eq!(a[0], b[0], "{f}: order");
+            assert!(close(a[1], b[1], 2e-4), "{f}: {a:?} vs {b:?}");
+            assert!((a[2] - b[2]).abs() <= 2e-4, "{f}: {a:?} vs {b:?}");
+        }
+    }
+    // Eigenvector files: the same modes, the same components, percentages to 0.2.
+    for f in ["AB.right.eigenvectors", "BA.right.eigenvectors"] {
+        let (ours, theirs) = (read(d, f), expected(f));
+        assert_eq!(ours.lines().count(), theirs.lines().count(), "{f}");
+        for (a, b) in ours.lines().zip(theirs.lines()) {
+            assert_eq!(a.len(), b.len(), "{f}: layout\n{a}\n{b}");
+            if let Some(rest) = a.strip_prefix("eigenmode") {
+                let mode = |s: &str| s.split_whitespace().next().unwrap().to_string();
+                assert_eq!(mode(rest), mode(&b["eigenmode".len()..]), "{f}");
+                let tail = |s: &str| numbers(s.rsplit(':').next().unwrap())[0];
+                assert!(close(tail(a), tail(b), 2e-4), "{f}\n{a}\n{b}");
+            } else {
+                let (a, b) = (numbers(a), numbers(b));
+                assert_eq!(a[0], b[0], "{f}: component ids");
+                assert!((a[1] - b[1]).abs() <= 0.2, "{f}: {a:?} vs {b:?}");
+            }
+        }
+    }
+    // Grid files: line counts exactly, sampled lines to tolerance.
+    let suffix = "1.0000000000";
+    for line in expected("line_counts").lines() {
+        let (stem, n) = line.split_once(' ').unwrap();
+        let ours = read(d, &format!("{stem}.{suffix}"));
+        assert_eq!(ours.lines().count(), n.parse::<usize>().unwrap(), "{stem}");
+        let lines: Vec<&str> = ours.lines().collect();
+        let sampled = expected(&format!("{stem}.sampled"));
+        let rows: Vec<(usize, Vec<f64>)> = sampled
+            .lines()
+            .map(|l| {
+                let (k, text) = l.split_once('\t').unwrap();
+                (k.parse().unwrap(), numbers(text))
+            })
+            .collect();
+        let largest = rows.iter().map(|(_, v)| v[1].abs()).fold(0.0, f64::max);
+        for (k, theirs) in &rows {
+            let line = lines[k - 1];
+            let ours = numbers(line);
+            assert_eq!(ours.len(), theirs.len(), "{stem}:{k}");
+            // The grid point: t of waitpdf (0 at BA's first line), y of the others.
+            assert!(
+                (ours[0] - theirs[0]).abs() <= 2e-4 * theirs[0].abs().max(1.0),
+                "{stem}:{k}: {line}"
+            );
+            let noise = theirs[1].abs() <= 1e-6 * largest
+                || (stem.starts_with("waitpdf") && *k <= 10)
+                || (stem.starts_with("tobs") && theirs[0] <= 5.0);
+            if !noise {
+                for c in 1..ours.len() {
+                    assert!(
+                        close(ours[c], theirs[c], 1e-3),
+                        "{stem}:{k}: {line} vs {theirs:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(read(d, &format!("tauAB.{suffix}")).is_empty());
+}

@@ -33,7 +33,17 @@ impl Line {
         Line::from_items(text, file, line_no, items)
     }
 
-    pub(crate) fn from_items(text: &str, file: &str, line_no: usize, items: Vec<Item>) -> Line {
+    pub(crate) fn from_items(text: &str, file: &str, line_no: usize, mut items: Vec<Item>) -> Line {
+        // An unquoted item starting with `!` after the keyword begins a trailing comment
+        // (`TEMPERATURE 1.0 ! kT`, as the Kinetics tutorials write; the Fortran reads only the
+        // items it needs and never sees it).
+        if let Some(cut) = items
+            .iter()
+            .skip(1)
+            .position(|it| !it.is_quoted() && it.text().starts_with('!'))
+        {
+            items.truncate(cut + 1);
+        }
         let keyword = items
             .first()
             .map(|it| it.text().to_ascii_uppercase())
@@ -259,6 +269,15 @@ impl Line {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bang_item_after_the_keyword_starts_a_trailing_comment() {
+        let l = Line::new("TEMPERATURE 1.0 ! kT, 2 3", "pathdata", 1);
+        assert_eq!((l.keyword(), l.nargs()), ("TEMPERATURE", 1));
+        let l = Line::new("EXEC 'a !b' !c", "pathdata", 1);
+        assert_eq!((l.nargs(), l.string(1).unwrap().as_str()), (1, "a !b"));
+        assert_eq!(Line::new("!X 1", "data", 1).keyword(), "!X");
+    }
 
     #[test]
     fn accessors_follow_fortran_semantics() {

@@ -41,6 +41,8 @@
 //!   null item; `( ... )` comments nest; quotes keep blanks and commas.
 //! - **Comments**: a line whose first item is blank or null, or is exactly `NOTE`,
 //!   `COMMENT` (any case), `\\`, `!` or `#`, is skipped. `!text` and `#text` are keywords.
+//!   After the keyword, an unquoted item starting with `!` begins a trailing comment: it and
+//!   the rest of the line are not items (`TEMPERATURE 1.0 ! kT`).
 //! - **End**: the keyword `STOP` (not kept) or end of file; optionally a terminator keyword
 //!   (OPTIM's `POINTS`/`VARIABLES`), which is kept as the last line. The physical lines after
 //!   `STOP` or a terminator are in [`Deck::trailing_lines`].

@@ -21,6 +21,7 @@ pub mod network;
 pub mod ngt;
 pub mod prune;
 pub mod regroup;
+pub mod waitpdf;
 
 use crate::keywords::{Mode, PathsampleInput};
 use anyhow::{bail, Result};
@@ -63,7 +64,11 @@ fn dead_ts(input: &PathsampleInput, db: &Database) -> DeadTs {
 /// The analyses requested with CYCLES 0, in the order REGROUPFREE, DIJKSTRA, NGT; DIJKSTRA
 /// and NGT use the groups when REGROUPFREE ran.
 pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Write) -> Result<()> {
-    if input.regroupfree.is_none() && input.dijkstra.is_none() && input.ngt.is_none() {
+    if input.regroupfree.is_none()
+        && input.dijkstra.is_none()
+        && input.ngt.is_none()
+        && !input.waitpdf
+    {
         writeln!(
             out,
             "PATHSAMPLE> nothing to do: {} minima, {} transition states",
@@ -102,6 +107,11 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
         net.prune(Some(nconnmin));
         run_dijkstra(dir, input, db, regrouped.as_ref(), &net, nconnmin, t, out)?;
     }
+    if input.waitpdf {
+        let mut net = subject.clone();
+        net.prune(Some(input.nconnmin));
+        run_waitpdf(dir, &net, t, out)?;
+    }
     if let Some((n, kmc)) = input.ngt {
         let nconnmin = n.max(input.nconnmin);
         let mut net = subject;
@@ -122,6 +132,38 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
             rates_cycle(dir, input, db, n.max(input.nconnmin), kmc, out)?;
         }
     }
+    Ok(())
+}
+
+/// WAITPDF: both directions, their files (suffix T as F12.10), wait.rates.
+fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result<()> {
+    use waitpdf::{Passage, Writer};
+    let ab = Passage::new(net, &net.a, &net.b)?;
+    let ba = Passage::new(net, &net.b, &net.a)?;
+    let suffix = waitpdf::suffix(t);
+    for (p, w, to, eig) in [
+        (&ab, Writer::Ab, "MFPT.to.A", "AB.right.eigenvectors"),
+        (&ba, Writer::Ba, "MFPT.to.B", "BA.right.eigenvectors"),
+    ] {
+        for (stem, text) in waitpdf::grid_files(p, w) {
+            write_text(&dir.join(format!("{stem}.{suffix}")), &text)?;
+        }
+        write_text(&dir.join(to), &p.mfpt_text())?;
+        write_text(&dir.join(eig), &p.eigenvector_text())?;
+        let name = if w == Writer::Ab { "A<-B" } else { "B<-A" };
+        writeln!(
+            out,
+            "waitpdf> {name}: {} transient minima, mean first-passage time {} sd {}, slowest eigenvalue {}",
+            p.states.len(),
+            fmt_g(p.mean, 20, 10).trim(),
+            fmt_g(p.sd, 20, 10).trim(),
+            fmt_g(p.lambda[p.lambda.len() - 1], 20, 10).trim()
+        )?;
+    }
+    write_text(
+        &dir.join("wait.rates"),
+        &format!("{}\n", waitpdf::wait_rates_line(t, &ab, &ba)),
+    )?;
     Ok(())
 }
 

@@ -1,0 +1,383 @@
+//! WAITPDF: first-passage-time distributions from A to B and B to A by eigendecomposition of
+//! the rate matrix, in the Fortran PATHSAMPLE's files (the Kinetics tutorial `FPT_EIG`).
+//!
+//! For the direction X<-Y (X absorbing, Y the source set) the transient states are the minima
+//! of the A-B component not in X, ordered: the intermediate minima by increasing id, then the
+//! Y minima by increasing id. Their generator Q (Q_ji = k(i→j), Q_ii = −Σ k(i→l) over every
+//! neighbour l including X; degenerate TSs are left out) is symmetrised with the equilibrium
+//! occupations π, S = Π^{-1/2} Q Π^{1/2}, and S = V Λ Vᵀ by LAPACK. Modes are numbered with
+//! the eigenvalues ascending (the fastest first, the slowest last, as the Fortran prints them).
+//! A start in state j decays as Σ_k a_k(j) e^{λ_k t} with
+//! a_k(j) = (Σ_i √π_i V_ik) V_jk / √π_j (Σ_k a_k(j) = 1); the source distribution is Y's
+//! minima weighted by π. Then the first-passage-time density f(t) = Σ a_k |λ_k| e^{−|λ_k| t},
+//! its ln t form g(y) = t f(t) (t = e^y), the mean Σ a_k/|λ_k| and second moment
+//! Σ 2 a_k/λ_k², the mean first-passage time of every transient state, and the Gaussian
+//! approximation of g: Σ (a_k/e) exp(−(y + ln|λ_k|)²/2).
+//!
+//! Grids (the Fortran's, with its differences between the two directions, which the tutorial's
+//! expected files show): tmin = 1/(2|λ_1|), tmax = 2/|λ_n|, dt = tmax/10000; the ln t grid
+//! runs from ln(tmin/100) to ln(100 tmax) in 10000 intervals.
+
+use anyhow::{bail, Context, Result};
+use common::fortran_fmt::{fmt_e_exp, fmt_f, fmt_g, fmt_g_exp, fmt_i};
+use common::linalg::sym_eigen;
+use nalgebra::DMatrix;
+
+use super::network::Network;
+
+/// Points of the time grids (intervals).
+pub const GRID: usize = 10_000;
+/// Modes listed in the eigenvector files: |a_k| at least this.
+pub const MODE_AMPLITUDE: f64 = 0.005;
+/// Components listed per mode: |100 u_i / u_max| above this (per cent).
+pub const COMPONENT_PERCENT: f64 = 1.0;
+
+/// The first-passage analysis of one direction.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    /// Transient states (0-based node indices) in matrix order.
+    pub states: Vec<usize>,
+    /// Eigenvalues of the generator, ascending (all negative).
+    pub lambda: Vec<f64>,
+    /// Amplitude of every mode for the source distribution (sums to 1).
+    pub amplitude: Vec<f64>,
+    /// Mean first-passage time into the absorbing set from every transient state.
+    pub mfpt: Vec<f64>,
+    /// Mean first-passage time from the source distribution.
+    pub mean: f64,
+    /// Its standard deviation.
+    pub sd: f64,
+    /// Right eigenvectors of Q (columns, mode order): u = Π^{1/2} v.
+    right: DMatrix<f64>,
+}
+
+impl Passage {
+    /// The analysis of X<-Y on the live, A-B-connected part of `net`.
+    pub fn new(net: &Network, sink: &[usize], source: &[usize]) -> Result<Passage> {
+        let graph = net.ab_graph();
+        let in_sink = |i: usize| sink.contains(&i);
+        let mut states: Vec<usize> = (0..net.len())
+            .filter(|&i| graph[i] && !in_sink(i) && !source.contains(&i))
+            .collect();
+        let mut sources: Vec<usize> = source.iter().copied().filter(|&i| graph[i]).collect();
+        sources.sort_unstable();
+        sources.dedup();
+        if sources.is_empty() || !sink.iter().any(|&i| graph[i]) {
+            bail!("WAITPDF: A and B are not connected");
+        }
+        states.extend(&sources);
+        let n = states.len();
+        let mut index = vec![usize::MAX; net.len()];
+        for (k, &s) in states.iter().enumerate() {
+            index[s] = k;
+        }
+        let shift = states
+            .iter()
+            .map(|&s| net.ln_z[s])
+            .fold(f64::NEG_INFINITY, f64::max);
+        let sqrt_pi: Vec<f64> = states
+            .iter()
+            .map(|&s| (0.5 * (net.ln_z[s] - shift)).exp())
+            .collect();
+        // S = Π^{-1/2} Q Π^{1/2}: S_ji = k(i→j) √(π_i/π_j), S_ii = Q_ii.
+        let mut s = DMatrix::<f64>::zeros(n, n);
+        for (col, &i) in states.iter().enumerate() {
+            for (k, o, ln_k) in net.live_out(i) {
+                if net.edges[k].is_degenerate() || o == i {
+                    continue;
+                }
+                let rate = ln_k.exp();
+                s[(col, col)] -= rate;
+                let row = index[o];
+                if row != usize::MAX {
+                    s[(row, col)] += rate * sqrt_pi[col] / sqrt_pi[row];
+                }
+            }
+        }
+        // Exactly symmetric (detailed balance holds to rounding).
+        let sym = (&s + s.transpose()) * 0.5;
+        let eig =
+            sym_eigen(&sym, true).context("WAITPDF: eigendecomposition of the rate matrix")?;
+        let v_desc = eig.vectors.expect("eigenvectors requested");
+        // Ascending order: the fastest mode first.
+        let lambda: Vec<f64> = eig.values.iter().rev().copied().collect();
+        let v = DMatrix::from_fn(n, n, |r, c| v_desc[(r, n - 1 - c)]);
+        if let Some(&l) = lambda.iter().find(|&&l| l >= 0.0) {
+            bail!("WAITPDF: the rate matrix has a non-negative eigenvalue {l}: A and B are not connected");
+        }
+        // w_k = Σ_i √π_i V_ik; a_k(j) = w_k V_jk / √π_j.
+        let w: Vec<f64> = (0..n)
+            .map(|k| (0..n).map(|i| sqrt_pi[i] * v[(i, k)]).sum())
+            .collect();
+        let amp_of = |j: usize, k: usize| w[k] * v[(j, k)] / sqrt_pi[j];
+        let mfpt: Vec<f64> = (0..n)
+            .map(|j| (0..n).map(|k| amp_of(j, k) / lambda[k].abs()).sum())
+            .collect();
+        // Source distribution: Y weighted by π.
+        let first_source = n - sources.len();
+        let zy: f64 = (first_source..n).map(|j| sqrt_pi[j] * sqrt_pi[j]).sum();
+        let amplitude: Vec<f64> = (0..n)
+            .map(|k| {
+                (first_source..n)
+                    .map(|j| sqrt_pi[j] * sqrt_pi[j] / zy * amp_of(j, k))
+                    .sum()
+            })
+            .collect();
+        let mean: f64 = (0..n).map(|k| amplitude[k] / lambda[k].abs()).sum();
+        let second: f64 = (0..n)
+            .map(|k| 2.0 * amplitude[k] / (lambda[k] * lambda[k]))
+            .sum();
+        let sd = (second - mean * mean).max(0.0).sqrt();
+        let right = DMatrix::from_fn(n, n, |r, c| sqrt_pi[r] * v[(r, c)]);
+        Ok(Passage {
+            states,
+            lambda,
+            amplitude,
+            mfpt,
+            mean,
+            sd,
+            right,
+        })
+    }
+
+    /// tmin = 1/(2|λ_1|).
+    pub fn tmin(&self) -> f64 {
+        0.5 / self.lambda[0].abs()
+    }
+
+    /// tmax = 2/|λ_n|.
+    pub fn tmax(&self) -> f64 {
+        2.0 / self.lambda[self.lambda.len() - 1].abs()
+    }
+
+    /// The ln t grid: (ymin, dy).
+    pub fn ln_grid(&self) -> (f64, f64) {
+        let ymin = (self.tmin() / 100.0).ln();
+        let ymax = (100.0 * self.tmax()).ln();
+        (ymin, (ymax - ymin) / GRID as f64)
+    }
+
+    /// f(t).
+    pub fn pdf(&self, t: f64) -> f64 {
+        self.modes().map(|(a, l)| a * l * (-l * t).exp()).sum()
+    }
+
+    /// g(y) = t f(t), t = e^y.
+    pub fn ln_pdf(&self, y: f64) -> f64 {
+        let t = y.exp();
+        t * self.pdf(t)
+    }
+
+    /// The Gaussian approximation of g(y).
+    pub fn gaussian(&self, y: f64) -> f64 {
+        self.modes()
+            .map(|(a, l)| a / std::f64::consts::E * (-0.5 * (y + l.ln()).powi(2)).exp())
+            .sum()
+    }
+
+    /// E[τ | τ < t], t = e^y.
+    pub fn tobs(&self, y: f64) -> f64 {
+        let t = y.exp();
+        let (mut num, mut den) = (0.0, 0.0);
+        for (a, l) in self.modes() {
+            let x = l * t;
+            let e = (-x).exp();
+            num += a * (-(e * (1.0 + x)) + 1.0) / l;
+            den += a * (1.0 - e);
+        }
+        num / den
+    }
+
+    /// (a_k, |λ_k|).
+    fn modes(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        self.amplitude
+            .iter()
+            .zip(&self.lambda)
+            .map(|(&a, &l)| (a, l.abs()))
+    }
+
+    /// The eigenvector file: every mode with |a_k| ≥ [`MODE_AMPLITUDE`], its right
+    /// eigenvector's components above [`COMPONENT_PERCENT`] of the largest, by minimum id.
+    pub fn eigenvector_text(&self) -> String {
+        let mut s = String::new();
+        for k in 0..self.lambda.len() {
+            if self.amplitude[k].abs() < MODE_AMPLITUDE {
+                continue;
+            }
+            let col = self.right.column(k);
+            let umax = col
+                .iter()
+                .copied()
+                .fold(0.0f64, |m, u| if u.abs() > m.abs() { u } else { m });
+            s.push_str("eigenmode");
+            s.push_str(&fmt_i(k as i64 + 1, 9));
+            s.push_str(" components with relative % magnitude > 1% eigenvalue:");
+            s.push_str(&fmt_g(self.lambda[k], 20, 10));
+            s.push_str(" -ln|evalue|: ");
+            s.push_str(&fmt_g(-self.lambda[k].abs().ln(), 20, 10));
+            s.push('\n');
+            for (j, &u) in col.iter().enumerate() {
+                let r = 100.0 * u / umax;
+                if r.abs() > COMPONENT_PERCENT {
+                    s.push_str(&fmt_i(self.states[j] as i64 + 1, 8));
+                    s.push_str(&fmt_f(r, 10, 1));
+                    s.push('\n');
+                }
+            }
+        }
+        s
+    }
+
+    /// MFPT.to.X: `(I8,2G20.10)` id, mean first-passage time, its ln; matrix order.
+    pub fn mfpt_text(&self) -> String {
+        let mut s = String::new();
+        for (j, &m) in self.mfpt.iter().enumerate() {
+            s.push_str(&fmt_i(self.states[j] as i64 + 1, 8));
+            s.push_str(&fmt_g(m, 20, 10));
+            s.push_str(&fmt_g(m.ln(), 20, 10));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Which of the Fortran's two writers a direction uses (A<-B: "AB", B<-A: "BA"); the
+/// tutorial's expected files show that they differ in grids, point counts and formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Writer {
+    /// A<-B.
+    Ab,
+    /// B<-A.
+    Ba,
+}
+
+/// The grid files of one direction: (file stem, text).
+pub fn grid_files(p: &Passage, w: Writer) -> Vec<(&'static str, String)> {
+    let (ymin, dy) = p.ln_grid();
+    let dt = p.tmax() / GRID as f64;
+    let g = |v: f64| fmt_g(v, 20, 10);
+    let g4 = |v: f64| fmt_g_exp(v, 20, 10, 4);
+    // AB: linear grid from tmin, 10000 points, G20.10; ln grids 10001 points.
+    // BA: linear grid from 0, 10001 points, G20.10E4; ln grids 10000 points.
+    let (t0, nlin, nln) = match w {
+        Writer::Ab => (p.tmin(), GRID, GRID + 1),
+        Writer::Ba => (0.0, GRID + 1, GRID),
+    };
+    let mut pdf = String::new();
+    for k in 0..nlin {
+        let t = t0 + k as f64 * dt;
+        match w {
+            Writer::Ab => pdf.push_str(&(g(t) + &g(p.pdf(t)))),
+            Writer::Ba => pdf.push_str(&(g4(t) + &g4(p.pdf(t)))),
+        }
+        pdf.push('\n');
+    }
+    let (mut lnpdf, mut tobs, mut gauss) = (String::new(), String::new(), String::new());
+    for k in 0..nln {
+        let y = ymin + k as f64 * dy;
+        let v = p.ln_pdf(y);
+        lnpdf.push_str(&(g4(y) + &g4(v) + &g4(v)));
+        lnpdf.push('\n');
+        tobs.push_str(&(g(y) + &g(p.tobs(y))));
+        tobs.push('\n');
+        gauss.push_str(&(g(y) + &g(p.gaussian(y))));
+        gauss.push('\n');
+    }
+    let names: [&'static str; 5] = match w {
+        Writer::Ab => [
+            "waitpdfAB",
+            "waitlnpdfAB",
+            "tobsAB",
+            "GaussianwaitlnpdfAB",
+            "tauAB",
+        ],
+        Writer::Ba => [
+            "waitpdfBA",
+            "waitlnpdfBA",
+            "tobsBA",
+            "GaussianwaitlnpdfBA",
+            "tauBA",
+        ],
+    };
+    vec![
+        (names[0], pdf),
+        (names[1], lnpdf),
+        (names[2], tobs),
+        (names[3], gauss),
+        (names[4], String::new()),
+    ]
+}
+
+/// wait.rates: `F9.4, 6X, 6E15.5E4`: T, 1/⟨τ⟩ A<-B, 1/⟨τ⟩ B<-A, ⟨τ⟩ and sd A<-B, ⟨τ⟩ and sd
+/// B<-A.
+pub fn wait_rates_line(t: f64, ab: &Passage, ba: &Passage) -> String {
+    let mut s = fmt_f(t, 9, 4);
+    s.push_str("      ");
+    for v in [1.0 / ab.mean, 1.0 / ba.mean, ab.mean, ab.sd, ba.mean, ba.sd] {
+        s.push_str(&fmt_e_exp(v, 15, 5, 4));
+    }
+    s
+}
+
+/// The suffix of the grid files: T as `F12.10` (`1.0000000000`), blanks trimmed.
+pub fn suffix(t: f64) -> String {
+    fmt_f(t, 12, 10).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::network::Edge;
+
+    /// A three-state chain B=0 — 1 — A=2 with known rates: the eigen sums equal the
+    /// linear-solve mean first-passage times, the amplitudes sum to 1 and the density
+    /// integrates to 1.
+    #[test]
+    fn eigen_sums_equal_the_linear_solve() {
+        let lnk = |k: f64| k.ln();
+        // k01 = 2, k10 = 1, k12 = 3, k21 = 0.5; π from detailed balance: π1/π0 = 2, π2/π1 = 6.
+        let edges = vec![
+            Edge {
+                id: 1,
+                i: 0,
+                j: 1,
+                energy: 0.0,
+                ln_k_ij: lnk(2.0),
+                ln_k_ji: lnk(1.0),
+            },
+            Edge {
+                id: 2,
+                i: 1,
+                j: 2,
+                energy: 0.0,
+                ln_k_ij: lnk(3.0),
+                ln_k_ji: lnk(0.5),
+            },
+        ];
+        let ln_z = vec![0.0, 2f64.ln(), 12f64.ln()];
+        let net = Network::new(vec![0.0; 3], ln_z, edges, vec![2], vec![0]);
+        let p = Passage::new(&net, &[2], &[0]).unwrap();
+        assert_eq!(p.states, vec![1, 0]);
+        // Linear solve: m0 = 1/2 + m1, m1 = 1/4 + (1/4) m0 + (3/4)·0 → m1 = 1/4 + m0/4,
+        // m0 = 1/2 + 1/4 + m0/4 → m0 = 1, m1 = 1/2.
+        assert!((p.mfpt[1] - 1.0).abs() < 1e-12, "{:?}", p.mfpt);
+        assert!((p.mfpt[0] - 0.5).abs() < 1e-12, "{:?}", p.mfpt);
+        assert!((p.mean - 1.0).abs() < 1e-12);
+        assert!((p.amplitude.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        let dt = 1e-4;
+        let integral: f64 = (0..200_000)
+            .map(|k| p.pdf((k as f64 + 0.5) * dt) * dt)
+            .sum();
+        assert!((integral - 1.0).abs() < 1e-6, "{integral}");
+        // The variance by the second moment equals a direct integral of t² f(t).
+        let m2: f64 = (0..200_000)
+            .map(|k| {
+                let t = (k as f64 + 0.5) * dt;
+                t * t * p.pdf(t) * dt
+            })
+            .sum();
+        assert!((p.sd - (m2 - 1.0).sqrt()).abs() < 1e-6);
+        // E[τ | τ < t] tends to the mean.
+        assert!((p.tobs(60f64.ln()) - 1.0).abs() < 1e-9);
+    }
+}
