@@ -173,6 +173,11 @@ pub struct PathsampleInput {
     pub rates_cycle: Vec<f64>,
     /// WAITPDF: first-passage-time distributions A<-B and B<-A by eigendecomposition.
     pub waitpdf: bool,
+    /// KMC nkmc pairthresh nconnmin: kinetic Monte Carlo walks (trajectories, leapfrog
+    /// threshold, NCONNMIN).
+    pub kmc: Option<(usize, f64, usize)>,
+    /// DEBUG: more output (the KMC walks' lines); also keeps the job files.
+    pub debug: bool,
     /// REGROUPFREE x.
     pub regroupfree: Option<f64>,
     /// DUMPGROUPS.
@@ -229,6 +234,8 @@ impl Default for Reading {
                 ngt: None,
                 rates_cycle: Vec::new(),
                 waitpdf: false,
+                kmc: None,
+                debug: false,
                 regroupfree: None,
                 dumpgroups: false,
                 keep_job_files: false,
@@ -423,7 +430,13 @@ fn jobs() -> Vec<Keyword<R>> {
             .doc("kill an OPTIM job that runs longer (project keyword; default 3600)")
             .set(|r: &mut R, l| real(l, &mut r.input.job_timeout)),
         kw("DEBUG")
-            .alias("COPYOPTIM")
+            .doc("more output (one line per KMC walk); keep every job's files")
+            .set(|r: &mut R, _| {
+                r.input.keep_job_files = true;
+                r.input.debug = true;
+                Ok(())
+            }),
+        kw("COPYOPTIM")
             .doc("keep every job's files")
             .set(|r: &mut R, _| {
                 r.input.keep_job_files = true;
@@ -710,6 +723,27 @@ fn kinetics() -> Vec<Keyword<R>> {
                 r.input.waitpdf = true;
                 Ok(())
             }),
+        kw("KMC")
+            .arg(Arg::int("nkmc"))
+            .arg(Arg::real("pairthresh").or("1.0"))
+            .arg(Arg::int("nconnmin").or("0"))
+            .doc("kinetic Monte Carlo: nkmc walks from B to A (DIRECTION AB) giving first-passage times and steps (DEBUG: one line per walk), waiting.times; pairthresh >= 1: no leapfrog; minima with nconnmin or fewer connections removed")
+            .example("100 1.0 0")
+            .set(|r: &mut R, l| {
+                let n = l.usize(1)?;
+                let thresh = l.opt_f64(2)?.unwrap_or(1.0);
+                if thresh < 1.0 {
+                    return Err(l.error_at(
+                        2,
+                        "the leapfrog acceleration (pairthresh below 1) is not provided by this implementation; use 1.0",
+                    ));
+                }
+                if n == 0 {
+                    return Err(l.error_at(1, "needs at least one walk"));
+                }
+                r.input.kmc = Some((n, thresh, l.opt_usize(3)?.unwrap_or(0)));
+                Ok(())
+            }),
         kw("REGROUPFREE")
             .arg(Arg::real("barrier"))
             .doc("regroup minima into free-energy groups separated by barriers above this")
@@ -755,7 +789,6 @@ const NOT_PROVIDED: &[(&str, &str)] = &[
     ("DGT", "dense graph transformation (use NGT)"),
     ("SDGT", "sparse-dense graph transformation (use NGT)"),
     ("GT2", "graph transformation, second version (use NGT)"),
-    ("KMC", "kinetic Monte Carlo"),
     ("KMCCOMMIT", "kinetic Monte Carlo committors"),
     ("KSHORTESTPATHS", "the k shortest paths"),
     ("REGROUP", "regrouping by rates"),

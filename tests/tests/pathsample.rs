@@ -909,3 +909,110 @@ fn kinetics_fpt_eig_tutorial_matches_the_fortrans_waitpdf() {
     }
     assert!(read(d, &format!("tauAB.{suffix}")).is_empty());
 }
+
+/// The Kinetics tutorial `FPT_KMC` (`Kinetics/FPT_KMC/9_comm`), its pathdata unchanged
+/// (TEMPERATURE 5, DEBUG, KMC 50000 1.0 0): waiting.times equals the Fortran's to 1e-9; the
+/// walks' DEBUG lines give the tutorial's KMC.data through its awk (fields 6, 11, 14; steps
+/// equal expected steps without leapfrog); and the sample of 50,000 first-passage times is
+/// judged statistically: its mean lies within 4 standard errors of the exact mean
+/// first-passage time computed independently by NGT (graph transformation) on the same
+/// database and temperature, and within 4 combined standard errors of the Fortran's own
+/// sample (mean and sd of its KMC.data); the sample sd within 10 % of the Fortran's.
+#[test]
+fn kinetics_fpt_kmc_tutorial_walks_agree_with_ngt_and_the_fortran() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs");
+    let src = root.join("kinetics_fpt_kmc");
+    let setup = |pathdata: Option<&str>| {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["pathdata", "min.A", "min.B"] {
+            std::fs::copy(src.join(f), dir.path().join(f)).unwrap();
+        }
+        for f in ["min.data", "ts.data"] {
+            std::fs::copy(root.join("kinetics_mfpt").join(f), dir.path().join(f)).unwrap();
+        }
+        if let Some(text) = pathdata {
+            write(dir.path(), "pathdata", text);
+        }
+        dir
+    };
+    let dir = setup(None);
+    let d = dir.path();
+    let out = pathsample(d);
+    ok(&out);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // waiting.times: ids and layout exact, tau to 1e-9.
+    let theirs = std::fs::read_to_string(src.join("waiting.times.expected")).unwrap();
+    let ours = read(d, "waiting.times");
+    assert_eq!(ours.lines().count(), theirs.lines().count());
+    for (a, b) in ours.lines().zip(theirs.lines()) {
+        assert_eq!(a.len(), b.len(), "{a}\n{b}");
+        let (a, b): (Vec<f64>, Vec<f64>) = (
+            a.split_whitespace().map(|w| w.parse().unwrap()).collect(),
+            b.split_whitespace().map(|w| w.parse().unwrap()).collect(),
+        );
+        assert_eq!(a[0], b[0]);
+        assert!((a[1] - b[1]).abs() <= 1e-9 * b[1], "{a:?} {b:?}");
+    }
+    assert_eq!(read(d, "visits"), "");
+    // The tutorial's awk on the DEBUG lines.
+    let rows: Vec<[f64; 3]> = stdout
+        .lines()
+        .filter(|l| l.contains("KMC steps in time"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            [f[5], f[10], f[13]].map(|w| w.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.len(), 50_000);
+    assert!(rows
+        .iter()
+        .all(|r| r[0] == r[2] && r[0] >= 1.0 && r[1] > 0.0));
+    let n = rows.len() as f64;
+    let mean = rows.iter().map(|r| r[1]).sum::<f64>() / n;
+    let sd = (rows.iter().map(|r| (r[1] - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
+    // The Fortran's sample.
+    let summary = std::fs::read_to_string(src.join("KMC.data.summary.expected")).unwrap();
+    let value = |k: &str| -> f64 {
+        summary
+            .lines()
+            .find_map(|l| l.strip_prefix(k))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
+    let (f_mean, f_sd, f_n) = (value("mean_time"), value("sd_time"), value("walks"));
+    let f_se = f_sd / f_n.sqrt();
+    assert!(
+        (mean - f_mean).abs() <= 4.0 * (se * se + f_se * f_se).sqrt(),
+        "ours {mean} +- {se}, Fortran {f_mean} +- {f_se}"
+    );
+    assert!((sd / f_sd - 1.0).abs() < 0.1, "sd {sd} vs {f_sd}");
+    // The exact mean first-passage time A<-B at T = 5 by NGT on the same database.
+    let ngt_dir = setup(Some("TEMPERATURE 5.0\nNOPOINTS\nNGT 0 F\nNATOMS 1\n"));
+    let ngt_out = pathsample(ngt_dir.path());
+    ok(&ngt_out);
+    let text = String::from_utf8_lossy(&ngt_out.stdout);
+    let exact = ngt_mfpt_ab(&text);
+    assert!(
+        (mean - exact).abs() <= 4.0 * se,
+        "KMC {mean} +- {se} vs NGT {exact}"
+    );
+}
+
+/// The A<-B mean first-passage time from NGT's stdout: 1/kNSS(A<-B) (the MFPT tutorial's
+/// readme: the mean first-passage times are the reciprocals of the kNSS rates).
+fn ngt_mfpt_ab(stdout: &str) -> f64 {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("NGT> kNSS(A<-B)="))
+        .unwrap_or_else(|| panic!("no kNSS line in\n{stdout}"));
+    let k: f64 = line["NGT> kNSS(A<-B)=".len()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    1.0 / k
+}

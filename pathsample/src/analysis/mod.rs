@@ -16,6 +16,7 @@
 mod dbfiles;
 pub mod dijkstra;
 pub mod gt;
+pub mod kmc;
 pub mod merge;
 pub mod network;
 pub mod ngt;
@@ -68,6 +69,7 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
         && input.dijkstra.is_none()
         && input.ngt.is_none()
         && !input.waitpdf
+        && input.kmc.is_none()
     {
         writeln!(
             out,
@@ -111,6 +113,11 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
         let mut net = subject.clone();
         net.prune(Some(input.nconnmin));
         run_waitpdf(dir, &net, t, out)?;
+    }
+    if let Some((walks, _, n)) = input.kmc {
+        let mut net = subject.clone();
+        net.prune(Some(n.max(input.nconnmin)));
+        run_kmc(dir, input, &net, walks, out)?;
     }
     if let Some((n, kmc)) = input.ngt {
         let nconnmin = n.max(input.nconnmin);
@@ -163,6 +170,49 @@ fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result
     write_text(
         &dir.join("wait.rates"),
         &format!("{}\n", waitpdf::wait_rates_line(t, &ab, &ba)),
+    )?;
+    Ok(())
+}
+
+/// KMC: the walks (DIRECTION AB: from B to A), their lines with DEBUG, a summary,
+/// waiting.times and an empty visits file.
+fn run_kmc(
+    dir: &Path,
+    input: &PathsampleInput,
+    net: &Network,
+    walks: usize,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (source, target, name) = if input.direction_ab {
+        (&net.b, &net.a, "A")
+    } else {
+        (&net.a, &net.b, "B")
+    };
+    let walker = kmc::Walker::new(net, source, target)?;
+    write_text(
+        &dir.join("waiting.times"),
+        &kmc::waiting_times_text(&walker.tau),
+    )?;
+    write_text(&dir.join("visits"), "")?;
+    let result = walker.walks(input.seed, walks);
+    if input.debug {
+        for (n, w) in result.iter().enumerate() {
+            writeln!(out, "{}", kmc::walk_line(n + 1, w, name))?;
+        }
+    }
+    let times: Vec<f64> = result.iter().map(|w| w.time).collect();
+    let steps: Vec<f64> = result.iter().map(|w| w.steps as f64).collect();
+    let (mt, sdt, set) = kmc::statistics(&times);
+    let (ms, _, ses) = kmc::statistics(&steps);
+    let g = |v: f64| fmt_g(v, 20, 10).trim().to_string();
+    writeln!(
+        out,
+        "KMC> {walks} walks to {name}: mean first-passage time {} +- {} (sd {}), mean steps {} +- {}",
+        g(mt),
+        g(set),
+        g(sdt),
+        g(ms),
+        g(ses)
     )?;
     Ok(())
 }
