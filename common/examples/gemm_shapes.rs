@@ -27,13 +27,18 @@ extern "C" {
 
 fn main() {
     let _ = common::linalg::sym_eigenvalues; // link common (OpenBLAS)
-    let (t, s, nb) = (10usize, 784usize, 64usize);
+                                             // Items per product: the second argument (default 64, the chunk size).
+    let nb: usize = std::env::args()
+        .nth(2)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(64);
+    let (t, s) = (10usize, 784usize);
     let w: Vec<f64> = (0..t * s).map(|i| (i % 13) as f64 * 0.01).collect();
     let x: Vec<f64> = (0..nb * s).map(|i| (i % 7) as f64 * 0.1).collect();
     let d: Vec<f64> = (0..t * nb).map(|i| (i % 5) as f64 * 0.1).collect();
     let mut c = vec![0.0; t * nb];
     let mut g = vec![0.0; t * s];
-    let reps = 20000;
+    let reps = 20000 * 64 / nb;
     if std::env::args().nth(1).as_deref() == Some("1") {
         unsafe { openblas_set_num_threads(1) };
     }
@@ -75,8 +80,9 @@ fn main() {
         }
     }
     println!(
-        "openblas: {:.2} us per forward+gradient pair",
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
+        "openblas: {:.2} us per forward+gradient pair of {nb} items ({:.3} us per 64)",
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6,
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6 * 64.0 / nb as f64
     );
     let t0 = Instant::now();
     for _ in 0..reps {
@@ -88,7 +94,8 @@ fn main() {
         DMatrixViewMut::from_slice_with_strides_mut(&mut g, t, s, s, 1).gemm(1.0, &a, &b, 1.0);
     }
     println!(
-        "matrixmultiply: {:.2} us per forward+gradient pair",
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
+        "matrixmultiply: {:.2} us per forward+gradient pair of {nb} items ({:.3} us per 64)",
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6,
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6 * 64.0 / nb as f64
     );
 }
