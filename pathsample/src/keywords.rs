@@ -126,8 +126,8 @@ pub struct PathsampleInput {
     pub symbol: String,
     /// The MLP keyword (networks), if any.
     pub mlp: Option<MlpSpec>,
-    /// EXEC: the OPTIM command (program and arguments).
-    pub exec: Option<String>,
+    /// EXEC: the OPTIM command, an argv (program and arguments; quoted items keep blanks).
+    pub exec: Option<Vec<String>>,
     /// CPUS.
     pub cpus: usize,
     /// SEED.
@@ -177,6 +177,8 @@ pub struct PathsampleInput {
     pub keep_job_files: bool,
     /// JOBTIMEOUT seconds (project keyword): kill an OPTIM job that runs longer.
     pub job_timeout: f64,
+    /// Where OPTIM jobs run: SLURM, SLURMQUEUE, SLURMPENDING, COPYFILES ([`crate::cluster`]).
+    pub cluster: crate::cluster::ClusterConfig,
 }
 
 fn reals(line: &Line) -> Result<Vec<f64>, DeckError> {
@@ -193,9 +195,7 @@ const NO_OPS: &[&str] = &[
 ];
 const REJECTED: &[&str] = &[
     "PBS",
-    "SLURM",
     "SSH",
-    "COPYFILES",
     "JOBSPERNODE",
     "ENERGY",
     "NEWCONNECTIONS",
@@ -299,6 +299,7 @@ impl PathsampleInput {
             dumpgroups: false,
             keep_job_files: false,
             job_timeout: 3600.0,
+            cluster: Default::default(),
         };
         let mut db = DbConfig::atoms(0);
         let mut strategies: Vec<(u8, Strategy)> = Vec::new();
@@ -323,7 +324,7 @@ impl PathsampleInput {
                     if parts.is_empty() {
                         return Err(line.error("needs the OPTIM command"));
                     }
-                    s.exec = Some(parts.join(" "));
+                    s.exec = Some(parts);
                 }
                 "CPUS" => s.cpus = line.opt_usize(1)?.unwrap_or(1).max(1),
                 "SEED" => s.seed = line.int(1)? as u64,
@@ -486,6 +487,7 @@ impl PathsampleInput {
                 "ZEROS" => zeros = line.usize(1)?,
                 "DEBUG" | "COPYOPTIM" => s.keep_job_files = true,
                 "JOBTIMEOUT" => s.job_timeout = line.f64(1)?,
+                "SLURM" | "SLURMQUEUE" | "SLURMPENDING" | "COPYFILES" => s.cluster.read(line)?,
                 "NOREGBIAS" | "MLPNORM" => {}
                 k if is_mlp_keyword(k) => {
                     let args = reals(line)?;
