@@ -25,6 +25,11 @@ pub fn script_file(n: usize) -> String {
     format!("OPTIM.sbatch.{n}")
 }
 
+/// The Slurm job id of SLURMQUEUE job N.
+pub fn id_file(n: usize) -> String {
+    format!("OPTIM.slurmid.{n}")
+}
+
 /// srun's own messages for job N (the task's output is `OPTIM.connect.N`).
 pub fn srun_log(n: usize) -> String {
     format!("OPTIM.srun.{n}")

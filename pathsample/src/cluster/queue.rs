@@ -21,8 +21,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Time between two `squeue` calls.
+/// The longest time between two `squeue` calls.
 pub const POLL: Duration = Duration::from_secs(2);
+/// The first `squeue` call after a submission comes this soon; the interval then doubles up
+/// to the poll setting while nothing changes (short jobs are seen to end quickly, long ones
+/// cost one call per poll).
+const FIRST_POLL: Duration = Duration::from_millis(250);
 /// How long `squeue` may keep failing (controller restart, network) before PATHSAMPLE gives up.
 const SQUEUE_PATIENCE: Duration = Duration::from_secs(600);
 /// Granularity of the wait between polls (signals are noticed this fast).
@@ -134,6 +138,7 @@ pub struct QueuePool {
     /// Jobs seen to have left the queue, not yet returned by wait_any.
     left: VecDeque<Queued>,
     last_poll: Option<Instant>,
+    interval: Duration,
     squeue_failing: Option<Instant>,
 }
 
@@ -151,15 +156,18 @@ impl QueuePool {
         cli: Box<dyn SlurmCli>,
         stop: StopSignals,
     ) -> Result<Self> {
+        // Absolute: Slurm resolves --chdir and -o on the node, -o relative to --chdir.
+        let dir = std::path::absolute(dir)?;
         Ok(Self {
-            dir: dir.to_path_buf(),
-            exec: jobdir::absolute_exec(dir, exec)?,
+            exec: jobdir::absolute_exec(&dir, exec)?,
+            dir,
             settings,
             cli,
             stop,
             outstanding: Vec::new(),
             left: VecDeque::new(),
             last_poll: None,
+            interval: FIRST_POLL,
             squeue_failing: None,
         })
     }
@@ -290,12 +298,15 @@ impl JobRunner for QueuePool {
         std::fs::write(&script, jobdir::batch_script(&jd, &self.exec, job.n))?;
         let id = self.cli.sbatch(&self.sbatch_args(job.n))?;
         let now = Instant::now();
+        self.interval = FIRST_POLL.min(self.settings.poll);
         self.outstanding.push(Queued {
             job,
-            id,
+            id: id.clone(),
             submitted: now,
             reported: now,
         });
+        // For the user (squeue, scancel) and the tests: which Slurm job is job N.
+        std::fs::write(jd.join(jobdir::id_file(job.n)), format!("{id}\n"))?;
         Ok(())
     }
 
@@ -312,15 +323,16 @@ impl JobRunner for QueuePool {
             if let Some(q) = self.left.pop_front() {
                 return Ok(self.judge(&q));
             }
-            let due = self
-                .last_poll
-                .is_none_or(|t| t.elapsed() >= self.settings.poll);
+            let due = self.last_poll.is_none_or(|t| t.elapsed() >= self.interval);
             if due {
                 self.last_poll = Some(Instant::now());
                 self.poll(note)?;
+                if self.left.is_empty() {
+                    self.interval = (self.interval * 2).min(self.settings.poll);
+                }
                 continue;
             }
-            std::thread::sleep(TICK.min(self.settings.poll));
+            std::thread::sleep(TICK.min(self.interval));
         }
     }
 

@@ -45,9 +45,11 @@ impl StepPool {
         copyfiles: Vec<String>,
         cli: Box<dyn SlurmCli>,
     ) -> Result<Self> {
+        // Absolute: Slurm resolves --chdir and -o on the node, -o relative to --chdir.
+        let dir = std::path::absolute(dir)?;
         Ok(Self {
-            dir: dir.to_path_buf(),
-            exec: jobdir::absolute_exec(dir, exec)?,
+            exec: jobdir::absolute_exec(&dir, exec)?,
+            dir,
             alloc,
             timeout: Duration::from_secs_f64(timeout_s.max(0.001)),
             copyfiles,
