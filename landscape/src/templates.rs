@@ -167,6 +167,7 @@ pub fn pathdata(study: &Study, optim: &Path, tail: &[String]) -> String {
     if study.nofrqs {
         v.push("NOFRQS".into());
     }
+    v.extend(study.cluster.clone());
     let mut v = merge(v, &study.extra_pathsample);
     v.extend(tail.iter().cloned());
     lines(&v)

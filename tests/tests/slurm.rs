@@ -365,9 +365,12 @@ fn pathsample_on_slurm() {
             t.elapsed().as_secs_f64()
         );
 
-        // OPTIM exits non-zero: a failed attempt, in both modes.
+        // OPTIM exits non-zero: a failed attempt, in both modes. The status is 3 only when
+        // COPYFILES put marker.txt into the job's directory.
         let t = Instant::now();
-        let (d, before) = one_job(&slurm, "/bin/sh -c 'exit 3' OPTIM", "SLURMQUEUE 1\n");
+        let nonzero = "/bin/sh -c 'test -e marker.txt && exit 3; exit 1' OPTIM";
+        let (d, before) = one_job(&slurm, nonzero, "SLURMQUEUE 1\nCOPYFILES marker.txt\n");
+        write(d.path(), "marker.txt", "copied\n");
         let out = pathsample(&slurm, d.path());
         failed_attempt(
             d.path(),
@@ -376,7 +379,8 @@ fn pathsample_on_slurm() {
             &before,
             &["OPTIM exited with status 3", "was unsuccessful"],
         );
-        let (d, before) = one_job(&slurm, "/bin/sh -c 'exit 3' OPTIM", "SLURM\n");
+        let (d, before) = one_job(&slurm, nonzero, "SLURM\nCOPYFILES marker.txt\n");
+        write(d.path(), "marker.txt", "copied\n");
         let (ok, log) = pathsample_in_allocation(&slurm, d.path(), 1);
         failed_attempt(
             d.path(),
