@@ -1,7 +1,8 @@
 //! The deck keywords that send a study's connection jobs to Slurm: `SLURM [jpn]` (OPTIM jobs
 //! as job steps of the allocation `landscape` runs in) and `SLURMQUEUE n [sbatch
 //! options...]` (each OPTIM job a batch job, at most n at a time). Each becomes the same line
-//! of every connection `pathdata` (PATHSAMPLE's keywords; docs/keywords.md).
+//! of every connection `pathdata` (PATHSAMPLE's keywords; docs/keywords.md), with
+//! `COPYFILES MLPdata`: the jobs run in `optim.N/`, where OPTIM reads the training set.
 
 use common::deck::{DeckError, Line};
 

@@ -328,6 +328,42 @@ fn pathsample_on_slurm() {
             );
         });
 
+        // landscape: the CI study with its connection jobs queued on Slurm.
+        s.spawn(|| {
+            let t = Instant::now();
+            let d = tempfile::tempdir().unwrap();
+            let src = test_input("landscape_d2_small").join("landscape.in");
+            let deck = format!(
+                "{}SLURMQUEUE 2\n",
+                read(src.parent().unwrap(), "landscape.in")
+            );
+            write(d.path(), "study.in", &deck);
+            let out = slurm
+                .cmd(bin("landscape"))
+                .args(["run", "study.in"])
+                .current_dir(d.path())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", text(&out));
+            let log = read(d.path(), "PATHSAMPLE.log");
+            assert!(log.contains("cluster> SLURMQUEUE: at most 2"), "{log}");
+            assert!(!log.contains("exited with status"), "{log}");
+            assert!(read(d.path(), "pathdata").contains("COPYFILES MLPdata\n"));
+            let summary = read(d.path(), "summary.txt");
+            let ts: usize = summary
+                .lines()
+                .skip_while(|l| !l.starts_with("Table 1"))
+                .nth(2)
+                .and_then(|l| l.split_whitespace().nth(2))
+                .and_then(|w| w.parse().ok())
+                .unwrap_or_else(|| panic!("{summary}"));
+            assert!(ts > 0, "{summary}");
+            println!(
+                "landscape with SLURMQUEUE: {ts} TS ({:.1} s)",
+                t.elapsed().as_secs_f64()
+            );
+        });
+
         // A job cancelled while pending: a failed attempt; its long wait is reported.
         let t = Instant::now();
         let (d, before) = one_job(
