@@ -35,16 +35,30 @@ pub fn srun_log(n: usize) -> String {
     format!("OPTIM.srun.{n}")
 }
 
-/// Create `dir/optim.N/` empty (an old one of the same number is removed) with the marker,
-/// and copy each COPYFILES file into it. Errors name the file and the keyword.
-pub fn prepare(dir: &Path, n: usize, copyfiles: &[String]) -> Result<PathBuf> {
+/// The marker's line for job N of the run `token` (the batch script checks it, so a batch
+/// job of a killed run that starts late exits instead of working in a new run's directory).
+pub fn marker_line(n: usize, token: &str) -> String {
+    format!("PATHSAMPLE job {n} run {token}")
+}
+
+/// A token that tells this run's job directories from those of earlier runs.
+pub fn run_token() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{}-{nanos}", std::process::id())
+}
+
+/// Create `dir/optim.N/` empty (an old one of the same number is removed) with the marker of
+/// run `token`, and copy each COPYFILES file into it. Errors name the file and the keyword.
+pub fn prepare(dir: &Path, n: usize, copyfiles: &[String], token: &str) -> Result<PathBuf> {
     let jd = dir.join(name(n));
     if jd.exists() {
         std::fs::remove_dir_all(&jd)
             .with_context(|| format!("cannot remove the old job directory {}", name(n)))?;
     }
     std::fs::create_dir(&jd).with_context(|| format!("cannot create {}", jd.display()))?;
-    std::fs::write(jd.join(MARKER), format!("PATHSAMPLE job {n}\n"))?;
+    std::fs::write(jd.join(MARKER), format!("{}\n", marker_line(n, token)))?;
     for f in copyfiles {
         let src = dir.join(f);
         let base = Path::new(f)
@@ -67,9 +81,11 @@ pub fn remove(dir: &Path, n: usize) {
 }
 
 /// Remove the job directories a killed run left (`optim.<digits>/` holding [`MARKER`]);
-/// returns how many.
-pub fn remove_stale(dir: &Path) -> Result<usize> {
+/// returns how many, and the Slurm job ids recorded in them (SLURMQUEUE jobs that may still
+/// be queued).
+pub fn remove_stale(dir: &Path) -> Result<(usize, Vec<String>)> {
     let mut count = 0;
+    let mut ids = Vec::new();
     for e in std::fs::read_dir(dir)? {
         let e = e?;
         let Some(fname) = e.file_name().to_str().map(str::to_string) else {
@@ -79,11 +95,15 @@ pub fn remove_stale(dir: &Path) -> Result<usize> {
             .strip_prefix("optim.")
             .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
         if is_job && e.file_type()?.is_dir() && e.path().join(MARKER).exists() {
+            let n = &fname["optim.".len()..];
+            if let Ok(id) = std::fs::read_to_string(e.path().join(format!("OPTIM.slurmid.{n}"))) {
+                ids.extend(id.split_whitespace().map(str::to_string));
+            }
             std::fs::remove_dir_all(e.path())?;
             count += 1;
         }
     }
-    Ok(count)
+    Ok((count, ids))
 }
 
 /// EXEC for a job that runs in `optim.N/`: a relative program path with a `/` in it
@@ -108,11 +128,11 @@ pub fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
 }
 
-/// The SLURMQUEUE batch script of job N: run `EXEC N` in `jobdir`, then record the exit
-/// status in [`status_file`] (written to a temporary name and renamed, so a status file is
-/// never partial) and exit with it. A job that Slurm kills (time limit, scancel, node
-/// failure) records nothing.
-pub fn batch_script(jobdir: &Path, exec: &[String], n: usize) -> String {
+/// The SLURMQUEUE batch script of job N of run `token`: in `jobdir` (when its marker is still
+/// this run's), run `EXEC N`, then record the exit status in [`status_file`] (written to a
+/// temporary name and renamed, so a status file is never partial) and exit with it. A job
+/// that Slurm kills (time limit, scancel, node failure) records nothing.
+pub fn batch_script(jobdir: &Path, exec: &[String], n: usize, token: &str) -> String {
     let argv: Vec<String> = exec
         .iter()
         .map(|a| sh_quote(a))
@@ -123,12 +143,14 @@ pub fn batch_script(jobdir: &Path, exec: &[String], n: usize) -> String {
         "#!/bin/sh\n\
          # PATHSAMPLE SLURMQUEUE job {n}: OPTIM in {jd}\n\
          cd {qjd} || exit 111\n\
+         grep -qxF {qmark} {MARKER} || {{ echo 'optim.{n} belongs to another PATHSAMPLE run' >&2; exit 112; }}\n\
          {cmd}\n\
          status=$?\n\
          echo \"$status\" > {status}.tmp && mv {status}.tmp {status}\n\
          exit \"$status\"\n",
         jd = jobdir.display(),
         qjd = sh_quote(&jobdir.to_string_lossy()),
+        qmark = sh_quote(&marker_line(n, token)),
         cmd = argv.join(" "),
     )
 }
@@ -154,17 +176,21 @@ mod tests {
     fn a_job_directory_gets_the_copyfiles_and_is_removed_when_stale() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("perm.allow"), "1\n3\n").unwrap();
-        let jd = prepare(d.path(), 7, &["perm.allow".into()]).unwrap();
+        let jd = prepare(d.path(), 7, &["perm.allow".into()], "t").unwrap();
+        std::fs::write(jd.join("OPTIM.slurmid.7"), "4242\n").unwrap();
         assert_eq!(jd, d.path().join("optim.7"));
         assert_eq!(
             std::fs::read_to_string(jd.join("perm.allow")).unwrap(),
             "1\n3\n"
         );
-        let e = prepare(d.path(), 8, &["missing.file".into()]).unwrap_err();
+        let e = prepare(d.path(), 8, &["missing.file".into()], "t").unwrap_err();
         assert!(format!("{e:#}").contains("COPYFILES: cannot copy"), "{e:#}");
         // A user's directory of the same shape without the marker is left alone.
         std::fs::create_dir(d.path().join("optim.99")).unwrap();
-        assert_eq!(remove_stale(d.path()).unwrap(), 2);
+        assert_eq!(
+            remove_stale(d.path()).unwrap(),
+            (2, vec!["4242".to_string()])
+        );
         assert!(!jd.exists());
         assert!(d.path().join("optim.99").exists());
     }
@@ -172,9 +198,9 @@ mod tests {
     #[test]
     fn the_batch_script_quotes_exec_and_records_the_status() {
         let d = tempfile::tempdir().unwrap();
-        let jd = prepare(d.path(), 3, &[]).unwrap();
+        let jd = prepare(d.path(), 3, &[], "run1").unwrap();
         let exec = vec!["sh".to_string(), "-c".into(), "exit 5".into(), "x".into()];
-        let s = batch_script(&jd, &exec, 3);
+        let s = batch_script(&jd, &exec, 3, "run1");
         assert!(s.contains("'sh' '-c' 'exit 5' 'x' 3\n"), "{s}");
         std::fs::write(jd.join("s.sh"), &s).unwrap();
         let st = std::process::Command::new("sh")
@@ -184,6 +210,16 @@ mod tests {
         assert_eq!(st.code(), Some(5));
         assert_eq!(recorded_status(&jd, 3), Some(5));
         assert_eq!(sh_quote("it's"), r"'it'\''s'");
+        // A script of another run (a job of a killed run starting late) does not run EXEC.
+        std::fs::remove_file(jd.join(status_file(3))).unwrap();
+        std::fs::write(jd.join("old.sh"), batch_script(&jd, &exec, 3, "run0")).unwrap();
+        let st = std::process::Command::new("sh")
+            .arg(jd.join("old.sh"))
+            .stderr(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert_eq!(st.code(), Some(112));
+        assert_eq!(recorded_status(&jd, 3), None);
     }
 
     #[test]

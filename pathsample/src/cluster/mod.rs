@@ -265,9 +265,17 @@ pub fn runner(
     }
 }
 
-/// Remove what a killed run left: stale job files and `optim.N/` job directories.
+/// Remove what a killed run left: stale job files and `optim.N/` job directories; the
+/// SLURMQUEUE jobs recorded in those are `scancel`ed (a failure is a warning: they cannot
+/// work in this run's directories anyway, [`jobdir::batch_script`]).
 pub fn remove_stale(dir: &Path) -> Result<usize> {
-    Ok(crate::jobs::remove_stale(dir)? + jobdir::remove_stale(dir)?)
+    let (dirs, ids) = jobdir::remove_stale(dir)?;
+    if !ids.is_empty() {
+        if let Err(e) = cli::SlurmCli::scancel(&cli::RealSlurm, &ids) {
+            log::warn!("cancelling the Slurm jobs of an earlier run: {e:#}");
+        }
+    }
+    Ok(crate::jobs::remove_stale(dir)? + dirs)
 }
 
 #[cfg(test)]

@@ -139,6 +139,8 @@ pub struct QueuePool {
     left: VecDeque<Queued>,
     last_poll: Option<Instant>,
     interval: Duration,
+    /// This run's job directories (checked by the batch scripts).
+    token: String,
     squeue_failing: Option<Instant>,
 }
 
@@ -168,6 +170,7 @@ impl QueuePool {
             left: VecDeque::new(),
             last_poll: None,
             interval: FIRST_POLL,
+            token: jobdir::run_token(),
             squeue_failing: None,
         })
     }
@@ -289,13 +292,16 @@ impl JobRunner for QueuePool {
     }
 
     fn job_dir(&mut self, n: usize) -> Result<PathBuf> {
-        jobdir::prepare(&self.dir, n, &self.settings.copyfiles)
+        jobdir::prepare(&self.dir, n, &self.settings.copyfiles, &self.token)
     }
 
     fn launch(&mut self, job: Job) -> Result<()> {
         let jd = self.dir.join(jobdir::name(job.n));
         let script = jd.join(jobdir::script_file(job.n));
-        std::fs::write(&script, jobdir::batch_script(&jd, &self.exec, job.n))?;
+        std::fs::write(
+            &script,
+            jobdir::batch_script(&jd, &self.exec, job.n, &self.token),
+        )?;
         let id = self.cli.sbatch(&self.sbatch_args(job.n))?;
         let now = Instant::now();
         self.interval = FIRST_POLL.min(self.settings.poll);

@@ -138,7 +138,7 @@ impl JobRunner for StepPool {
     }
 
     fn job_dir(&mut self, n: usize) -> Result<PathBuf> {
-        jobdir::prepare(&self.dir, n, &self.copyfiles)
+        jobdir::prepare(&self.dir, n, &self.copyfiles, "steps")
     }
 
     fn launch(&mut self, job: Job) -> Result<()> {
