@@ -86,7 +86,8 @@ start() {
   local state=""
   for _ in $(seq 1 300); do
     state="$(sinfo -h -N -n localhost -o %T 2>/dev/null || true)"
-    case "$state" in idle*) break ;; esac
+    # "idle" exactly: "idle*" is a node that does not respond.
+    [ "$state" = idle ] && break
     if ! running "$DIR/ctld.pid" || ! running "$DIR/d.pid"; then
       tail -n 20 "$DIR/log/"*.out "$DIR/log/"*.log >&2 2>/dev/null || true
       stop >/dev/null 2>&1 || true
@@ -94,13 +95,12 @@ start() {
     fi
     sleep 0.1
   done
-  case "$state" in
-    idle*) ;;
-    *) tail -n 20 "$DIR/log/"*.log >&2 2>/dev/null || true
-       stop >/dev/null 2>&1 || true
-       die "the node is not idle after 30 s (state '$state'; logs in $DIR/log)" ;;
-  esac
-  echo "slurm_local.sh: node idle after $(echo "$(date +%s.%N) - $t0" | bc 2>/dev/null || echo '?') s" >&2
+  if [ "$state" != idle ]; then
+    tail -n 20 "$DIR/log/"*.log >&2 2>/dev/null || true
+    stop >/dev/null 2>&1 || true
+    die "the node is not idle after 30 s (state '$state'; logs in $DIR/log)"
+  fi
+  echo "slurm_local.sh: node idle after $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }') s" >&2
   echo "export SLURM_CONF=$CONF"
 }
 

@@ -447,6 +447,58 @@ fn pathsample_on_slurm() {
             t.elapsed().as_secs_f64()
         );
 
+        // SLURM: PATHSAMPLE killed with SIGKILL; its job step ends with it (srun gets SIGTERM
+        // from the kernel and cancels the step), while the allocation lives on.
+        let t = Instant::now();
+        let (d, before) = one_job(&slurm, "/bin/sleep 600", "SLURM\n");
+        let job = slurm.run(
+            "sbatch",
+            &[
+                "--parsable",
+                "-n1",
+                &format!("--chdir={}", d.path().display()),
+                "-o",
+                "PATHSAMPLE.slurm",
+                "--wrap",
+                &format!(
+                    "{} > PATHSAMPLE.log 2>&1 & echo $! > PATHSAMPLE.pid; wait; sleep 60",
+                    bin("PATHSAMPLE").display()
+                ),
+            ],
+        );
+        let job = job.trim().to_string();
+        let steps = || slurm.run("squeue", &["-h", "-s", "-j", &job, "-o", "%j"]);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !steps().contains("OPTIM.1") {
+            assert!(
+                Instant::now() < deadline,
+                "no OPTIM step started: {}",
+                steps()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let pid = read(d.path(), "PATHSAMPLE.pid");
+        Command::new("kill")
+            .args(["-KILL", pid.trim()])
+            .status()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while steps().contains("OPTIM.1") {
+            assert!(
+                Instant::now() < deadline,
+                "the step outlived PATHSAMPLE: {}",
+                steps()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!steps().is_empty(), "the allocation ended too: {}", steps());
+        slurm.run("scancel", &[&job]);
+        assert_eq!(db_bytes(d.path()), before);
+        println!(
+            "SLURM step ends with a killed PATHSAMPLE ({:.1} s)",
+            t.elapsed().as_secs_f64()
+        );
+
         // SIGTERM: PATHSAMPLE cancels its outstanding job and stops.
         let (d, _) = one_job(
             &slurm,
