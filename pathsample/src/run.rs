@@ -25,6 +25,8 @@ pub struct Run<'a> {
     dir: PathBuf,
     input: PathsampleInput,
     out: &'a mut dyn Write,
+    /// SLURMQUEUE's stop-signal handlers, once installed.
+    stop: Option<crate::cluster::queue::StopSignals>,
 }
 
 impl<'a> Run<'a> {
@@ -34,6 +36,7 @@ impl<'a> Run<'a> {
             dir: dir.to_path_buf(),
             input,
             out,
+            stop: None,
         }
     }
 
@@ -279,7 +282,7 @@ impl<'a> Run<'a> {
         ] {
             let text = std::fs::read_to_string(dir.join(name))
                 .with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
-            let (mut pool, mode) = runner(&dir, &self.input, 1, &exec)?;
+            let (mut pool, mode) = runner(&dir, &self.input, 1, &exec, &mut self.stop)?;
             if let (Some(mode), 1) = (mode, n) {
                 self.log(mode);
             }
@@ -371,7 +374,7 @@ impl<'a> Run<'a> {
         selector.done = bookkeeping::read_min_done(&dir.join("min.done"), Some(db.nmin()))?
             .into_iter()
             .collect();
-        let (mut pool, mode) = runner(&dir, &self.input, self.input.cpus, &exec)?;
+        let (mut pool, mode) = runner(&dir, &self.input, self.input.cpus, &exec, &mut self.stop)?;
         if let Some(mode) = mode {
             self.log(mode);
         }

@@ -208,12 +208,15 @@ impl JobRunner for Pool {
 }
 
 /// The runner the deck asks for: `local_slots` (CPUS) local jobs, or the Slurm mode. The
-/// first line of the returned pair describes the Slurm mode for the log.
+/// second item of the returned pair describes the Slurm mode for the log. `stop`: the run's
+/// stop-signal handlers, installed by the first SLURMQUEUE runner and shared by the later
+/// ones.
 pub fn runner(
     dir: &Path,
     input: &crate::keywords::PathsampleInput,
     local_slots: usize,
     exec: &[String],
+    stop: &mut Option<queue::StopSignals>,
 ) -> Result<(Box<dyn JobRunner>, Option<String>)> {
     let cfg = &input.cluster;
     match &cfg.mode {
@@ -258,7 +261,10 @@ pub fn runner(
                 poll: queue::POLL,
                 copyfiles: cfg.copyfiles.clone(),
             };
-            let stop = queue::StopSignals::install()?;
+            let stop = match stop {
+                Some(s) => s.clone(),
+                None => stop.insert(queue::StopSignals::install()?).clone(),
+            };
             let pool = queue::QueuePool::new(dir, exec, settings, Box::new(cli::RealSlurm), stop)?;
             Ok((Box::new(pool), Some(line)))
         }

@@ -52,11 +52,13 @@ const ACTIVE: &[&str] = &[
 /// The signals that make PATHSAMPLE cancel its Slurm jobs and stop.
 pub const STOP_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
-/// Which stop signal has arrived, if any (set by the handlers [`StopSignals::install`]
-/// registers, removed again when dropped).
+/// Which stop signal has arrived, if any. [`StopSignals::install`] registers handlers that
+/// record the signal instead of ending PATHSAMPLE, once per run and for the rest of the
+/// process (signal-hook cannot give a signal its default action back); the queue honours the
+/// signal at its next poll, and PATHSAMPLE spends its SLURMQUEUE cycles waiting in one.
+#[derive(Debug, Clone)]
 pub struct StopSignals {
     flag: Arc<AtomicUsize>,
-    ids: Vec<signal_hook::SigId>,
 }
 
 impl StopSignals {
@@ -64,19 +66,14 @@ impl StopSignals {
     pub fn never() -> Self {
         Self {
             flag: Arc::new(AtomicUsize::new(0)),
-            ids: Vec::new(),
         }
     }
 
     /// Handlers for [`STOP_SIGNALS`] that record the signal instead of ending PATHSAMPLE.
     pub fn install() -> Result<Self> {
-        let mut s = Self::never();
+        let s = Self::never();
         for sig in STOP_SIGNALS {
-            s.ids.push(signal_hook::flag::register_usize(
-                sig,
-                Arc::clone(&s.flag),
-                sig as usize,
-            )?);
+            signal_hook::flag::register_usize(sig, Arc::clone(&s.flag), sig as usize)?;
         }
         Ok(s)
     }
@@ -92,14 +89,6 @@ impl StopSignals {
     /// Record `signal` as if it had arrived (tests).
     pub fn raise(&self, signal: i32) {
         self.flag.store(signal as usize, Ordering::SeqCst);
-    }
-}
-
-impl Drop for StopSignals {
-    fn drop(&mut self) {
-        for id in self.ids.drain(..) {
-            signal_hook::low_level::unregister(id);
-        }
     }
 }
 
