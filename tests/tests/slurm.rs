@@ -541,3 +541,41 @@ fn wait_for_id(dir: &Path) -> String {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Bad Slurm input is an error before anything runs (no Slurm needed): a deck line names the
+/// file, line and keyword; SLURM outside an allocation says so; nothing is written.
+#[test]
+fn slurm_input_errors_are_clear_and_write_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    deck(d.path(), None, "SLURMQUEUE 0 -p short\n");
+    let run = || {
+        let mut c = Command::new(bin("PATHSAMPLE"));
+        for (k, _) in std::env::vars() {
+            if k.starts_with("SLURM_") {
+                c.env_remove(k);
+            }
+        }
+        c.current_dir(d.path()).output().unwrap()
+    };
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("pathdata:12: SLURMQUEUE:"), "{err}");
+    assert!(err.contains("SLURMQUEUE needs the number of jobs"), "{err}");
+    deck(d.path(), None, "SLURM\n");
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains("SLURM: not inside a Slurm allocation"),
+        "{err}"
+    );
+    assert!(!d.path().join("min.data").exists());
+    deck(d.path(), None, "SLURMQUEUE 2\nCOPYFILES missing.file\n");
+    // (The job directory is made before anything is submitted: no Slurm needed.)
+    let out = run();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("COPYFILES: cannot copy"), "{err}");
+    assert!(err.contains("missing.file"), "{err}");
+}
