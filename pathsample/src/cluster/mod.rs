@@ -260,6 +260,7 @@ pub fn runner(
                 pending_report: std::time::Duration::from_secs_f64(cfg.pending_report_s),
                 poll: queue::POLL,
                 copyfiles: cfg.copyfiles.clone(),
+                fs_grace: std::time::Duration::from_secs(30),
             };
             let stop = match stop {
                 Some(s) => s.clone(),

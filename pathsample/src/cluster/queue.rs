@@ -52,6 +52,16 @@ const ACTIVE: &[&str] = &[
 /// The signals that make PATHSAMPLE cancel its Slurm jobs and stop.
 pub const STOP_SIGNALS: [i32; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
+/// The name of a stop signal.
+pub fn signal_name(signal: i32) -> String {
+    match signal {
+        libc::SIGINT => "SIGINT".into(),
+        libc::SIGTERM => "SIGTERM".into(),
+        libc::SIGHUP => "SIGHUP".into(),
+        s => format!("signal {s}"),
+    }
+}
+
 /// Which stop signal has arrived, if any. [`StopSignals::install`] registers handlers that
 /// record the signal instead of ending PATHSAMPLE, once per run and for the rest of the
 /// process (signal-hook cannot give a signal its default action back); the queue honours the
@@ -107,6 +117,9 @@ pub struct QueueSettings {
     pub poll: Duration,
     /// COPYFILES.
     pub copyfiles: Vec<String>,
+    /// How long a job that Slurm says ended by itself (COMPLETED, FAILED) may take to show
+    /// its recorded exit status on the shared filesystem.
+    pub fs_grace: Duration,
 }
 
 struct Queued {
@@ -209,12 +222,15 @@ impl QueuePool {
             match entries.iter().find(|e| e.id == q.id) {
                 Some(e) if ACTIVE.contains(&e.state.as_str()) => {
                     let mut q = q;
-                    if e.state == "PENDING" && q.reported.elapsed() >= self.settings.pending_report
-                    {
+                    // Waiting (PENDING, REQUEUE_HOLD, SUSPENDED, ...), not running.
+                    let waiting =
+                        !["RUNNING", "COMPLETING", "CONFIGURING"].contains(&e.state.as_str());
+                    if waiting && q.reported.elapsed() >= self.settings.pending_report {
                         note(format!(
-                            "cycle> job {}: Slurm job {} has been pending for {} s (reason: {})",
+                            "cycle> job {}: Slurm job {} has been {} for {} s (reason: {})",
                             q.job.n,
                             q.id,
+                            e.state.to_ascii_lowercase(),
                             q.submitted.elapsed().as_secs(),
                             e.reason
                         ));
@@ -232,8 +248,20 @@ impl QueuePool {
     /// How a job that left the queue ended.
     fn judge(&self, q: &Queued) -> Finished {
         let jd = self.dir.join(jobdir::name(q.job.n));
-        let recorded = jobdir::recorded_status(&jd, q.job.n);
+        let mut recorded = jobdir::recorded_status(&jd, q.job.n);
         let info = self.cli.show_job(&q.id).ok().flatten();
+        // A script that ended by itself has recorded a status; on a network filesystem it may
+        // show here a little later than Slurm reports the job's end.
+        let ended_itself = info
+            .as_ref()
+            .is_some_and(|i| i.state == "COMPLETED" || i.state == "FAILED");
+        let t = Instant::now();
+        while recorded.is_none() && ended_itself && t.elapsed() < self.settings.fs_grace {
+            std::thread::sleep(TICK);
+            // Listing the directory makes an NFS client look again.
+            let _ = std::fs::read_dir(&jd).map(|d| d.count());
+            recorded = jobdir::recorded_status(&jd, q.job.n);
+        }
         let state = info
             .as_ref()
             .map(|i| {
@@ -313,7 +341,10 @@ impl JobRunner for QueuePool {
             if let Some(sig) = self.stop.signal() {
                 let n = self.outstanding.len() + self.left.len();
                 self.kill_all();
-                bail!("stopped by signal {sig}: the {n} outstanding Slurm job(s) were cancelled");
+                bail!(
+                    "stopped by {}: the {n} outstanding Slurm job(s) were cancelled",
+                    signal_name(sig)
+                );
             }
             if let Some(q) = self.left.pop_front() {
                 return Ok(self.judge(&q));
@@ -473,6 +504,7 @@ mod tests {
             pending_report: Duration::from_secs(3600),
             poll: Duration::from_millis(1),
             copyfiles: vec![],
+            fs_grace: Duration::from_millis(200),
         };
         let p = QueuePool::new(
             dir,
@@ -560,6 +592,18 @@ mod tests {
             .calls
             .iter()
             .any(|c| c.starts_with("scancel")));
+    }
+
+    #[test]
+    fn a_completed_job_without_a_visible_status_is_waited_for_then_failed() {
+        let d = tempfile::tempdir().unwrap();
+        let (mut p, _fake) = pool(d.path(), vec![plan(0, 0, None, "COMPLETED"); 2], 1);
+        start(&mut p, 1);
+        let t = Instant::now();
+        let f = p.wait_any(&mut |_| {}).unwrap();
+        assert!(t.elapsed() >= Duration::from_millis(200));
+        assert!(!f.success && !f.timed_out);
+        assert!(f.note.unwrap().contains("COMPLETED"));
     }
 
     #[test]
