@@ -8,6 +8,12 @@ use std::process::Command;
 /// dies, even by SIGKILL (Linux `PR_SET_PDEATHSIG`); a child whose parent died before the
 /// signal was armed exits at once instead of running orphaned. Elsewhere: nothing.
 pub fn die_with_parent(cmd: &mut Command) {
+    die_with_parent_by(cmd, libc::SIGKILL);
+}
+
+/// As [`die_with_parent`], with `signal` instead of SIGKILL (`srun` must get SIGTERM: killed
+/// outright it leaves its Slurm job step running).
+pub fn die_with_parent_by(cmd: &mut Command, signal: libc::c_int) {
     #[cfg(target_os = "linux")]
     {
         use std::os::unix::process::CommandExt;
@@ -16,14 +22,7 @@ pub fn die_with_parent(cmd: &mut Command) {
         // async-signal-safe functions (prctl, getppid, _exit).
         unsafe {
             cmd.pre_exec(move || {
-                if libc::prctl(
-                    libc::PR_SET_PDEATHSIG,
-                    libc::SIGKILL as libc::c_ulong,
-                    0,
-                    0,
-                    0,
-                ) != 0
-                {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, signal as libc::c_ulong, 0, 0, 0) != 0 {
                     return Err(std::io::Error::last_os_error());
                 }
                 if libc::getppid() as u32 != parent {
@@ -34,7 +33,7 @@ pub fn die_with_parent(cmd: &mut Command) {
         }
     }
     #[cfg(not(target_os = "linux"))]
-    let _ = cmd;
+    let _ = (cmd, signal);
 }
 
 #[cfg(test)]

@@ -211,6 +211,9 @@ pub struct Study {
     pub extra_pathsample: Vec<String>,
     /// `DINFO ...` for both `dinfo` files.
     pub extra_dinfo: Vec<String>,
+    /// SLURM / SLURMQUEUE: the `pathdata` line that sends the connection jobs to Slurm
+    /// ([`crate::cluster`]).
+    pub cluster: Option<String>,
 }
 
 impl Study {
@@ -314,6 +317,7 @@ impl Study {
             extra_optim: Vec::new(),
             extra_pathsample: Vec::new(),
             extra_dinfo: Vec::new(),
+            cluster: None,
         };
         for line in deck.lines() {
             let kw = line.keyword();
@@ -428,6 +432,7 @@ impl Study {
                     }
                     s.graph.range = Some((lo, hi));
                 }
+                "SLURM" | "SLURMQUEUE" => s.cluster = Some(crate::cluster::pathdata_line(line)?),
                 "BINDIR" => s.bindir = Some(PathBuf::from(line.string(1)?)),
                 "WORKDIR" => s.workdir = Some(PathBuf::from(line.string(1)?)),
                 "GMIN" | "OPTIM" | "PATHSAMPLE" | "DINFO" => {

@@ -42,6 +42,7 @@
 //! | `CPUS n`, `JOBS m` | cores; OPTIM jobs at a time (CPUS), each with CPUS/JOBS threads |
 //! | `LEVELS n`, `FIRST e`, `DELTA d` | graph levels (30; FIRST and DELTA fitted to the database) |
 //! | `PALETTE name`, `AUCRANGE lo hi` | colour scale (viridis; the range of the values) |
+//! | `SLURM [jpn]`, `SLURMQUEUE n [sbatch options...]` | OPTIM jobs as Slurm job steps of the allocation, or as batch jobs ([`cluster`]) |
 //! | `BINDIR dir`, `WORKDIR dir` | programs (else `$LANDSCAPE_BINDIR`, else beside `landscape`); work directory (else `.`) |
 //! | `GMIN line`, `OPTIM line`, `PATHSAMPLE line`, `DINFO line` | a line for `data`, `odata.connect`, `pathdata`, `dinfo`: replaces the default line with that keyword or is added |
 //!
@@ -63,6 +64,7 @@
 
 pub mod analysis;
 pub mod bench;
+pub mod cluster;
 pub mod dataset;
 pub mod deck;
 pub mod programs;

@@ -167,6 +167,11 @@ pub fn pathdata(study: &Study, optim: &Path, tail: &[String]) -> String {
     if study.nofrqs {
         v.push("NOFRQS".into());
     }
+    if let Some(line) = &study.cluster {
+        // Slurm jobs run in optim.N/: OPTIM reads the training set there.
+        v.push(line.clone());
+        v.push("COPYFILES MLPdata".into());
+    }
     let mut v = merge(v, &study.extra_pathsample);
     v.extend(tail.iter().cloned());
     lines(&v)

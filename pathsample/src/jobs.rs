@@ -31,6 +31,9 @@ pub struct Finished {
     pub timed_out: bool,
     /// `path.info.N`, if OPTIM wrote one.
     pub path_info: Option<PathBuf>,
+    /// Why the job failed, when the runner knows more than its exit status (Slurm's job
+    /// state, for example).
+    pub note: Option<String>,
 }
 
 /// How job files write coordinates for this run.
@@ -80,9 +83,9 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// A pool running `exec` (program and arguments, blank-separated) in `dir`.
-    pub fn new(dir: &Path, exec: &str, slots: usize, timeout_s: f64) -> Result<Pool> {
-        let exec: Vec<String> = exec.split_whitespace().map(str::to_string).collect();
+    /// A pool running `exec` (program and arguments) in `dir`.
+    pub fn new(dir: &Path, exec: &[String], slots: usize, timeout_s: f64) -> Result<Pool> {
+        let exec = exec.to_vec();
         if exec.is_empty() {
             bail!("EXEC is empty");
         }
@@ -93,6 +96,16 @@ impl Pool {
             timeout: Duration::from_secs_f64(timeout_s.max(0.001)),
             running: Vec::new(),
         })
+    }
+
+    /// The number of slots.
+    pub fn slots(&self) -> usize {
+        self.slots
+    }
+
+    /// The working directory the jobs run in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Whether a slot is free.
@@ -152,6 +165,7 @@ impl Pool {
                         success,
                         timed_out,
                         path_info: pi.exists().then_some(pi),
+                        note: None,
                     });
                 }
             }
@@ -198,7 +212,7 @@ mod tests {
     #[test]
     fn a_hung_job_is_killed_at_its_timeout() {
         let dir = tempfile::tempdir().unwrap();
-        let mut pool = Pool::new(dir.path(), "sleep", 1, 0.2).unwrap();
+        let mut pool = Pool::new(dir.path(), &["sleep".into()], 1, 0.2).unwrap();
         // `sleep N` with N = job number: job 30 sleeps 30 s unless killed.
         pool.launch(Job { n: 30, a: 1, b: 2 }).unwrap();
         let t = Instant::now();

@@ -128,8 +128,8 @@ pub struct PathsampleInput {
     pub symbol: String,
     /// The MLP keyword (networks), if any.
     pub mlp: Option<MlpSpec>,
-    /// EXEC: the OPTIM command (program and arguments).
-    pub exec: Option<String>,
+    /// EXEC: the OPTIM command, an argv (program and arguments; quoted items keep blanks).
+    pub exec: Option<Vec<String>>,
     /// CPUS.
     pub cpus: usize,
     /// SEED.
@@ -186,6 +186,8 @@ pub struct PathsampleInput {
     pub keep_job_files: bool,
     /// JOBTIMEOUT seconds (project keyword): kill an OPTIM job that runs longer.
     pub job_timeout: f64,
+    /// Where OPTIM jobs run: SLURM, SLURMQUEUE, SLURMPENDING, COPYFILES ([`crate::cluster`]).
+    pub cluster: crate::cluster::ClusterConfig,
 }
 
 fn reals(line: &Line) -> Result<Vec<f64>, DeckError> {
@@ -240,6 +242,7 @@ impl Default for Reading {
                 dumpgroups: false,
                 keep_job_files: false,
                 job_timeout: 3600.0,
+                cluster: Default::default(),
             },
             db: DbConfig::atoms(0),
             natoms: None,
@@ -389,7 +392,7 @@ fn jobs() -> Vec<Keyword<R>> {
                 let parts: Vec<String> = (1..=l.nargs())
                     .map(|i| l.string(i))
                     .collect::<Result<_, _>>()?;
-                r.input.exec = Some(parts.join(" "));
+                r.input.exec = Some(parts);
                 Ok(())
             }),
         kw("CPUS")
@@ -425,6 +428,26 @@ fn jobs() -> Vec<Keyword<R>> {
                 }
                 Ok(())
             }),
+        kw("SLURM")
+            .arg(Arg::int("jpn").or("SLURM_NTASKS slots"))
+            .doc("run each OPTIM job as a Slurm job step inside the allocation (srun); jpn jobs per node")
+            .example("2")
+            .set(|r: &mut R, l| r.input.cluster.read(l)),
+        kw("SLURMQUEUE")
+            .arg(Arg::int("n"))
+            .arg(Arg::word("sbatch-options").or("none").many())
+            .doc("submit each OPTIM job as its own Slurm batch job (sbatch), at most n outstanding (project keyword)")
+            .example("2 --partition=debug")
+            .set(|r: &mut R, l| r.input.cluster.read(l)),
+        kw("SLURMPENDING")
+            .arg(Arg::real("seconds"))
+            .doc("report a Slurm job pending longer than this, with Slurm's reason (default 600; project keyword)")
+            .set(|r: &mut R, l| r.input.cluster.read(l)),
+        kw("COPYFILES")
+            .arg(Arg::word("file").many())
+            .doc("files of the working directory copied into each job's directory optim.N/")
+            .example("MLPdata")
+            .set(|r: &mut R, l| r.input.cluster.read(l)),
         kw("JOBTIMEOUT")
             .arg(Arg::real("seconds"))
             .doc("kill an OPTIM job that runs longer (project keyword; default 3600)")
@@ -764,9 +787,7 @@ fn kinetics() -> Vec<Keyword<R>> {
 /// provide, with what they do.
 const NOT_PROVIDED: &[(&str, &str)] = &[
     ("PBS", "run jobs through PBS"),
-    ("SLURM", "run jobs through Slurm"),
     ("SSH", "run jobs over ssh"),
-    ("COPYFILES", "files copied to each job"),
     ("JOBSPERNODE", "jobs per cluster node"),
     ("ENERGY", "energy-based pair selection"),
     ("NEWCONNECTIONS", "new connections per minimum"),

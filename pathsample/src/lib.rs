@@ -8,6 +8,7 @@
 //! - [`run`]: one run in a working directory.
 
 pub mod analysis;
+pub mod cluster;
 pub mod jobs;
 pub mod keywords;
 pub mod pairs;

@@ -1,6 +1,7 @@
 //! One PATHSAMPLE run in a working directory (algorithms.md §9.1–9.2).
 
-use crate::jobs::{check_template, coords_kind, job_files, remove_stale, Job, Pool};
+use crate::cluster::{remove_stale, runner};
+use crate::jobs::{check_template, coords_kind, Job};
 use crate::keywords::{Mode, PathsampleInput, Startup};
 use crate::pairs::{NoPair, Selector, TriedPairs};
 use anyhow::{anyhow, bail, Context, Result};
@@ -24,6 +25,8 @@ pub struct Run<'a> {
     dir: PathBuf,
     input: PathsampleInput,
     out: &'a mut dyn Write,
+    /// SLURMQUEUE's stop-signal handlers, once installed.
+    stop: Option<crate::cluster::queue::StopSignals>,
 }
 
 impl<'a> Run<'a> {
@@ -33,6 +36,7 @@ impl<'a> Run<'a> {
             dir: dir.to_path_buf(),
             input,
             out,
+            stop: None,
         }
     }
 
@@ -244,7 +248,7 @@ impl<'a> Run<'a> {
         check_template(&text, name, &coords_kind(&self.input))
     }
 
-    fn exec(&self) -> Result<String> {
+    fn exec(&self) -> Result<Vec<String>> {
         self.input
             .exec
             .clone()
@@ -278,13 +282,22 @@ impl<'a> Run<'a> {
         ] {
             let text = std::fs::read_to_string(dir.join(name))
                 .with_context(|| format!("DIJINITSTART: cannot read {name}"))?;
-            std::fs::write(dir.join(JobFiles::new(n).odata), text)?;
-            let mut pool = Pool::new(&dir, &exec, 1, self.input.job_timeout)?;
+            let (mut pool, mode) = runner(&dir, &self.input, 1, &exec, &mut self.stop)?;
+            if let (Some(mode), 1) = (mode, n) {
+                self.log(mode);
+            }
+            let jd = pool.job_dir(n)?;
+            std::fs::write(jd.join(JobFiles::new(n).odata), text)?;
             pool.launch(Job { n, a: 0, b: 0 })?;
-            pool.wait_any()?;
+            let f = pool.wait_any(&mut |m| {
+                let _ = writeln!(self.out, "{m}");
+            })?;
+            if let Some(note) = &f.note {
+                self.log(format!("setup> DIJINITSTART job {n}: {note}"));
+            }
             let files = JobFiles::new(n);
-            let _ = std::fs::rename(dir.join(&files.log), dir.join(log));
-            let info = dir.join(&files.min_data_info);
+            let _ = std::fs::rename(jd.join(&files.log), dir.join(log));
+            let info = jd.join(&files.min_data_info);
             let text = std::fs::read_to_string(&info)
                 .map_err(|_| anyhow!("no min.data.info.{n} found - check OPTIM output in {log}"))?;
             let r = min_data_info::parse(&text, &files.min_data_info, self.input.db.nopt)?;
@@ -293,11 +306,7 @@ impl<'a> Run<'a> {
                 .next()
                 .ok_or_else(|| anyhow!("{} is empty", files.min_data_info))?;
             recs.push(r);
-            if !self.input.keep_job_files {
-                for f in job_files(&dir, n) {
-                    let _ = std::fs::remove_file(f);
-                }
-            }
+            pool.clean(n, self.input.keep_job_files);
         }
         let cfg = &self.input.db;
         if cfg.symmetry.same_point(
@@ -365,9 +374,13 @@ impl<'a> Run<'a> {
         selector.done = bookkeeping::read_min_done(&dir.join("min.done"), Some(db.nmin()))?
             .into_iter()
             .collect();
-        let ncpu = self.input.cpus;
+        let (mut pool, mode) = runner(&dir, &self.input, self.input.cpus, &exec, &mut self.stop)?;
+        if let Some(mode) = mode {
+            self.log(mode);
+        }
+        // CPUS, or the Slurm mode's job slots.
+        let ncpu = pool.slots();
         let total = self.input.cycles * ncpu;
-        let mut pool = Pool::new(&dir, &exec, ncpu, self.input.job_timeout)?;
         let mut launched = 0usize;
         let mut completed = 0usize;
         let mut cycle_min = db.nmin();
@@ -394,9 +407,10 @@ impl<'a> Run<'a> {
                         let kind = coords_kind(&self.input);
                         let odata = render_odata(&template, db.min_coords(a), &kind)
                             .map_err(|m| anyhow!(m))?;
-                        std::fs::write(dir.join(JobFiles::new(n).odata), odata)?;
+                        let jd = pool.job_dir(n)?;
+                        std::fs::write(jd.join(JobFiles::new(n).odata), odata)?;
                         let finish = render_finish(db.min_coords(b), &kind);
-                        std::fs::write(dir.join(JobFiles::new(n).finish), finish)?;
+                        std::fs::write(jd.join(JobFiles::new(n).finish), finish)?;
                         pool.launch(Job { n, a, b })?;
                         launched += 1;
                         self.log(format!(
@@ -417,11 +431,17 @@ impl<'a> Run<'a> {
             if pool.running() == 0 {
                 break;
             }
-            let f = pool.wait_any()?;
+            let f = pool.wait_any(&mut |m| {
+                let _ = writeln!(self.out, "{m}");
+                let _ = self.out.flush();
+            })?;
             completed += 1;
             finished_pairs.insert(f.job.a, f.job.b);
             // The database may have changed: let the selector try again.
             exhausted = None;
+            if let Some(note) = &f.note {
+                self.log(format!("cycle> job {}: {note}", f.job.n));
+            }
             if f.timed_out {
                 self.log(format!(
                     "cycle> connection {} was killed after {} s (JOBTIMEOUT)",
@@ -466,11 +486,7 @@ impl<'a> Run<'a> {
                     )),
                 }
             }
-            if !self.input.keep_job_files {
-                for p in job_files(&dir, f.job.n) {
-                    let _ = std::fs::remove_file(p);
-                }
-            }
+            pool.clean(f.job.n, self.input.keep_job_files);
             if completed.is_multiple_of(ncpu) || pool.running() == 0 {
                 self.log(format!(
                     "cycle> {} jobs done: {} new minima and {} new transition states this cycle; totals {} minima, {} transition states",
