@@ -1,7 +1,7 @@
 //! The landscape deck: one keyword file read with the suite's lexer ([`common::deck::Deck`]),
 //! interpreted into a [`Study`]. See the crate documentation for the keyword table.
 
-use common::deck::{Deck, DeckError, Line};
+use common::deck::{kw, Arg, Deck, DeckError, KeywordTable, Line};
 use common::mlp::{MlpKind, MlpSpec};
 use std::path::{Path, PathBuf};
 
@@ -277,191 +277,24 @@ impl Study {
 
     /// Interpret a parsed deck.
     pub fn from_deck(deck: &Deck, file: &Path) -> Result<Study, DeckError> {
-        let mut data: Option<DataSource> = None;
-        let mut network: Option<(MlpSpec, String, &Line)> = None;
-        let mut noregbias = false;
-        let mut mlpnorm = false;
-        let mut auc: Option<(crate::analysis::AucDefinition, usize)> = None;
-        let mut s = Study {
-            deck_file: file.to_path_buf(),
-            data: DataSource::Files {
-                train: PathBuf::new(),
-                test: PathBuf::new(),
-                correct: None,
-            },
-            mislabel: 0.0,
-            network: MlpSpec::from_keyword("MLPVB3", &[1.0, 1.0, 1.0, 1.0, 1.0]).unwrap(),
-            network_line: String::new(),
-            hopping: Hopping {
-                steps: 1000,
-                temperature: 1.0,
-                step: 4.0,
-                walkers: 1,
-                start_range: 1.0,
-            },
-            seed: 1,
-            edifftol: 1.0e-7,
-            geomdifftol: 0.01,
-            nofrqs: false,
-            permdist: true,
-            auc: crate::analysis::AucDefinition::Mean,
-            stages: Vec::new(),
-            time_limit: None,
-            job_timeout: 3600.0,
-            cpus: 1,
-            jobs: None,
-            graph: GraphSettings::default(),
-            bindir: None,
-            workdir: None,
-            extra_gmin: Vec::new(),
-            extra_optim: Vec::new(),
-            extra_pathsample: Vec::new(),
-            extra_dinfo: Vec::new(),
-            cluster: None,
-        };
-        for line in deck.lines() {
-            let kw = line.keyword();
-            match kw {
-                "DATASET" => {
-                    if data.is_some() {
-                        return Err(line.error("a second DATASET line"));
-                    }
-                    data = Some(parse_dataset(line)?);
-                }
-                "MISLABEL" => {
-                    line.expect_args(1, 1)?;
-                    let p = line.f64(1)?;
-                    if !(0.0..=100.0).contains(&p) {
-                        return Err(line.error_at(1, "the percentage must lie in 0..100"));
-                    }
-                    s.mislabel = p;
-                }
-                "MLPVB3" | "MLPVB3NN" | "MLPMULTI" => {
-                    if let Some((_, _, prev)) = &network {
-                        return Err(line.error(format!(
-                            "a second network keyword (after {} on line {})",
-                            prev.keyword(),
-                            prev.line_no()
-                        )));
-                    }
-                    let args: Vec<f64> = (1..=line.nargs())
-                        .map(|i| line.f64(i))
-                        .collect::<Result<_, _>>()?;
-                    let spec = MlpSpec::from_keyword(kw, &args).map_err(|m| line.error(m))?;
-                    let text = std::iter::once(kw.to_string())
-                        .chain(line.args().iter().map(|it| it.text().to_string()))
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    network = Some((spec, text, line));
-                }
-                "MLP3" | "MLPB3" | "MLPB3NEW" => {
-                    return Err(line
-                        .error("the landscape driver takes MLPVB3, MLPVB3NN or MLPMULTI networks"))
-                }
-                "NOREGBIAS" => noregbias = true,
-                "MLPNORM" => mlpnorm = true,
-                "BASINHOPPING" => {
-                    line.expect_args(1, 3)?;
-                    s.hopping.steps = line.usize(1)?;
-                    if let Some(t) = line.opt_f64(2)? {
-                        s.hopping.temperature = positive(line, 2, t)?;
-                    }
-                    if let Some(st) = line.opt_f64(3)? {
-                        s.hopping.step = positive(line, 3, st)?;
-                    }
-                }
-                "WALKERS" => s.hopping.walkers = at_least_one(line)?,
-                "STARTRANGE" => s.hopping.start_range = positive(line, 1, line.f64(1)?)?,
-                "SEED" => s.seed = line.usize(1)? as u64,
-                "EDIFFTOL" => s.edifftol = positive(line, 1, line.f64(1)?)?,
-                "GEOMDIFFTOL" => s.geomdifftol = positive(line, 1, line.f64(1)?)?,
-                "NOFRQS" => s.nofrqs = true,
-                "AUC" => {
-                    let w = line.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
-                    auc = Some(match w.as_str() {
-                        "MEAN" => (crate::analysis::AucDefinition::Mean, line.line_no()),
-                        "CLASS" => (
-                            crate::analysis::AucDefinition::Class(line.usize(2)?),
-                            line.line_no(),
-                        ),
-                        _ => return Err(line.error_at(1, "expected CLASS c or MEAN")),
-                    });
-                }
-                "PERMDIST" => {
-                    let w = line.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
-                    s.permdist = match w.as_str() {
-                        "" | "ON" | "T" | "TRUE" => true,
-                        "OFF" | "F" | "FALSE" | "NONE" => false,
-                        _ => return Err(line.error_at(1, "expected ON or OFF")),
-                    };
-                }
-                "CONNECT" => s.stages.push(parse_stage(line)?),
-                "TIMELIMIT" => s.time_limit = Some(positive(line, 1, line.f64(1)?)?),
-                "JOBTIMEOUT" => s.job_timeout = positive(line, 1, line.f64(1)?)?,
-                "CPUS" => s.cpus = at_least_one(line)?,
-                "JOBS" => s.jobs = Some(at_least_one(line)?),
-                "LEVELS" => {
-                    let n = line.usize(1)?;
-                    if n < 2 {
-                        return Err(line.error_at(1, "LEVELS must be at least 2"));
-                    }
-                    // disconnectionDPS refuses more (its MAX_LEVELS): checked here, before
-                    // the study runs, not at the graph stage.
-                    if n > 10_000 {
-                        return Err(line.error_at(1, "LEVELS must be at most 10000"));
-                    }
-                    s.graph.levels = n;
-                }
-                "FIRST" => s.graph.first = Some(line.f64(1)?),
-                "DELTA" => s.graph.delta = Some(positive(line, 1, line.f64(1)?)?),
-                "PALETTE" => {
-                    let p = line.string(1)?.to_ascii_lowercase();
-                    if !PALETTES.contains(&p.as_str()) {
-                        return Err(line.error_at(
-                            1,
-                            format!("unknown palette {p} (one of {})", PALETTES.join(", ")),
-                        ));
-                    }
-                    s.graph.palette = p;
-                }
-                "AUCRANGE" => {
-                    line.expect_args(2, 2)?;
-                    let (lo, hi) = (line.f64(1)?, line.f64(2)?);
-                    if hi <= lo {
-                        return Err(line.error("AUCRANGE needs lo < hi"));
-                    }
-                    s.graph.range = Some((lo, hi));
-                }
-                "SLURM" | "SLURMQUEUE" => s.cluster = Some(crate::cluster::pathdata_line(line)?),
-                "BINDIR" => s.bindir = Some(PathBuf::from(line.string(1)?)),
-                "WORKDIR" => s.workdir = Some(PathBuf::from(line.string(1)?)),
-                "GMIN" | "OPTIM" | "PATHSAMPLE" | "DINFO" => {
-                    if line.nargs() == 0 {
-                        return Err(line.error("needs a keyword line to pass on"));
-                    }
-                    let text = line
-                        .args()
-                        .iter()
-                        .map(|it| it.text())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    match kw {
-                        "GMIN" => s.extra_gmin.push(text),
-                        "OPTIM" => s.extra_optim.push(text),
-                        "PATHSAMPLE" => s.extra_pathsample.push(text),
-                        _ => s.extra_dinfo.push(text),
-                    }
-                }
-                _ => return Err(line.unknown()),
-            }
-        }
+        let mut r = Reading::default();
+        r.s.deck_file = file.to_path_buf();
+        table().apply(deck.lines(), &mut r)?;
+        let Reading {
+            mut s,
+            data,
+            network,
+            noregbias,
+            mlpnorm,
+            auc,
+        } = r;
         let err = |msg: &str| DeckError::new(deck.file(), 0, "", msg.to_string());
         s.data = data.ok_or_else(|| err("no DATASET line"))?;
         let (mut spec, text, line) =
             network.ok_or_else(|| err("no network line (MLPVB3, MLPVB3NN or MLPMULTI)"))?;
         spec.noregbias = noregbias;
         spec.mlpnorm = mlpnorm;
-        check_network(&spec, &s.data, line)?;
+        check_network(&spec, &s.data, &line)?;
         // The AUC: the deck's, else the paper's for LJAT3 (class 0, the equilateral outcome),
         // else the mean over the classes.
         s.auc = match auc {
@@ -499,6 +332,373 @@ impl Study {
         }
         Ok(s)
     }
+}
+
+/// A deck being read: the study so far and the lines settled after the last one.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    s: Study,
+    data: Option<DataSource>,
+    /// The network, its deck text and its line.
+    network: Option<(MlpSpec, String, Line)>,
+    noregbias: bool,
+    mlpnorm: bool,
+    /// The AUC definition and its line.
+    auc: Option<(crate::analysis::AucDefinition, usize)>,
+}
+
+impl Default for Reading {
+    fn default() -> Self {
+        Reading {
+            s: Study::defaults(),
+            data: None,
+            network: None,
+            noregbias: false,
+            mlpnorm: false,
+            auc: None,
+        }
+    }
+}
+
+impl Study {
+    /// The defaults of every setting (no data, a placeholder network).
+    fn defaults() -> Study {
+        Study {
+            deck_file: PathBuf::new(),
+            data: DataSource::Files {
+                train: PathBuf::new(),
+                test: PathBuf::new(),
+                correct: None,
+            },
+            mislabel: 0.0,
+            network: MlpSpec::from_keyword("MLPVB3", &[1.0, 1.0, 1.0, 1.0, 1.0]).unwrap(),
+            network_line: String::new(),
+            hopping: Hopping {
+                steps: 1000,
+                temperature: 1.0,
+                step: 4.0,
+                walkers: 1,
+                start_range: 1.0,
+            },
+            seed: 1,
+            edifftol: 1.0e-7,
+            geomdifftol: 0.01,
+            nofrqs: false,
+            permdist: true,
+            auc: crate::analysis::AucDefinition::Mean,
+            stages: Vec::new(),
+            time_limit: None,
+            job_timeout: 3600.0,
+            cpus: 1,
+            jobs: None,
+            graph: GraphSettings::default(),
+            bindir: None,
+            workdir: None,
+            extra_gmin: Vec::new(),
+            extra_optim: Vec::new(),
+            extra_pathsample: Vec::new(),
+            extra_dinfo: Vec::new(),
+            cluster: None,
+        }
+    }
+}
+
+type R = Reading;
+
+fn passed_on(r: &mut R, l: &Line) -> Result<(), DeckError> {
+    let text = l
+        .args()
+        .iter()
+        .map(|it| it.text())
+        .collect::<Vec<_>>()
+        .join(" ");
+    match l.keyword() {
+        "GMIN" => r.s.extra_gmin.push(text),
+        "OPTIM" => r.s.extra_optim.push(text),
+        "PATHSAMPLE" => r.s.extra_pathsample.push(text),
+        _ => r.s.extra_dinfo.push(text),
+    }
+    Ok(())
+}
+
+/// The landscape deck's keyword table (the programs' mechanism, common::deck::KeywordTable).
+pub fn table() -> KeywordTable<Reading> {
+    KeywordTable::new("landscape", "landscape.in").with(vec![
+        kw("DATASET")
+            .arg(Arg::word("kind").one_of(&["LJAT3", "FILES", "MNIST"]))
+            .arg(Arg::word("set|train|file"))
+            .arg(Arg::word("ntrain|test"))
+            .arg(Arg::word("ntest|correct").or("none"))
+            .arg(Arg::int("seed").or("1"))
+            .doc("the data: LJAT3 D1|D2|D3 ntrain ntest [seed], FILES train test [correct], or MNIST file ntrain ntest [seed]")
+            .example("LJAT3 D2 100 100 3")
+            .set(|r: &mut R, l| {
+                if r.data.is_some() {
+                    return Err(l.error("a second DATASET line"));
+                }
+                r.data = Some(parse_dataset(l)?);
+                Ok(())
+            }),
+        kw("MISLABEL")
+            .arg(Arg::real("percent"))
+            .doc("percentage of the training labels moved to another class, uniformly")
+            .set(|r: &mut R, l| {
+                let p = l.f64(1)?;
+                if !(0.0..=100.0).contains(&p) {
+                    return Err(l.error_at(1, "the percentage must lie in 0..100"));
+                }
+                r.s.mislabel = p;
+                Ok(())
+            }),
+        kw("MLPVB3")
+            .aliases(&["MLPVB3NN", "MLPMULTI"])
+            .arg(Arg::real("sizes, Ndata, lambda...").many())
+            .doc("the network, as the programs' MLP keyword (MLPVB3 Nin Nstart Nhidden Nout Ndata lambda, ...)")
+            .example("2 1 10 4 100 0.0001")
+            .set(|r: &mut R, l| {
+                if let Some((_, _, prev)) = &r.network {
+                    return Err(l.error(format!(
+                        "a second network keyword (after {} on line {})",
+                        prev.keyword(),
+                        prev.line_no()
+                    )));
+                }
+                let args: Vec<f64> = (1..=l.nargs()).map(|i| l.f64(i)).collect::<Result<_, _>>()?;
+                let spec = MlpSpec::from_keyword(l.keyword(), &args).map_err(|m| l.error(m))?;
+                let text = std::iter::once(l.keyword().to_string())
+                    .chain(l.args().iter().map(|it| it.text().to_string()))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                r.network = Some((spec, text, l.clone()));
+                Ok(())
+            }),
+        kw("MLP3")
+            .aliases(&["MLPB3", "MLPB3NEW"])
+            .doc("networks of the older keywords")
+            .not_provided("the landscape driver takes MLPVB3, MLPVB3NN or MLPMULTI networks"),
+        kw("NOREGBIAS")
+            .doc("leave the biases out of the regularisation")
+            .set(|r: &mut R, _| {
+                r.noregbias = true;
+                Ok(())
+            }),
+        kw("MLPNORM")
+            .doc("normalise the input columns")
+            .set(|r: &mut R, _| {
+                r.mlpnorm = true;
+                Ok(())
+            }),
+        kw("BASINHOPPING")
+            .arg(Arg::int("steps"))
+            .arg(Arg::real("temperature").or("1.0"))
+            .arg(Arg::real("step").or("4.0"))
+            .doc("GMIN basin-hopping steps per walker, temperature and step size")
+            .set(|r: &mut R, l| {
+                let h = &mut r.s.hopping;
+                h.steps = l.usize(1)?;
+                if let Some(t) = l.opt_f64(2)? {
+                    h.temperature = positive(l, 2, t)?;
+                }
+                if let Some(st) = l.opt_f64(3)? {
+                    h.step = positive(l, 3, st)?;
+                }
+                Ok(())
+            }),
+        kw("WALKERS")
+            .arg(Arg::int("n"))
+            .doc("independent basin-hopping walkers")
+            .set(|r: &mut R, l| {
+                r.s.hopping.walkers = at_least_one(l)?;
+                Ok(())
+            }),
+        kw("STARTRANGE")
+            .arg(Arg::real("x"))
+            .doc("start weights drawn uniformly from [-x, x]")
+            .set(|r: &mut R, l| {
+                r.s.hopping.start_range = positive(l, 1, l.f64(1)?)?;
+                Ok(())
+            }),
+        kw("SEED")
+            .arg(Arg::int("seed"))
+            .doc("seed of every random stream of the study")
+            .set(|r: &mut R, l| {
+                r.s.seed = l.usize(1)? as u64;
+                Ok(())
+            }),
+        kw("EDIFFTOL")
+            .arg(Arg::real("de"))
+            .doc("energy tolerance of the identity of minima")
+            .set(|r: &mut R, l| {
+                r.s.edifftol = positive(l, 1, l.f64(1)?)?;
+                Ok(())
+            }),
+        kw("GEOMDIFFTOL")
+            .arg(Arg::real("d"))
+            .doc("distance tolerance of the identity of minima")
+            .set(|r: &mut R, l| {
+                r.s.geomdifftol = positive(l, 1, l.f64(1)?)?;
+                Ok(())
+            }),
+        kw("NOFRQS")
+            .doc("no Hessians: fvib not computed")
+            .set(|r: &mut R, _| {
+                r.s.nofrqs = true;
+                Ok(())
+            }),
+        kw("AUC")
+            .arg(Arg::word("kind").one_of(&["CLASS", "MEAN"]))
+            .arg(Arg::int("c").or("0 with CLASS"))
+            .doc("the AUC reported: CLASS c (outcome c positive; LJAT3's default is class 0) or MEAN over the classes")
+            .example("CLASS 1")
+            .set(|r: &mut R, l| {
+                let d = match l.word_upper(1)?.as_str() {
+                    "CLASS" => crate::analysis::AucDefinition::Class(l.usize(2)?),
+                    _ => crate::analysis::AucDefinition::Mean,
+                };
+                r.auc = Some((d, l.line_no()));
+                Ok(())
+            }),
+        kw("PERMDIST")
+            .arg(Arg::word("on").one_of(&["ON", "T", "TRUE", "OFF", "F", "FALSE", "NONE"]).or("ON"))
+            .doc("identify minima under hidden-unit permutations and sign flips (default ON)")
+            .example("OFF")
+            .set(|r: &mut R, l| {
+                let w = l.opt_string(1)?.unwrap_or_default().to_ascii_uppercase();
+                r.s.permdist = matches!(w.as_str(), "" | "ON" | "T" | "TRUE");
+                Ok(())
+            }),
+        kw("CONNECT")
+            .arg(Arg::word("stage").one_of(&[
+                "DIJKSTRA",
+                "UNC",
+                "CONNECTUNC",
+                "UNTRAP",
+                "REGION",
+                "CONNECTREGION",
+            ]))
+            .arg(Arg::word("arguments").or("the stage's").many())
+            .doc("a connection stage (see landscape/README.md): DIJKSTRA cycles [power], UNC cycles [natt], UNTRAP cycles [einc ethresh], REGION cycles dist")
+            .example("DIJKSTRA 5")
+            .set(|r: &mut R, l| {
+                r.s.stages.push(parse_stage(l)?);
+                Ok(())
+            }),
+        kw("TIMELIMIT")
+            .arg(Arg::real("seconds"))
+            .doc("wall-time limit of the connection stages")
+            .set(|r: &mut R, l| {
+                r.s.time_limit = Some(positive(l, 1, l.f64(1)?)?);
+                Ok(())
+            }),
+        kw("JOBTIMEOUT")
+            .arg(Arg::real("seconds"))
+            .doc("kill an OPTIM job that runs longer")
+            .set(|r: &mut R, l| {
+                r.s.job_timeout = positive(l, 1, l.f64(1)?)?;
+                Ok(())
+            }),
+        kw("CPUS")
+            .arg(Arg::int("n"))
+            .doc("OPTIM jobs at once")
+            .set(|r: &mut R, l| {
+                r.s.cpus = at_least_one(l)?;
+                Ok(())
+            }),
+        kw("JOBS")
+            .arg(Arg::int("n"))
+            .doc("threads of each program (default: the machine's cores over CPUS)")
+            .set(|r: &mut R, l| {
+                r.s.jobs = Some(at_least_one(l)?);
+                Ok(())
+            }),
+        kw("LEVELS")
+            .arg(Arg::int("n"))
+            .doc("levels of the disconnectivity graph (2..10000)")
+            .set(|r: &mut R, l| {
+                let n = l.usize(1)?;
+                if n < 2 {
+                    return Err(l.error_at(1, "LEVELS must be at least 2"));
+                }
+                // disconnectionDPS refuses more (its MAX_LEVELS): checked here, before the
+                // study runs, not at the graph stage.
+                if n > 10_000 {
+                    return Err(l.error_at(1, "LEVELS must be at most 10000"));
+                }
+                r.s.graph.levels = n;
+                Ok(())
+            }),
+        kw("FIRST")
+            .arg(Arg::real("E"))
+            .doc("energy of the graph's top level")
+            .set(|r: &mut R, l| {
+                r.s.graph.first = Some(l.f64(1)?);
+                Ok(())
+            }),
+        kw("DELTA")
+            .arg(Arg::real("dE"))
+            .doc("energy spacing of the graph's levels")
+            .set(|r: &mut R, l| {
+                r.s.graph.delta = Some(positive(l, 1, l.f64(1)?)?);
+                Ok(())
+            }),
+        kw("PALETTE")
+            .arg(Arg::word("name"))
+            .doc("colour palette of the AUC colouring: viridis, plasma, coolwarm, jet, bluered")
+            .example("jet")
+            .set(|r: &mut R, l| {
+                let p = l.string(1)?.to_ascii_lowercase();
+                if !PALETTES.contains(&p.as_str()) {
+                    return Err(l.error_at(
+                        1,
+                        format!("unknown palette {p} (one of {})", PALETTES.join(", ")),
+                    ));
+                }
+                r.s.graph.palette = p;
+                Ok(())
+            }),
+        kw("AUCRANGE")
+            .arg(Arg::real("lo"))
+            .arg(Arg::real("hi"))
+            .doc("AUC range of the colour scale")
+            .example("0.2 0.9")
+            .set(|r: &mut R, l| {
+                let (lo, hi) = (l.f64(1)?, l.f64(2)?);
+                if hi <= lo {
+                    return Err(l.error("AUCRANGE needs lo < hi"));
+                }
+                r.s.graph.range = Some((lo, hi));
+                Ok(())
+            }),
+        kw("SLURM")
+            .alias("SLURMQUEUE")
+            .arg(Arg::word("PATHSAMPLE's arguments").or("none").many())
+            .doc("run the connection jobs on Slurm: the line goes into every connection pathdata (SLURM [jpn] or SLURMQUEUE n [sbatch options])")
+            .example("2")
+            .set(|r: &mut R, l| {
+                r.s.cluster = Some(crate::cluster::pathdata_line(l)?);
+                Ok(())
+            }),
+        kw("BINDIR")
+            .arg(Arg::word("dir"))
+            .doc("where GMIN, OPTIM, PATHSAMPLE and disconnectionDPS are")
+            .set(|r: &mut R, l| {
+                r.s.bindir = Some(PathBuf::from(l.string(1)?));
+                Ok(())
+            }),
+        kw("WORKDIR")
+            .arg(Arg::word("dir"))
+            .doc("the study's working directory")
+            .set(|r: &mut R, l| {
+                r.s.workdir = Some(PathBuf::from(l.string(1)?));
+                Ok(())
+            }),
+        kw("GMIN")
+            .aliases(&["OPTIM", "PATHSAMPLE", "DINFO"])
+            .arg(Arg::word("keyword line").many())
+            .doc("a keyword line passed on unchanged to that program's deck")
+            .example("DEBUG")
+            .set(passed_on),
+    ])
 }
 
 /// The COLOURBYVALUE palettes of disconnectionDPS.
@@ -656,6 +856,28 @@ pub fn fortran_real(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every keyword: its example line is accepted and changes the reading.
+    #[test]
+    fn every_keyword_of_the_table() {
+        let f = common::deck::check_table(&table(), Reading::default, &[]);
+        assert!(f.is_empty(), "{f:#?}");
+    }
+
+    /// The committed reference is the table's (regenerate with
+    /// `landscape --keywords=markdown > docs/reference/landscape-keywords.md`).
+    #[test]
+    fn the_committed_reference_is_generated_from_the_table() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../docs/reference/landscape-keywords.md"
+        );
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == table().markdown(),
+            "{path} is stale: run `landscape --keywords=markdown > {path}`"
+        );
+    }
 
     fn parse(text: &str) -> Result<Study, DeckError> {
         Study::parse(text, Path::new("decks/landscape.in"))
@@ -835,7 +1057,7 @@ DINFO IDENTIFY
             ),
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nAUC MEDIAN\n",
-                "expected CLASS c or MEAN",
+                "kind: expected CLASS, MEAN, got MEDIAN",
             ),
             (
                 "DATASET LJAT3 D2 200 100\nMLPVB3 2 1 5 4 200\nLEVELS 100000000\n",

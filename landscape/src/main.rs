@@ -79,6 +79,9 @@ fn main_inner(args: &[String]) -> Result<()> {
             common::terminal::print_line(&format!("landscape {}", env!("CARGO_PKG_VERSION")));
             Ok(())
         }
+        Some(k) if k == "--keywords" || k.starts_with("--keywords=") => {
+            common::terminal::print_keywords(&landscape::deck::table(), k)
+        }
         Some("--help") | Some("-h") | Some("help") => {
             common::terminal::print_line(landscape::USAGE);
             Ok(())
