@@ -159,7 +159,6 @@ pub fn waiting_times_text(tau: &[f64]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::network::Edge;
 
     /// B=0 — 1 — A=2 with k01 = 2, k10 = 1, k12 = 3: the exact mean first-passage time is 1
     /// (m0 = 1/2 + m1, m1 = 1/4 + m0/4) and the mean number of steps 8/3 (s0 = 1 + s1,
@@ -167,31 +166,7 @@ mod tests {
     /// depend on the thread count.
     #[test]
     fn walks_reproduce_the_exact_means() {
-        let edges = vec![
-            Edge {
-                id: 1,
-                i: 0,
-                j: 1,
-                energy: 0.0,
-                ln_k_ij: 2f64.ln(),
-                ln_k_ji: 1f64.ln(),
-            },
-            Edge {
-                id: 2,
-                i: 1,
-                j: 2,
-                energy: 0.0,
-                ln_k_ij: 3f64.ln(),
-                ln_k_ji: 0.5f64.ln(),
-            },
-        ];
-        let net = Network::new(
-            vec![0.0; 3],
-            vec![0.0, 2f64.ln(), 12f64.ln()],
-            edges,
-            vec![2],
-            vec![0],
-        );
+        let net = crate::analysis::network::three_state_chain();
         let w = Walker::new(&net, &[0], &[2]).unwrap();
         assert!((w.tau[1] - 0.25).abs() < 1e-15);
         let walks = w.walks(7, 40_000);

@@ -282,3 +282,26 @@ impl Network {
             .collect()
     }
 }
+
+/// The three-state chain B = 0 — 1 — A = 2 of the kinetics tests: k01 = 2, k10 = 1,
+/// k12 = 3, k21 = 0.5 (π1/π0 = 2 and π2/π1 = 6 by detailed balance). From 0 the exact mean
+/// first-passage time to A is 1 (m0 = 1/2 + m1, m1 = 1/4 + m0/4) and the mean number of
+/// steps 8/3 (s0 = 1 + s1, s1 = 1 + s0/4).
+#[cfg(test)]
+pub(crate) fn three_state_chain() -> Network {
+    let edge = |id, i, j, kij: f64, kji: f64| Edge {
+        id,
+        i,
+        j,
+        energy: 0.0,
+        ln_k_ij: kij.ln(),
+        ln_k_ji: kji.ln(),
+    };
+    Network::new(
+        vec![0.0; 3],
+        vec![0.0, 2f64.ln(), 12f64.ln()],
+        vec![edge(1, 0, 1, 2.0, 1.0), edge(2, 1, 2, 3.0, 0.5)],
+        vec![2],
+        vec![0],
+    )
+}

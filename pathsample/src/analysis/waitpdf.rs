@@ -327,35 +327,13 @@ pub fn suffix(t: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::network::Edge;
 
     /// A three-state chain B=0 — 1 — A=2 with known rates: the eigen sums equal the
     /// linear-solve mean first-passage times, the amplitudes sum to 1 and the density
     /// integrates to 1.
     #[test]
     fn eigen_sums_equal_the_linear_solve() {
-        let lnk = |k: f64| k.ln();
-        // k01 = 2, k10 = 1, k12 = 3, k21 = 0.5; π from detailed balance: π1/π0 = 2, π2/π1 = 6.
-        let edges = vec![
-            Edge {
-                id: 1,
-                i: 0,
-                j: 1,
-                energy: 0.0,
-                ln_k_ij: lnk(2.0),
-                ln_k_ji: lnk(1.0),
-            },
-            Edge {
-                id: 2,
-                i: 1,
-                j: 2,
-                energy: 0.0,
-                ln_k_ij: lnk(3.0),
-                ln_k_ji: lnk(0.5),
-            },
-        ];
-        let ln_z = vec![0.0, 2f64.ln(), 12f64.ln()];
-        let net = Network::new(vec![0.0; 3], ln_z, edges, vec![2], vec![0]);
+        let net = crate::analysis::network::three_state_chain();
         let p = Passage::new(&net, &[2], &[0]).unwrap();
         assert_eq!(p.states, vec![1, 0]);
         // Linear solve: m0 = 1/2 + m1, m1 = 1/4 + (1/4) m0 + (3/4)·0 → m1 = 1/4 + m0/4,
