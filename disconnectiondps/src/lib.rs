@@ -3,7 +3,8 @@
 //!
 //! A run reads `dinfo` in the working directory, the minima and TS files it names, and
 //! writes `tree.ps` (byte for byte the Fortran's layout), `tree.svg` (project; `NOSVG`
-//! turns it off) and, when asked, `node_numbers`, `node_sizes` and `node_sections`.
+//! turns it off) and, when asked, `node_numbers`, `node_sizes` and `node_sections`
+//! (and `disconnected` in the later program's layout).
 //!
 //! Modules, in pipeline order:
 //! - [`config`]: the `dinfo` keyword table;
@@ -39,6 +40,10 @@
 //!   With TRMIN as well, the value colours are drawn and TRMIN still writes node_sections.
 //! - WEIGHTS: `LW_i = ln Σ exp(lnweight)` over the rows with `Vmax < E_i` (the log of the
 //!   total weight below the level); no scaling (warning) when the top level has none.
+//! - AUTORANGE, SCALEBAR, CHOOSECOLOURS (the later Fortran program's keywords; rules read
+//!   off the Kinetics TRAP_ENERGY tutorial, docs/open-questions.md): see [`autorange_first`],
+//!   [`postscript::scale_bar`], [`palette::CHOSEN`]. A dinfo using any of them gets the later
+//!   program's layouts ([`Config::later_layout`]): the tutorial's outputs byte for byte.
 //! - The summary's basin count of a level counts the basins of all kept minima present
 //!   there, visible or not; its node count is what is drawn.
 

@@ -4,6 +4,11 @@
 //! value to the nearest hundredth, exact ties to even — [`f72`]); ids and sizes are
 //! written without padding; lines end with `\n`. The COLOURBYVALUE segment colours and
 //! colour bar are the only additions, and appear only with that keyword.
+//!
+//! With AUTORANGE, SCALEBAR or CHOOSECOLOURS (the later Fortran program's keywords) the
+//! file takes the later program's layout instead: its header and procedures, SCALEBAR's bar
+//! in place of the axis, AUTORANGE's `I3` level blocks from level 2, CHOOSECOLOURS'
+//! `F6.4` colours (the Kinetics TRAP_ENERGY tutorial's tree.ps byte for byte).
 
 use std::io::{self, Write};
 
