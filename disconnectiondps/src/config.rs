@@ -209,6 +209,16 @@ pub struct Config {
     pub bar_title: Option<String>,
     /// CAPTION: one line under the graph in `tree.svg` (project).
     pub caption: Option<String>,
+    /// AUTORANGE: move the level grid down (or up) by whole DELTAs so that its top level is
+    /// the lowest grid level at or above the highest transition state drawn, and leave that
+    /// top level out of the drawing (see [`crate::autorange_first`]).
+    pub autorange: bool,
+    /// SCALEBAR x: a vertical bar x energy units tall replaces the energy axis; the lines
+    /// are drawn 1.5 pt wide.
+    pub scale_bar: Option<f64>,
+    /// CHOOSECOLOURS: the nine hand-chosen TRMIN colours ([`crate::palette::CHOSEN`])
+    /// instead of the four defaults.
+    pub choose_colours: bool,
 }
 
 impl Default for Config {
@@ -247,6 +257,9 @@ impl Default for Config {
             ylabel: None,
             bar_title: None,
             caption: None,
+            autorange: false,
+            scale_bar: None,
+            choose_colours: false,
         }
     }
 }
@@ -496,6 +509,34 @@ pub fn table() -> KeywordTable<C, DinfoLine> {
                 c.colour_by_value = Some(parse_colour_by_value(l)?);
                 Ok(())
             }),
+        dk("AUTORANGE")
+            .doc(
+                "shift the levels by whole DELTAs so that the top level is the lowest one at or \
+                 above the highest TS, and draw from the level below it",
+            )
+            .set(|c: &mut C, _| {
+                c.autorange = true;
+                Ok(())
+            }),
+        dk("SCALEBAR")
+            .arg(Arg::real("dE"))
+            .doc("draw a red energy scale bar dE tall instead of the energy axis (lines 1.5 pt)")
+            .example("5")
+            .set(|c: &mut C, l| {
+                let mut v = c.scale_bar.unwrap_or(f64::NAN);
+                set_f64(l, 1, &mut v);
+                if !(v.is_finite() && v > 0.0) {
+                    return Err(l.error("SCALEBAR needs a positive energy length"));
+                }
+                c.scale_bar = Some(v);
+                Ok(())
+            }),
+        dk("CHOOSECOLOURS")
+            .doc("colour the TRMIN lists with the nine hand-chosen colours instead of four")
+            .set(|c: &mut C, _| {
+                c.choose_colours = true;
+                Ok(())
+            }),
         dk("NOSVG")
             .doc("do not write tree.svg (project extension)")
             .set(|c: &mut C, _| {
@@ -581,6 +622,13 @@ impl Config {
     /// Energy of level `i` (1-based): `FIRST − (i−1)·DELTA`.
     pub fn level_energy(&self, i: usize) -> f64 {
         self.first - (i as f64 - 1.0) * self.delta
+    }
+
+    /// True when the dinfo uses a keyword of the later Fortran program only (AUTORANGE,
+    /// SCALEBAR, CHOOSECOLOURS): the outputs then take that program's layouts (the
+    /// `EPSF-3.0` header of tree.ps, `I8` numbers in node_numbers).
+    pub fn later_layout(&self) -> bool {
+        self.autorange || self.scale_bar.is_some() || self.choose_colours
     }
 
     /// Number of levels as a count (valid after the checks).
@@ -787,6 +835,34 @@ LEVLES 5
         );
         let f = LabelFormat::parse("'1000'F5.1").unwrap();
         assert_eq!(f.render(2.0).unwrap(), "1000  2.0");
+    }
+
+    #[test]
+    fn autorange_scalebar_choosecolours() {
+        let base = "DELTA 1\nLEVELS 3\nMINIMA m\nTS t\n";
+        let c = Config::parse(base, "dinfo").unwrap();
+        assert!(!c.autorange && c.scale_bar.is_none() && !c.choose_colours);
+        assert!(!c.later_layout());
+        let c = Config::parse(
+            &format!("AUTORANGE\n{base}SCALEBAR 5\nCHOOSECOLOURS\n"),
+            "dinfo",
+        )
+        .unwrap();
+        assert!(c.autorange && c.choose_colours && c.later_layout());
+        assert_eq!(c.scale_bar, Some(5.0));
+        // An unreadable length keeps the one given before, as every dinfo number does.
+        let c = Config::parse(&format!("{base}SCALEBAR 2.5\nSCALEBAR x\n"), "dinfo").unwrap();
+        assert_eq!(c.scale_bar, Some(2.5));
+        for bad in ["SCALEBAR", "SCALEBAR x", "SCALEBAR 0", "SCALEBAR -1"] {
+            let e = Config::parse(&format!("{base}{bad}\n"), "dinfo").unwrap_err();
+            let s = e.to_string();
+            assert!(s.contains("SCALEBAR needs a positive energy length"), "{s}");
+            assert!(s.contains("dinfo:5"), "{s}");
+        }
+        for k in ["AUTORANGE", "SCALEBAR 1", "CHOOSECOLOURS"] {
+            let c = Config::parse(&format!("{base}{k}\n"), "dinfo").unwrap();
+            assert!(c.later_layout(), "{k}");
+        }
     }
 
     #[test]

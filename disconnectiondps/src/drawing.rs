@@ -54,6 +54,9 @@ pub enum Paint {
     Trmin(u32),
     /// COLOURBYVALUE colour.
     Value(Rgb),
+    /// TRMIN list index (≥ 1) with CHOOSECOLOURS: 1–9 have [`crate::palette::CHOSEN`]
+    /// colours, larger indices draw black.
+    Chosen(u32),
 }
 
 impl Paint {
@@ -67,6 +70,13 @@ impl Paint {
             Paint::Trmin(4) => Rgb(1.0, 0.0, 1.0),
             Paint::Trmin(_) => Rgb::BLACK,
             Paint::Value(c) => c,
+            Paint::Chosen(k) => crate::palette::chosen(k).map_or(Rgb::BLACK, |c| {
+                Rgb(
+                    f64::from(c[0]) / 1e4,
+                    f64::from(c[1]) / 1e4,
+                    f64::from(c[2]) / 1e4,
+                )
+            }),
         }
     }
 }
@@ -157,6 +167,10 @@ pub struct Drawing<'a> {
     pub energies: &'a [f64],
     /// The colour bar, with COLOURBYVALUE.
     pub bar: Option<ColourBar>,
+    /// The first level drawn (0-based): 1 with AUTORANGE (the level above every TS is left
+    /// out) when there are at least three levels, 0 otherwise. The drawn levels span the
+    /// page's full height.
+    pub top: usize,
 }
 
 /// Per-level log weights for WEIGHTS (step 15): `LW_i = ln Σ exp(lnweight)` over the rows
@@ -220,6 +234,7 @@ impl<'a> Drawing<'a> {
             lo_text: short_number(scale.lo),
             hi_text: short_number(scale.hi),
         });
+        let top = usize::from(cfg.autorange && tree.levels.len() >= 3);
         let mut d = Drawing {
             cfg,
             tree,
@@ -230,9 +245,10 @@ impl<'a> Drawing<'a> {
             conn,
             energies: &db.energies,
             bar,
+            top,
         };
         let mut ends = std::mem::take(&mut d.ends);
-        for li in 1..tree.levels.len() {
+        for li in top + 1..tree.levels.len() {
             d.for_each_segment(li, |seg, leaf| {
                 if let Some(m) = leaf {
                     ends[m] = Some((seg.x2, seg.y2));
@@ -243,10 +259,17 @@ impl<'a> Drawing<'a> {
         d
     }
 
-    /// Vertical page coordinate of level `li` (0-based).
+    /// Vertical page coordinate of level `li` (0-based; `li ≥ top`): the drawn levels
+    /// `top..LEVELS` are spread evenly from the top of the page (y 792 on A4) to y 50.
     pub fn level_y(&self, li: usize) -> f64 {
-        self.page
-            .y(li as f64 / (self.tree.levels.len() as f64 - 1.0))
+        let span = self.tree.levels.len() as f64 - 1.0 - self.top as f64;
+        self.page.y((li as f64 - self.top as f64) / span)
+    }
+
+    /// Page points per energy unit (the level spacing over DELTA).
+    pub fn points_per_energy(&self) -> f64 {
+        let span = self.tree.levels.len() as f64 - 1.0 - self.top as f64;
+        (self.page.py - 100.0) / span / self.cfg.delta
     }
 
     fn paint(&self, li: usize, k: usize) -> Paint {
@@ -259,6 +282,7 @@ impl<'a> Drawing<'a> {
         }
         match level.colour[k] {
             0 => Paint::Plain,
+            c if self.cfg.choose_colours => Paint::Chosen(c),
             c => Paint::Trmin(c),
         }
     }
@@ -336,10 +360,10 @@ impl<'a> Drawing<'a> {
 
     /// IDENTIFY_NODE (`sizes = false`: `level_position` of branching nodes) or
     /// IDENTIFY_NODE_SIZE (`sizes = true`: the size) labels for nodes larger than `m`,
-    /// levels 2 and below, levels ascending, display order.
+    /// the levels below the top drawn one (level 2 and below without AUTORANGE), levels ascending, display order.
     pub fn node_labels(&self, m: i64, sizes: bool) -> Vec<Label> {
         let mut out = Vec::new();
-        for (li, level) in self.tree.levels.iter().enumerate().skip(1) {
+        for (li, level) in self.tree.levels.iter().enumerate().skip(self.top + 1) {
             let y = self.level_y(li);
             for (j, &k) in level.order.iter().enumerate() {
                 let k = k as usize;

@@ -3,7 +3,8 @@
 //!
 //! A run reads `dinfo` in the working directory, the minima and TS files it names, and
 //! writes `tree.ps` (byte for byte the Fortran's layout), `tree.svg` (project; `NOSVG`
-//! turns it off) and, when asked, `node_numbers`, `node_sizes` and `node_sections`.
+//! turns it off) and, when asked, `node_numbers`, `node_sizes` and `node_sections`
+//! (and `disconnected` in the later program's layout).
 //!
 //! Modules, in pipeline order:
 //! - [`config`]: the `dinfo` keyword table;
@@ -39,6 +40,10 @@
 //!   With TRMIN as well, the value colours are drawn and TRMIN still writes node_sections.
 //! - WEIGHTS: `LW_i = ln Σ exp(lnweight)` over the rows with `Vmax < E_i` (the log of the
 //!   total weight below the level); no scaling (warning) when the top level has none.
+//! - AUTORANGE, SCALEBAR, CHOOSECOLOURS (the later Fortran program's keywords; rules read
+//!   off the Kinetics TRAP_ENERGY tutorial, docs/open-questions.md): see [`autorange_first`],
+//!   [`postscript::scale_bar`], [`palette::CHOSEN`]. A dinfo using any of them gets the later
+//!   program's layouts ([`Config::later_layout`]): the tutorial's outputs byte for byte.
 //! - The summary's basin count of a level counts the basins of all kept minima present
 //!   there, visible or not; its node count is what is drawn.
 
@@ -194,6 +199,35 @@ fn check_ids(cfg: &Config, nmin: usize) -> Result<()> {
     Ok(())
 }
 
+/// AUTORANGE's top level: FIRST moved by whole DELTAs to the lowest grid energy at or
+/// above the highest live transition state (the TSs kept after TSTHRESH, the connection
+/// analysis and NOBARRIERS); FIRST unchanged when no TS is live. LEVELS is kept, so the
+/// graph reaches down as many levels from the new top.
+///
+/// The Kinetics TRAP_ENERGY tutorial (FIRST 47, DELTA 1, highest TS 45.23) gives 46: its
+/// node_numbers level k holds the basins below 47 − k, and its tree.ps leaves end at those
+/// energies.
+pub fn autorange_first(cfg: &Config, conn: &Connectivity) -> f64 {
+    let top = conn
+        .ts_energy
+        .iter()
+        .zip(&conn.live)
+        .filter(|(e, &live)| live && e.is_finite())
+        .map(|(e, _)| *e)
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !top.is_finite() {
+        return cfg.first;
+    }
+    let steps = ((cfg.first - top) / cfg.delta).floor();
+    let first = cfg.first - steps * cfg.delta;
+    // Rounding of FIRST − k·DELTA may leave the level a hair below the TS.
+    if first < top {
+        first + cfg.delta
+    } else {
+        first
+    }
+}
+
 /// Run with the settings `cfg` in `dir` (input names relative to it; outputs written there).
 pub fn run_config(dir: &Path, cfg: &Config) -> Result<Summary> {
     let minima = cfg.minima.as_deref().expect("checked by Config");
@@ -202,6 +236,16 @@ pub fn run_config(dir: &Path, cfg: &Config) -> Result<Summary> {
     let n = db.nmin();
     check_ids(cfg, n)?;
     let conn = Connectivity::compute(&db, cfg);
+    let autorange_cfg;
+    let cfg = if cfg.autorange {
+        autorange_cfg = Config {
+            first: autorange_first(cfg, &conn),
+            ..cfg.clone()
+        };
+        &autorange_cfg
+    } else {
+        cfg
+    };
     let pick = match &cfg.pick {
         Some(f) => Some((parse_ids(&read_text(dir, f)?, f)?, f.as_str())),
         None => None,
@@ -231,11 +275,12 @@ pub fn run_config(dir: &Path, cfg: &Config) -> Result<Summary> {
     };
     let tree: Tree = if cfg.dump_numbers {
         let name = "node_numbers";
+        let width = if cfg.later_layout() { 8 } else { 6 };
         let mut w = create(dir, name)?;
         let mut failure = None;
         let mut sink = |li: usize, level: &tree::Level, labels: &[u32]| {
             if failure.is_none() {
-                if let Err(e) = nodefiles::write_numbers_level(&mut w, li, level, labels) {
+                if let Err(e) = nodefiles::write_numbers_level(&mut w, li, level, labels, width) {
                     failure = Some(e);
                 }
             }
@@ -270,6 +315,20 @@ pub fn run_config(dir: &Path, cfg: &Config) -> Result<Summary> {
         log::warn!("COLOURBYVALUE colours the branches; TRMIN colours are not drawn");
     }
 
+    if cfg.later_layout() {
+        // The later program always writes `disconnected` (empty in the Kinetics
+        // TRAP_ENERGY tutorial): here the excluded minima, one id a line (I8).
+        let name = "disconnected";
+        let mut w = create(dir, name)?;
+        conn.excluded
+            .iter()
+            .enumerate()
+            .filter(|(_, &x)| x)
+            .try_for_each(|(m, _)| writeln!(w, "{}", common::fortran_fmt::fmt_i(m as i64 + 1, 8)))
+            .and_then(|_| w.flush())
+            .map_err(write_err(name))?;
+        files.push(name.to_string());
+    }
     let value_scale = match (&cfg.colour_by_value, &values) {
         (Some(v), Some(vals)) => Some((
             vals.as_slice(),

@@ -12,12 +12,14 @@ use common::fortran_fmt::{fmt_f, fmt_i};
 use crate::tree::{Level, Tree};
 
 /// Write the `node_numbers` section of one level: the visible members of each node,
-/// ascending. `labels[m]` is `node + 1` for a member of `node`, 0 otherwise.
+/// ascending. `labels[m]` is `node + 1` for a member of `node`, 0 otherwise. `width`: the
+/// field width of node numbers and ids (`I6` for the 2011 program, `I8` for the later one).
 pub fn write_numbers_level(
     w: &mut impl Write,
     li: usize,
     level: &Level,
     labels: &[u32],
+    width: usize,
 ) -> io::Result<()> {
     write!(w, "\nLEVEL {}\n=========\n", fmt_i(li as i64 + 1, 3))?;
     // Bucket the members by node (ids ascending within each bucket).
@@ -35,9 +37,9 @@ pub fn write_numbers_level(
         }
     }
     for (j, &k) in level.order.iter().enumerate() {
-        write!(w, "\nNode {}\n", fmt_i(j as i64 + 1, 6))?;
+        write!(w, "\nNode {}\n", fmt_i(j as i64 + 1, width))?;
         for &m in &members[start[k as usize]..start[k as usize + 1]] {
-            writeln!(w, "{}", fmt_i(i64::from(m) + 1, 6))?;
+            writeln!(w, "{}", fmt_i(i64::from(m) + 1, width))?;
         }
     }
     Ok(())

@@ -26,6 +26,27 @@ impl Rgb {
     }
 }
 
+/// The CHOOSECOLOURS colours of TRMIN lists 1–9, in ten-thousandths, as the later Fortran
+/// writes them (`F6.4`). Read off the Kinetics TRAP_ENERGY tutorial's `tree.ps`: list k's
+/// minima are drawn in colour k (hex ABDAE1, E1C857, 58355E, EC0B43, F49137, 4F7D6B,
+/// C6ECAE, 2274A5, 808080; the third's blue is written 0.3682, not 94/255 = 0.3686).
+pub const CHOSEN: [[u16; 3]; 9] = [
+    [6706, 8549, 8824],
+    [8824, 7843, 3412],
+    [3451, 2078, 3682],
+    [9255, 431, 2627],
+    [9569, 5686, 2157],
+    [3098, 4902, 4196],
+    [7765, 9255, 6824],
+    [1333, 4549, 6471],
+    [5020, 5020, 5020],
+];
+
+/// The CHOOSECOLOURS colour of TRMIN list `k` (1-based), `None` beyond the ninth.
+pub fn chosen(k: u32) -> Option<[u16; 3]> {
+    CHOSEN.get((k as usize).checked_sub(1)?).copied()
+}
+
 /// A continuous colour scale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Palette {
@@ -175,6 +196,14 @@ mod tests {
                 assert!([c.0, c.1, c.2].iter().all(|v| (0.0..=1.0).contains(v)));
             }
         }
+    }
+
+    #[test]
+    fn chosen_colours() {
+        assert_eq!(chosen(1), Some([6706, 8549, 8824]));
+        assert_eq!(chosen(9), Some([5020, 5020, 5020]));
+        assert_eq!(chosen(0), None);
+        assert_eq!(chosen(10), None);
     }
 
     #[test]

@@ -4,6 +4,11 @@
 //! value to the nearest hundredth, exact ties to even — [`f72`]); ids and sizes are
 //! written without padding; lines end with `\n`. The COLOURBYVALUE segment colours and
 //! colour bar are the only additions, and appear only with that keyword.
+//!
+//! With AUTORANGE, SCALEBAR or CHOOSECOLOURS (the later Fortran program's keywords) the
+//! file takes the later program's layout instead: its header and procedures, SCALEBAR's bar
+//! in place of the axis, AUTORANGE's `I3` level blocks from level 2, CHOOSECOLOURS'
+//! `F6.4` colours (the Kinetics TRAP_ENERGY tutorial's tree.ps byte for byte).
 
 use std::io::{self, Write};
 
@@ -62,6 +67,13 @@ pub fn colour_line(paint: &Paint) -> Option<String> {
         Paint::Trmin(3) => Some("0 0 1 setrgbcolor".to_string()),
         Paint::Trmin(4) => Some("1 0 1 setrgbcolor".to_string()),
         Paint::Trmin(_) => None,
+        Paint::Chosen(k) => crate::palette::chosen(*k).map(|c| {
+            let f = |v: u16| format!("{}.{:04}", v / 10_000, v % 10_000);
+            // The first colour's line has two blanks before the operator, as the default
+            // palette's `1 0 0  setrgbcolor` does.
+            let gap = if *k == 1 { "  " } else { " " };
+            format!("{} {} {}{gap}setrgbcolor", f(c[0]), f(c[1]), f(c[2]))
+        }),
         Paint::Value(c) => Some(format!(
             "{} {} {} setrgbcolor",
             fmt_f(c.0, 5, 3),
@@ -192,11 +204,63 @@ fn colour_bar(w: &mut impl Write, d: &Drawing, bar: &ColourBar) -> io::Result<()
     )
 }
 
+/// The procedures the later Fortran program defines after its header (unused by the
+/// drawing; written for byte identity), ending with an empty line.
+const LATER_PROLOGUE: &str = "/swidth { 30 mul } def
+/dpi { 30 div } def
+/Rez 1000 dpi def % calc lines per point for fill
+/Step 1 Rez div def
+/StartRGB { /B1 exch def /S1 exch def /H1 exch def
+          } def
+/EndRGB { /B2 exch def /S2 exch def /H2 exch def
+          /Steps s Step div def
+          /Hstep H2 H1 sub Steps div def
+          /Sstep S2 S1 sub Steps div def
+          /Bstep B2 B1 sub Steps div def
+        } def
+/StepRGB { /H1 H1 Hstep add def
+           /S1 S1 Sstep add def
+           /B1 B1 Bstep add def
+           H1 S1 B1 setrgbcolor
+         } def
+
+";
+
+/// Line width of the graph: 1.5 pt with SCALEBAR, 0.1 pt otherwise.
+pub fn line_width(d: &Drawing) -> &'static str {
+    if d.cfg.scale_bar.is_some() {
+        "1.5"
+    } else {
+        "0.1"
+    }
+}
+
+/// The SCALEBAR bar: (x, bottom y, top y, label baseline y, label text). The bar stands on
+/// the lowest level (y 50 on A4) at the axis' x, `x·points_per_energy` tall; its label
+/// (LABELFORMAT, `F8.2` by default) is 6 pt right of it, 5 pt below its middle.
+pub fn scale_bar(d: &Drawing) -> Option<(f64, f64, f64, f64, String)> {
+    let v = d.cfg.scale_bar?;
+    let x = 70.0;
+    let y0 = d.page.y(1.0);
+    let y1 = y0 + v * d.points_per_energy();
+    let text = d
+        .cfg
+        .label_format
+        .render(v)
+        .unwrap_or_else(|_| "*".repeat(8));
+    Some((x, y0, y1, (y0 + y1) / 2.0 - 5.0, text))
+}
+
 /// Write `tree.ps` for `d` to `w`.
 pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
     let cfg = d.cfg;
     let nlev = d.tree.levels.len();
-    writeln!(w, "%!PS-Adobe-2.0 EPSF-2.0")?;
+    let later = cfg.later_layout();
+    if later {
+        writeln!(w, "%!PS-Adobe-3.0 EPSF-3.0")?;
+    } else {
+        writeln!(w, "%!PS-Adobe-2.0 EPSF-2.0")?;
+    }
     writeln!(w, "%% Creator: disconnection.f90")?;
     writeln!(w, "%% Minima: {}", cfg.minima.as_deref().unwrap_or(""))?;
     writeln!(
@@ -204,42 +268,83 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         "%% Transition states: {}",
         cfg.ts.as_deref().unwrap_or("")
     )?;
-    writeln!(w, "%%BoundingBox: 0 0 593 809")?;
+    if later {
+        writeln!(
+            w,
+            "%%BoundingBox: 0 0 {}{}",
+            fmt_i(d.page.px as i64, 5),
+            fmt_i(d.page.py as i64, 5)
+        )?;
+    } else {
+        writeln!(w, "%%BoundingBox: 0 0 593 809")?;
+    }
     writeln!(w, "/ls {{lineto stroke}} def")?;
     writeln!(w, "/mt {{moveto}} def")?;
-    writeln!(w, "0.1 setlinewidth")?;
+    writeln!(w, "{} setlinewidth", line_width(d))?;
+    if later {
+        w.write_all(LATER_PROLOGUE.as_bytes())?;
+    }
     let x1 = 70.0;
-    writeln!(
-        w,
-        "{}{} mt {}{} ls",
-        f72(x1),
-        f72(d.page.y(0.0)),
-        f72(x1),
-        f72(d.page.y(1.0))
-    )?;
-    for li in 0..nlev {
-        let y = d.level_y(li);
+    if let Some((x, y0, y1, ly, text)) = scale_bar(d) {
+        writeln!(w, "1.0 0.0 0.0 setrgbcolor")?;
+        writeln!(w, "4.0 setlinewidth")?;
+        writeln!(w, "{}{} mt {}{} ls", f72(x), f72(y1), f72(x), f72(y0))?;
+        // Each end tick is written twice, as the Fortran does.
+        for y in [y0, y0, y1, y1] {
+            writeln!(
+                w,
+                "{}{} mt {}{} ls",
+                f72(x - 6.0),
+                f72(y),
+                f72(x + 6.0),
+                f72(y)
+            )?;
+        }
+        writeln!(w, "0.0 0.0 0.0 setrgbcolor")?;
+        writeln!(w, "{} setlinewidth", line_width(d))?;
+        writeln!(w, "/Times-Roman findfont 14 scalefont setfont")?;
+        writeln!(
+            w,
+            "{}{} mt ({}) show",
+            f72(x + 6.0),
+            f72(ly),
+            ps_string(&text)
+        )?;
+    } else {
         writeln!(
             w,
             "{}{} mt {}{} ls",
-            f72(x1 - 1.5),
-            f72(y),
-            f72(x1 + 1.5),
-            f72(y)
+            f72(x1),
+            f72(d.page.y(0.0)),
+            f72(x1),
+            f72(d.page.y(1.0))
         )?;
-    }
-    writeln!(w, "/Times-Roman findfont 10 scalefont setfont")?;
-    for (y, text) in axis_labels(d) {
-        writeln!(w, "{}{} mt ({}) show", f72(15.0), f72(y), text)?;
+        for li in d.top..nlev {
+            let y = d.level_y(li);
+            writeln!(
+                w,
+                "{}{} mt {}{} ls",
+                f72(x1 - 1.5),
+                f72(y),
+                f72(x1 + 1.5),
+                f72(y)
+            )?;
+        }
+        writeln!(w, "/Times-Roman findfont 10 scalefont setfont")?;
+        for (y, text) in axis_labels(d) {
+            writeln!(w, "{}{} mt ({}) show", f72(15.0), f72(y), text)?;
+        }
     }
     write!(w, "\n% Manipulate landmark.\n\n")?;
     let mut segs = Vec::new();
-    for li in 1..nlev {
+    // AUTORANGE's blocks number the levels with three digits.
+    let width = if cfg.autorange { 3 } else { 2 };
+    for li in d.top + 1..nlev {
         write!(
             w,
             "\n% Level: {} to {}\n\n",
-            fmt_i(li as i64, 2),
-            fmt_i(li as i64 + 1, 2)
+            fmt_i(li as i64, width),
+            fmt_i(li as i64 + 1, width)
         )?;
         if d.tree.levels[li - 1].is_empty() {
             break;
@@ -298,11 +403,12 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
     write!(w, "\nshowpage\n")
 }
 
-/// The axis labels, bottom level first: (baseline y, text in LABELFORMAT).
+/// The axis labels of the drawn levels, bottom level first: (baseline y, text in
+/// LABELFORMAT).
 pub fn axis_labels(d: &Drawing) -> Vec<(f64, String)> {
     let cfg = d.cfg;
     let l = d.tree.levels.len();
-    (1..=l)
+    (1..=l - d.top)
         .map(|i| {
             let energy = cfg.first - (l - i) as f64 * cfg.delta;
             let text = cfg

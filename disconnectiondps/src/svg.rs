@@ -5,7 +5,10 @@
 //!   number is the `F7.2`-rounded PostScript value, with y flipped (`y_svg = PY − y_ps`),
 //!   written with two decimals.
 //! - Same colours: TRMIN red/green/blue/magenta, COLOURBYVALUE colours as `rgb(r%,g%,b%)`
-//!   with the three decimals written to `tree.ps`, labels in the PostScript label colours.
+//!   with the three decimals written to `tree.ps`, CHOOSECOLOURS colours with its four
+//!   decimals, labels in the PostScript label colours.
+//! - AUTORANGE leaves the top level out as `tree.ps` does; SCALEBAR draws the same red bar
+//!   and label in place of the axis, and the tree's lines 1.5 pt wide.
 //! - Segments are `<line>` elements inside one `<g>` per level (`id="level-N"`, N the lower
 //!   level), a coloured one carrying its own `stroke`. Leaf-end labels are `<text>` elements
 //!   with the minimum id as content.
@@ -18,7 +21,7 @@ use std::io::{self, Write};
 
 use crate::drawing::{bar_step, ColourBar, Drawing, Label, Paint};
 use crate::palette::Rgb;
-use crate::postscript::{axis_labels, fmt_hundredths, hundredths, rounded};
+use crate::postscript::{axis_labels, fmt_hundredths, hundredths, rounded, scale_bar};
 
 /// Escape text for XML content and attribute values.
 pub fn xml_escape(s: &str) -> String {
@@ -51,6 +54,13 @@ pub fn svg_colour(c: Rgb) -> String {
         [0, 0, 0] => "black".to_string(),
         _ => format!("rgb({},{},{})", pct(t[0]), pct(t[1]), pct(t[2])),
     }
+}
+
+/// A CHOOSECOLOURS colour (ten-thousandths, the four decimals of `tree.ps`) as
+/// `rgb(r%,g%,b%)` with two decimals.
+pub fn svg_colour_fine(c: [u16; 3]) -> String {
+    let pct = |v: u16| format!("{}.{:02}%", v / 100, v % 100);
+    format!("rgb({},{},{})", pct(c[0]), pct(c[1]), pct(c[2]))
 }
 
 struct Svg<'a> {
@@ -201,46 +211,82 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         w,
         "<g font-family=\"Times New Roman, Times, serif\" stroke-linecap=\"round\">"
     )?;
-    // Axis and ticks.
-    writeln!(
-        w,
-        "<g class=\"axis\" stroke=\"black\" stroke-width=\"0.5\" fill=\"none\">"
-    )?;
-    let ax = 70.0;
-    writeln!(
-        w,
-        "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-        s.x(ax),
-        s.y(d.page.y(0.0)),
-        s.x(ax),
-        s.y(d.page.y(1.0))
-    )?;
-    for li in 0..nlev {
-        let y = d.level_y(li);
+    if let Some((x, y0, y1, ly, text)) = scale_bar(d) {
+        // SCALEBAR: the red bar (4 pt) with its end ticks, and its label, as in tree.ps.
+        writeln!(
+            w,
+            "<g class=\"scale-bar\" stroke=\"{}\" stroke-width=\"4\" fill=\"none\">",
+            svg_colour(Rgb(1.0, 0.0, 0.0))
+        )?;
         writeln!(
             w,
             "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-            s.x(ax - 1.5),
-            s.y(y),
-            s.x(ax + 1.5),
-            s.y(y)
+            s.x(x),
+            s.y(y1),
+            s.x(x),
+            s.y(y0)
         )?;
-    }
-    writeln!(w, "</g>")?;
-    writeln!(
-        w,
-        "<g class=\"axis-labels\" fill=\"black\" font-size=\"10\" xml:space=\"preserve\">"
-    )?;
-    for (y, text) in axis_labels(d) {
+        for y in [y0, y1] {
+            writeln!(
+                w,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                s.x(x - 6.0),
+                s.y(y),
+                s.x(x + 6.0),
+                s.y(y)
+            )?;
+        }
+        writeln!(w, "</g>")?;
         writeln!(
             w,
-            "<text x=\"{}\" y=\"{}\">{}</text>",
-            s.x(15.0),
-            s.y(y),
+            "<text class=\"scale-bar-label\" x=\"{}\" y=\"{}\" font-size=\"14\" \
+             fill=\"black\" xml:space=\"preserve\">{}</text>",
+            s.x(x + 6.0),
+            s.y(ly),
             xml_escape(&text)
         )?;
+    } else {
+        // Axis and ticks.
+        writeln!(
+            w,
+            "<g class=\"axis\" stroke=\"black\" stroke-width=\"0.5\" fill=\"none\">"
+        )?;
+        let ax = 70.0;
+        writeln!(
+            w,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            s.x(ax),
+            s.y(d.page.y(0.0)),
+            s.x(ax),
+            s.y(d.page.y(1.0))
+        )?;
+        for li in d.top..nlev {
+            let y = d.level_y(li);
+            writeln!(
+                w,
+                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+                s.x(ax - 1.5),
+                s.y(y),
+                s.x(ax + 1.5),
+                s.y(y)
+            )?;
+        }
+        writeln!(w, "</g>")?;
+        writeln!(
+            w,
+            "<g class=\"axis-labels\" fill=\"black\" font-size=\"10\" xml:space=\"preserve\">"
+        )?;
+        for (y, text) in axis_labels(d) {
+            writeln!(
+                w,
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                s.x(15.0),
+                s.y(y),
+                xml_escape(&text)
+            )?;
+        }
+        writeln!(w, "</g>")?;
     }
-    writeln!(w, "</g>")?;
     if let Some(label) = &cfg.ylabel {
         // The energy axis' title, upright along the left edge, centred on the axis.
         let (x, y) = (s.x(8.0), s.y((d.page.y(0.0) + d.page.y(1.0)) / 2.0));
@@ -262,12 +308,18 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         )?;
     }
     // Segments.
+    // 0.5 pt for the PostScript's 0.1; SCALEBAR's 1.5 pt as it is.
+    let width = if cfg.scale_bar.is_some() {
+        "1.5"
+    } else {
+        "0.5"
+    };
     writeln!(
         w,
-        "<g class=\"tree\" stroke=\"black\" stroke-width=\"0.5\" fill=\"none\">"
+        "<g class=\"tree\" stroke=\"black\" stroke-width=\"{width}\" fill=\"none\">"
     )?;
     let mut segs = Vec::new();
-    for li in 1..nlev {
+    for li in d.top + 1..nlev {
         if d.tree.levels[li - 1].is_empty() {
             break;
         }
@@ -276,6 +328,10 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
         for g in &segs {
             let stroke = match g.paint {
                 Paint::Plain => String::new(),
+                Paint::Chosen(k) => match crate::palette::chosen(k) {
+                    Some(c) => format!(" stroke=\"{}\"", svg_colour_fine(c)),
+                    None => " stroke=\"black\"".to_string(),
+                },
                 p => format!(" stroke=\"{}\"", svg_colour(p.rgb())),
             };
             writeln!(
@@ -342,6 +398,10 @@ mod tests {
             "rgb(26.7%,0.5%,32.9%)"
         );
         assert_eq!(svg_colour(Rgb::BLACK), "black");
+        assert_eq!(
+            svg_colour_fine([6706, 431, 10000]),
+            "rgb(67.06%,4.31%,100.00%)"
+        );
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub fn read(dir: &Path, name: &str) -> String {
 /// The segment lines of `tree.ps` between `% Level: a to b` and the next blank line.
 pub fn level_block(ps: &str, from: usize) -> Vec<String> {
     let head = format!("% Level: {:2} to {:2}", from, from + 1);
-    let mut lines = ps.lines().skip_while(|l| *l != head).skip(2);
+    let mut lines = ps.lines().skip_while(|l| l.trim_end() != head).skip(2);
     let mut out = Vec::new();
     for l in lines.by_ref() {
         if l.is_empty() || l.ends_with("findfont 10 scalefont setfont") {
@@ -275,4 +275,15 @@ pub fn assert_svg_matches_ps(dir: &Path, py: f64) {
         );
         assert_eq!(a.4, b.4, "colour of {a:?}");
     }
+}
+
+/// A scratch directory holding `test_inputs/kinetics_trap_energy` and the nine-community
+/// database it draws (`min.data`, `ts.data` of `test_inputs/kinetics_mfpt`, the same files
+/// as the tutorial's).
+pub fn copy_trap_energy() -> tempfile::TempDir {
+    let dir = copy_case("kinetics_trap_energy");
+    for f in ["min.data", "ts.data"] {
+        std::fs::copy(case_dir("kinetics_mfpt").join(f), dir.path().join(f)).unwrap();
+    }
+    dir
 }
