@@ -742,7 +742,7 @@ fn kinetics() -> Vec<Keyword<R>> {
                 Ok(())
             }),
         kw("WAITPDFPRINT")
-            .doc("with WAITPDF, also one file set per transient minimum X (start in X alone): waitlnpdfA.X / waitlnpdfB.X (the waitlnpdf layout), eigendataA.X / eigendataB.X (mode, amplitude/e, -eigenvalue), peaksA.X / peaksB.X (ln t and height of each peak of the ln t density)")
+            .doc("with WAITPDF, also one file set per transient minimum X (start in X alone): waitlnpdfA.X / waitlnpdfB.X (the waitlnpdfAB / waitlnpdfBA layout and grid), eigendataA.X / eigendataB.X (mode, amplitude/e, -eigenvalue, -ln|eigenvalue| for amplitudes of at least 0.005, largest first), peaksA.X / peaksB.X (ln t and height of each local maximum of the ln t density of at least 0.01)")
             .set(|r: &mut R, _| {
                 r.input.waitpdfprint = true;
                 Ok(())

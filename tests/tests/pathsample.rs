@@ -1273,3 +1273,148 @@ fn kinetics_pgt_dij_fpt_on_the_reduced_network_equals_the_full_networks() {
         }
     }
 }
+
+/// The Kinetics tutorial `FPT_FIND` (`Kinetics/FPT_FIND/9_comm`), its pathdata unchanged
+/// (WAITPDF, WAITPDFPRINT) on the nine-community database. Its expected `output_files` are
+/// byte-identical to FPT_EIG's, so WAITPDFPRINT must not change the WAITPDF files: they are
+/// byte-identical to those of a WAITPDF-only run (which
+/// `kinetics_fpt_eig_tutorial_matches_the_fortrans_waitpdf` compares with the Fortran's).
+/// The readme's identity: waitlnpdfA.4 (start in minimum 4 = B) is waitlnpdfAB.1.0000000000,
+/// and waitlnpdfB.144 is waitlnpdfBA. Per-source files for each of the 993 transient minima of
+/// each direction. Against the Fortran's per-source stdout of the same WAITPDF run
+/// (`sources.expected`: every source of both directions, peak count and smallest and largest
+/// peak height; `eigendata.sampled.expected`: the mode lists of ten sources): peak counts
+/// exactly and heights to 1e-4 relative for all 1986 sources, the eigendata modes in the same
+/// order, amplitudes a_k/e to 1e-3 relative, -ln|lambda_k| to 2e-4. Independently, for three
+/// sources the ln t density integrates to 1 and its mean equals MFPT.to.A's entry (1e-6).
+#[test]
+fn kinetics_fpt_find_tutorial_per_source_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs");
+    let src = root.join("kinetics_fpt_find");
+    let setup = |dir: &Path, from: &Path| {
+        for f in ["pathdata", "min.A", "min.B"] {
+            std::fs::copy(from.join(f), dir.join(f)).unwrap();
+        }
+        for f in ["min.data", "ts.data"] {
+            std::fs::copy(root.join("kinetics_mfpt").join(f), dir.join(f)).unwrap();
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    setup(d, &src);
+    let out = pathsample(d);
+    ok(&out);
+    let plain = tempfile::tempdir().unwrap();
+    setup(plain.path(), &root.join("kinetics_fpt_eig"));
+    ok(&pathsample(plain.path()));
+    let sfx = "1.0000000000";
+    let mut same = vec![
+        "wait.rates".to_string(),
+        "MFPT.to.A".into(),
+        "MFPT.to.B".into(),
+        "AB.right.eigenvectors".into(),
+        "BA.right.eigenvectors".into(),
+    ];
+    for stem in ["waitpdf", "waitlnpdf", "tobs", "Gaussianwaitlnpdf", "tau"] {
+        for dirn in ["AB", "BA"] {
+            same.push(format!("{stem}{dirn}.{sfx}"));
+        }
+    }
+    for f in &same {
+        assert!(
+            read(d, f) == read(plain.path(), f),
+            "{f} changed by WAITPDFPRINT"
+        );
+    }
+    assert_eq!(
+        read(d, "waitlnpdfA.4"),
+        read(d, &format!("waitlnpdfAB.{sfx}"))
+    );
+    assert_eq!(
+        read(d, "waitlnpdfB.144"),
+        read(d, &format!("waitlnpdfBA.{sfx}"))
+    );
+    let names: Vec<String> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for stem in ["waitlnpdf", "eigendata", "peaks"] {
+        for (letter, sink) in [("A", "144"), ("B", "4")] {
+            let prefix = format!("{stem}{letter}.");
+            let n = names.iter().filter(|f| f.starts_with(&prefix)).count();
+            assert_eq!(n, 993, "{prefix}*");
+            assert!(!d.join(format!("{prefix}{sink}")).exists());
+        }
+    }
+    // The Fortran's per-source peaks.
+    let close = |x: f64, y: f64, rel: f64| (x - y).abs() <= rel * y.abs();
+    let expected = std::fs::read_to_string(src.join("sources.expected")).unwrap();
+    assert_eq!(expected.lines().count(), 1986);
+    for line in expected.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let letter = &f[0][..1];
+        let ours: Vec<f64> = read(d, &format!("peaks{letter}.{}", f[1]))
+            .lines()
+            .map(|l| numbers_of(l)[1])
+            .collect();
+        assert_eq!(
+            ours.len(),
+            f[2].parse::<usize>().unwrap(),
+            "{line}: {ours:?}"
+        );
+        let (lo, hi) = (
+            ours.iter().copied().fold(f64::INFINITY, f64::min),
+            ours.iter().copied().fold(0.0, f64::max),
+        );
+        assert!(close(lo, f[3].parse().unwrap(), 1e-4), "{line}: {ours:?}");
+        assert!(close(hi, f[4].parse().unwrap(), 1e-4), "{line}: {ours:?}");
+    }
+    // The Fortran's per-source mode lists.
+    let sampled = std::fs::read_to_string(src.join("eigendata.sampled.expected")).unwrap();
+    // ((direction letter, source id), rows of mode, a_k/e, -ln|lambda_k|).
+    type Group = ((String, String), Vec<Vec<f64>>);
+    let mut groups: Vec<Group> = Vec::new();
+    for line in sampled.lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let key = (f[0][..1].to_string(), f[1].to_string());
+        let row = numbers_of(&f[2..].join(" "));
+        match groups.last_mut() {
+            Some((k, rows)) if *k == key => rows.push(row),
+            _ => groups.push((key, vec![row])),
+        }
+    }
+    assert_eq!(groups.len(), 10);
+    for ((letter, id), rows) in &groups {
+        let ours: Vec<Vec<f64>> = read(d, &format!("eigendata{letter}.{id}"))
+            .lines()
+            .map(numbers_of)
+            .collect();
+        assert_eq!(ours.len(), rows.len(), "eigendata{letter}.{id}");
+        for (o, t) in ours.iter().zip(rows) {
+            assert_eq!(o[0], t[0], "eigendata{letter}.{id}: mode order");
+            assert!(
+                close(o[1], t[1], 1e-3),
+                "eigendata{letter}.{id}: {o:?} {t:?}"
+            );
+            assert!(
+                (o[3] - t[2]).abs() <= 2e-4,
+                "eigendata{letter}.{id}: {o:?} {t:?}"
+            );
+            assert!((-o[2].ln() - o[3]).abs() <= 1e-8, "{o:?}");
+        }
+    }
+    // Normalisation and mean of a few sources' densities on their ln t grid.
+    let mfpt: Vec<Vec<f64>> = read(d, "MFPT.to.A").lines().map(numbers_of).collect();
+    for id in [1usize, 58, 988] {
+        let rows: Vec<Vec<f64>> = read(d, &format!("waitlnpdfA.{id}"))
+            .lines()
+            .map(numbers_of)
+            .collect();
+        let dy = rows[1][0] - rows[0][0];
+        let norm: f64 = rows.iter().map(|r| r[1] * dy).sum();
+        let mean: f64 = rows.iter().map(|r| r[0].exp() * r[1] * dy).sum();
+        let m = mfpt.iter().find(|r| r[0] == id as f64).unwrap()[1];
+        assert!((norm - 1.0).abs() < 1e-6, "{id}: {norm}");
+        assert!(close(mean, m, 1e-6), "{id}: {mean} vs {m}");
+    }
+}

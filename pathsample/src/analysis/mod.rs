@@ -132,7 +132,7 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
     if input.waitpdf {
         let mut net = subject.clone();
         net.prune(Some(input.nconnmin));
-        run_waitpdf(dir, &net, t, out)?;
+        run_waitpdf(dir, &net, t, input.waitpdfprint, out)?;
     }
     if let Some((walks, _, n)) = input.kmc {
         let mut net = subject.clone();
@@ -294,7 +294,7 @@ fn run_pgt(
 }
 
 /// WAITPDF: both directions, their files (suffix T as F12.10), wait.rates.
-fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result<()> {
+fn run_waitpdf(dir: &Path, net: &Network, t: f64, print: bool, out: &mut dyn Write) -> Result<()> {
     use waitpdf::{Passage, Writer};
     let ab = Passage::new(net, &net.a, &net.b)?;
     let ba = Passage::new(net, &net.b, &net.a)?;
@@ -322,6 +322,32 @@ fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result
         &dir.join("wait.rates"),
         &format!("{}\n", waitpdf::wait_rates_line(t, &ab, &ba)),
     )?;
+    if print {
+        let need =
+            waitpdf::per_source_bytes(&ab, Writer::Ab) + waitpdf::per_source_bytes(&ba, Writer::Ba);
+        let free = common::files::disk::free_bytes(dir)?;
+        let keep = common::files::disk::min_free_bytes();
+        if free < need.saturating_add(keep) {
+            bail!(
+                "WAITPDFPRINT: the per-source files need about {} MB in {} and {} MB are free (with {} MB kept free); nothing written",
+                need >> 20,
+                dir.display(),
+                free >> 20,
+                keep >> 20
+            );
+        }
+        for (p, w, letter) in [(&ab, Writer::Ab, 'A'), (&ba, Writer::Ba, 'B')] {
+            let start = std::time::Instant::now();
+            let (files, bytes) = waitpdf::write_per_source(dir, p, w, letter)?;
+            writeln!(
+                out,
+                "waitpdf> WAITPDFPRINT: {files} files waitlnpdf{letter}.X, eigendata{letter}.X, peaks{letter}.X for {} start minima ({} MB, {:.1} s)",
+                p.states.len(),
+                bytes >> 20,
+                start.elapsed().as_secs_f64()
+            )?;
+        }
+    }
     Ok(())
 }
 
