@@ -1418,3 +1418,47 @@ fn kinetics_fpt_find_tutorial_per_source_files() {
         assert!(close(mean, m, 1e-6), "{id}: {mean} vs {m}");
     }
 }
+
+/// The kinetics keywords' mistakes are clear errors naming the file, line or keyword, and
+/// nothing is written: a DijkstraList line that is not a minimum, a minimum beyond the
+/// database, a missing NGTkeeplist, NGTKEEPLIST without NGT, WAITPDFPRINT without WAITPDF.
+#[test]
+fn kinetics_list_keywords_report_their_mistakes() {
+    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+        (
+            "DIJKSTRALIST",
+            &[("DijkstraList", "4\nfour\n")],
+            "DijkstraList line 2: 'four' is not a minimum number",
+        ),
+        (
+            "DIJKSTRALIST",
+            &[("DijkstraList", "4\n\n995\n")],
+            "DijkstraList line 3: minimum 995 is not in the database (1 to 994)",
+        ),
+        ("NGTKEEPLIST\nNGT 0 T", &[], "NGTKEEPLIST: cannot read"),
+        (
+            "NGTKEEPLIST",
+            &[("NGTkeeplist", "4\n144\n")],
+            "NGTKEEPLIST: the partial graph transformation runs with NGT",
+        ),
+        (
+            "WAITPDFPRINT",
+            &[],
+            "WAITPDFPRINT: the per-source files come with WAITPDF",
+        ),
+    ];
+    for (keywords, files, message) in cases {
+        let deck = format!("TEMPERATURE 1.0\nNOPOINTS\n{keywords}\nNATOMS 1\n");
+        let dir = pgt_dij_dir(&deck, &[]);
+        for (name, text) in files {
+            write(dir.path(), name, text);
+        }
+        let out = pathsample(dir.path());
+        assert!(!out.status.success(), "{keywords}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(message), "{keywords}: {err}");
+        for f in ["Epath", "onpath", "min.data.new", "waitlnpdfA.4"] {
+            assert!(!dir.path().join(f).exists(), "{keywords}: {f}");
+        }
+    }
+}

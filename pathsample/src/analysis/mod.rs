@@ -77,6 +77,12 @@ fn network_at(input: &PathsampleInput, db: &Database, t: f64) -> Network {
 /// The analyses requested with CYCLES 0, in the order REGROUPFREE, DIJKSTRA, NGT; DIJKSTRA
 /// and NGT use the groups when REGROUPFREE ran.
 pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Write) -> Result<()> {
+    if input.ngtkeeplist && input.ngt.is_none() {
+        bail!("NGTKEEPLIST: the partial graph transformation runs with NGT; add an NGT line");
+    }
+    if input.waitpdfprint && !input.waitpdf {
+        bail!("WAITPDFPRINT: the per-source files come with WAITPDF; add a WAITPDF line");
+    }
     if input.regroupfree.is_none()
         && input.dijkstra.is_none()
         && input.ngt.is_none()
