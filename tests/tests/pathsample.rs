@@ -1424,7 +1424,9 @@ fn kinetics_fpt_find_tutorial_per_source_files() {
 /// database, a missing NGTkeeplist, NGTKEEPLIST without NGT, WAITPDFPRINT without WAITPDF.
 #[test]
 fn kinetics_list_keywords_report_their_mistakes() {
-    let cases: [(&str, &[(&str, &str)], &str); 5] = [
+    // (keyword lines, files to write (name, text), expected message).
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: [Case; 5] = [
         (
             "DIJKSTRALIST",
             &[("DijkstraList", "4\nfour\n")],
