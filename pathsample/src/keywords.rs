@@ -756,7 +756,7 @@ fn kinetics() -> Vec<Keyword<R>> {
                 Ok(())
             }),
         kw("NGTKEEPLIST")
-            .doc("with NGT: partial graph transformation keeping only the minima listed in the file NGTkeeplist (and the A and B minima); writes the reduced network as free energies at TEMPERATURE to min.data.new, ts.data.new, min.A.new, min.B.new and mapping (read them back with FREEENERGY), and computes no rates")
+            .doc("with NGT: partial graph transformation keeping only the minima listed in the file NGTkeeplist (and the A and B minima); writes the reduced network as free energies at TEMPERATURE to min.data.new, ts.data.new, min.A.new, min.B.new, mapping and its branching probabilities to Pbranch.removedlist(.map) (read the .new files back with FREEENERGY), and computes no rates")
             .set(|r: &mut R, _| {
                 r.input.ngtkeeplist = true;
                 Ok(())

@@ -1112,7 +1112,8 @@ fn kinetics_pgt_dij_dijkstralist_gives_the_fortrans_path_and_layers() {
 /// 100.1D0) with its NGTkeeplist (84 distinct minima): the partial graph transformation
 /// writes min.data.new and ts.data.new equal to the Fortran's (the same minima and TS pairs in
 /// the same order, free energies to 1e-8 relative; the Fortran's values are rounded to 10
-/// digits), min.A.new, min.B.new and mapping exactly; and the reduced network is exact: NGT on
+/// digits), min.A.new, min.B.new and mapping exactly, the branching-probability dumps
+/// Pbranch.removedlist(.map) to 1e-8; and the reduced network is exact: NGT on
 /// it (read with FREEENERGY) gives the full network's rates and mean first-passage times (the
 /// MFPT tutorial's NGT.rates.new) to 1e-7 relative.
 #[test]
@@ -1133,6 +1134,10 @@ fn kinetics_pgt_dij_partial_gt_gives_the_fortrans_reduced_database() {
     }
     for f in ["min.A.new", "min.B.new", "mapping"] {
         assert_eq!(read(d, f), pgt_dij_expected(f), "{f}");
+    }
+    // The renormalised branching probabilities of the kept minima (new and original ids).
+    for f in ["Pbranch.removedlist", "Pbranch.removedlist.map"] {
+        same_table(f, &read(d, f), &pgt_dij_expected(f), 1e-8);
     }
     // NGT on the reduced network equals the full network's.
     let red = tempfile::tempdir().unwrap();

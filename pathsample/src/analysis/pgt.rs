@@ -44,6 +44,9 @@ pub struct Reduced {
     pub free: Vec<f64>,
     /// TSs, sorted by (i, j).
     pub links: Vec<Link>,
+    /// Per kept minimum (new order): (new id j, P'_{j←i}) for its kept neighbours and itself
+    /// (the self-loop, 0 when there is none), by increasing new id.
+    pub branch: Vec<Vec<(usize, f64)>>,
     /// New ids of the A minima, increasing.
     pub a: Vec<usize>,
     /// New ids of the B minima.
@@ -113,6 +116,19 @@ pub fn reduce(net: &Network, list: &[usize], t: f64, planck: f64) -> Reduced {
         }
     }
     links.sort_by_key(|l| (l.i, l.j));
+    let branch = order[..nkeep]
+        .iter()
+        .map(|&i| {
+            let mut v: Vec<(usize, f64)> = gt
+                .out(i)
+                .filter(|&(j, _)| j != i && keep[j])
+                .map(|(j, p)| (new_id[j], p))
+                .collect();
+            v.push((new_id[i], gt.p(i, i)));
+            v.sort_by_key(|&(j, _)| j);
+            v
+        })
+        .collect();
     let ids = |set: &[usize]| {
         let mut v: Vec<usize> = set
             .iter()
@@ -130,6 +146,7 @@ pub fn reduce(net: &Network, list: &[usize], t: f64, planck: f64) -> Reduced {
         nkeep,
         free,
         links,
+        branch,
         subtract,
         added,
         pruned,
@@ -206,7 +223,9 @@ impl Reduced {
     /// (file name, text) of min.data.new `(2G20.10,I8,3G20.10)` (F, 0.0, order 1, moments
     /// 1.0), ts.data.new `(2G20.10,3I8,3G20.10)` (F, 0.0, order 1, i, j, moments 1.0),
     /// min.A.new and min.B.new (`I8` count then `I8` ids) and mapping (new → original, then
-    /// original → new, both `I8`).
+    /// original → new, both `I8`), and the renormalised branching probabilities of the kept
+    /// minima, Pbranch.removedlist (new ids: i, position in i's list, j, P'_{j←i}) and
+    /// Pbranch.removedlist.map (original ids: i, j, P'), `(I6)` ids and `G20.10`.
     pub fn files(&self) -> Vec<(&'static str, String)> {
         let g = |v: f64| fmt_g(v, 20, 10);
         let i8 = |v: usize| fmt_i(v as i64, 8);
@@ -261,7 +280,28 @@ impl Reduced {
                 i8(id)
             ));
         }
+        let (mut pb, mut pbmap) = (String::new(), String::new());
+        let i6 = |v: usize| fmt_i(v as i64, 6);
+        for (pos, list) in self.branch.iter().enumerate() {
+            for (k, &(j, p)) in list.iter().enumerate() {
+                pb.push_str(&format!(
+                    "NGT> J1,J2,NVAL,PBRANCH={}{}{}{}\n",
+                    i6(pos + 1),
+                    i6(k + 1),
+                    i6(j),
+                    g(p)
+                ));
+                pbmap.push_str(&format!(
+                    "NGT> J1,NVAL,PBRANCH={}{}{}\n",
+                    i6(self.order[pos] + 1),
+                    i6(self.order[j - 1] + 1),
+                    g(p)
+                ));
+            }
+        }
         vec![
+            ("Pbranch.removedlist", pb),
+            ("Pbranch.removedlist.map", pbmap),
             ("min.data.new", md),
             ("ts.data.new", td),
             ("min.A.new", set(&self.a)),
