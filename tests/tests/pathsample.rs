@@ -1171,7 +1171,8 @@ fn kinetics_pgt_dij_partial_gt_gives_the_fortrans_reduced_database() {
 /// densities to 5e-3 where above 1e-6 of the largest: the Fortran's reduced B<-A values are
 /// 0.23 % (MFPT.to.A up to 0.6 %) off the exact linear-solve values of the same network (its
 /// eigenvalues carry more noise on this worse-conditioned matrix; ours agree with the
-/// linear solve to 4e-5, checked with numpy).
+/// linear solve to 4e-5, checked with numpy). With WAITPDFPRINT added, the per-source files
+/// are identical with 1 and 3 threads.
 #[test]
 fn kinetics_pgt_dij_fpt_on_the_reduced_network_equals_the_full_networks() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../test_inputs/kinetics_pgt_dij");
@@ -1247,6 +1248,44 @@ fn kinetics_pgt_dij_fpt_on_the_reduced_network_equals_the_full_networks() {
         let ln_ba = stem.ends_with("BA") && !stem.starts_with("waitpdf");
         assert_eq!(ours, if ln_ba { 10_000 } else { n }, "{stem}");
     }
+    // WAITPDFPRINT on the reduced network: the per-source files do not depend on the number
+    // of threads (1 and 3), and the source minimum's file (B = new minimum 19) is the
+    // direction's waitlnpdfAB.
+    let mut runs = Vec::new();
+    for threads in ["1", "3"] {
+        let t = tempfile::tempdir().unwrap();
+        for f in ["min.data", "ts.data", "min.A", "min.B"] {
+            std::fs::copy(r.join(f), t.path().join(f)).unwrap();
+        }
+        let deck = std::fs::read_to_string(src.join("pathdata_FPT")).unwrap();
+        write(t.path(), "pathdata", &format!("{deck}WAITPDFPRINT\n"));
+        let out = Command::new(bin("PATHSAMPLE"))
+            .current_dir(t.path())
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        ok(&out);
+        runs.push(t);
+    }
+    let mut per_source = 0;
+    for e in std::fs::read_dir(runs[0].path()).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        if ["waitlnpdfA.", "waitlnpdfB.", "eigendata", "peaks"]
+            .iter()
+            .any(|p| name.starts_with(p))
+        {
+            per_source += 1;
+            assert!(
+                read(runs[0].path(), &name) == read(runs[1].path(), &name),
+                "{name} depends on the thread count"
+            );
+        }
+    }
+    assert_eq!(per_source, 6 * 83);
+    assert_eq!(
+        read(runs[0].path(), "waitlnpdfA.19"),
+        read(r, "waitlnpdfAB.1.0000000000")
+    );
     for stem in ["waitlnpdfAB", "waitlnpdfBA"] {
         let ours = read(r, &format!("{stem}.1.0000000000"));
         let lines: Vec<&str> = ours.lines().collect();
