@@ -259,10 +259,9 @@ pub struct LnKernel {
     /// y_i = ymin + i·dy.
     pub ys: Vec<f64>,
     ts: Vec<f64>,
-    /// e^{−|λ_k| t_i}, mode-major (k·npts + i).
-    ex: Vec<f64>,
-    /// Per mode, the first point from which e^{−|λ_k| t} underflows to 0 (it decreases in t).
-    end: Vec<usize>,
+    /// Per mode k, e^{−|λ_k| t_i} for the points before it underflows to 0 (it decreases in
+    /// t; the zeros after are not stored, so the table holds only the nonzero part).
+    ex: Vec<Vec<f64>>,
     /// |λ_k|.
     rate: Vec<f64>,
 }
@@ -274,20 +273,16 @@ impl LnKernel {
         let ys: Vec<f64> = (0..npts).map(|i| ymin + i as f64 * dy).collect();
         let ts: Vec<f64> = ys.iter().map(|y| y.exp()).collect();
         let rate: Vec<f64> = p.lambda.iter().map(|l| l.abs()).collect();
-        let mut ex = Vec::with_capacity(rate.len() * npts);
-        let mut end = Vec::with_capacity(rate.len());
-        for &l in &rate {
-            let start = ex.len();
-            ex.extend(ts.iter().map(|&t| (-l * t).exp()));
-            end.push(ex[start..].iter().position(|&e| e == 0.0).unwrap_or(npts));
-        }
-        Self {
-            ys,
-            ts,
-            ex,
-            end,
-            rate,
-        }
+        let ex = rate
+            .iter()
+            .map(|&l| {
+                ts.iter()
+                    .map(|&t| (-l * t).exp())
+                    .take_while(|&e| e != 0.0)
+                    .collect()
+            })
+            .collect();
+        Self { ys, ts, ex, rate }
     }
 
     /// g(y_i) at every grid point for mode amplitudes `a` (mode order); `a.len()` = modes.
@@ -302,7 +297,7 @@ impl LnKernel {
         let npts = self.ts.len();
         let mut acc = vec![vec![0.0f64; npts]; starts.len()];
         for (k, &l) in self.rate.iter().enumerate() {
-            let row = &self.ex[k * npts..k * npts + self.end[k]];
+            let row = &self.ex[k];
             for (s, a) in starts.iter().enumerate() {
                 let c = a[k] * l;
                 for (g, &e) in acc[s].iter_mut().zip(row) {
