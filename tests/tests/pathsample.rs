@@ -1328,7 +1328,8 @@ fn kinetics_pgt_dij_fpt_on_the_reduced_network_equals_the_full_networks() {
 /// each direction. Against the Fortran's per-source stdout of the same WAITPDF run
 /// (`sources.expected`: every source of both directions, peak count and smallest and largest
 /// peak height; `eigendata.sampled.expected`: the mode lists of ten sources): peak counts
-/// exactly and heights to 1e-4 relative for all 1986 sources, the eigendata modes in the same
+/// exactly and heights to 1e-4 relative for all 1986 sources, our stdout's per-source lines
+/// for the same sources in the same order, the eigendata modes in the same
 /// order, amplitudes a_k/e to 1e-3 relative, -ln|lambda_k| to 2e-4. Independently, for three
 /// sources the ln t density integrates to 1 and its mean equals MFPT.to.A's entry (1e-6).
 #[test]
@@ -1413,6 +1414,21 @@ fn kinetics_fpt_find_tutorial_per_source_files() {
         assert!(close(lo, f[3].parse().unwrap(), 1e-4), "{line}: {ours:?}");
         assert!(close(hi, f[4].parse().unwrap(), 1e-4), "{line}: {ours:?}");
     }
+    // The stdout summary per source: the Fortran's sources, order and peak counts.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let ours: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.starts_with("waitpdf> For source minimum"))
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            format!("{} {} {}", f[7], f[4], f[9])
+        })
+        .collect();
+    let theirs: Vec<String> = expected
+        .lines()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(ours, theirs);
     // The Fortran's per-source mode lists.
     let sampled = std::fs::read_to_string(src.join("eigendata.sampled.expected")).unwrap();
     // ((direction letter, source id), rows of mode, a_k/e, -ln|lambda_k|).

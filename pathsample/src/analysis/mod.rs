@@ -344,12 +344,16 @@ fn run_waitpdf(dir: &Path, net: &Network, t: f64, print: bool, out: &mut dyn Wri
         }
         for (p, w, letter) in [(&ab, Writer::Ab, 'A'), (&ba, Writer::Ba, 'B')] {
             let start = std::time::Instant::now();
-            let (files, bytes) = waitpdf::write_per_source(dir, p, w, letter)?;
+            let done = waitpdf::write_per_source(dir, p, w, letter)?;
+            for line in &done.lines {
+                writeln!(out, "{line}")?;
+            }
             writeln!(
                 out,
-                "waitpdf> WAITPDFPRINT: {files} files waitlnpdf{letter}.X, eigendata{letter}.X, peaks{letter}.X for {} start minima ({} MB, {:.1} s)",
+                "waitpdf> WAITPDFPRINT: {} files waitlnpdf{letter}.X, eigendata{letter}.X, peaks{letter}.X for {} start minima ({} MB, {:.1} s)",
+                done.files,
                 p.states.len(),
-                bytes >> 20,
+                done.bytes >> 20,
                 start.elapsed().as_secs_f64()
             )?;
         }

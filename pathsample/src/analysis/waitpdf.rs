@@ -368,13 +368,13 @@ pub fn per_source_bytes(p: &Passage, w: Writer) -> u64 {
 ///   peak counts and smallest/largest heights on its stdout follow this rule).
 ///
 /// Sources run in parallel (rayon), each computed alone: the files do not depend on the
-/// number of threads. Returns (files written, bytes written).
+/// number of threads.
 pub fn write_per_source(
     dir: &std::path::Path,
     p: &Passage,
     w: Writer,
     letter: char,
-) -> Result<(usize, u64)> {
+) -> Result<PerSource> {
     use rayon::prelude::*;
     let kernel = LnKernel::new(p, w.ln_points());
     // The y column is the same in every file of the direction.
@@ -382,11 +382,11 @@ pub fn write_per_source(
     let positions: Vec<usize> = (0..p.states.len()).collect();
     let written = positions
         .par_chunks(8)
-        .map(|chunk| -> Result<(usize, u64)> {
+        .map(|chunk| -> Result<PerSource> {
             let amps: Vec<Vec<f64>> = chunk.iter().map(|&j| p.amplitudes_of(j)).collect();
             let refs: Vec<&[f64]> = amps.iter().map(Vec::as_slice).collect();
             let dens = kernel.densities(&refs);
-            let (mut files, mut bytes) = (0usize, 0u64);
+            let mut done = PerSource::default();
             for ((&j, a), g) in chunk.iter().zip(&amps).zip(&dens) {
                 let id = p.states[j] + 1;
                 let mut ln = String::with_capacity(g.len() * LN_PDF_LINE as usize);
@@ -411,24 +411,54 @@ pub fn write_per_source(
                     eig.push('\n');
                 }
                 let mut peaks = String::new();
-                for i in peak_points(g) {
+                let found = peak_points(g);
+                for &i in &found {
                     peaks.push_str(&fmt_g(kernel.ys[i], 20, 10));
                     peaks.push_str(&fmt_g(g[i], 20, 10));
                     peaks.push('\n');
                 }
+                let heights = found.iter().map(|&i| g[i]);
+                let lo = heights.clone().fold(f64::INFINITY, f64::min);
+                let hi = heights.fold(0.0f64, f64::max);
+                let norm: f64 = a.iter().sum();
+                let dirn = if letter == 'A' { "AB" } else { "BA" };
+                done.lines.push(format!(
+                    "waitpdf> For source minimum {} norm={}   {dirn} peaks={} smallest={} largest={}",
+                    fmt_i(id as i64, 8),
+                    fmt_g(norm, 18, 10),
+                    fmt_i(found.len() as i64, 8),
+                    fmt_g(if found.is_empty() { 0.0 } else { lo }, 20, 10),
+                    fmt_g(hi, 20, 10)
+                ));
                 for (stem, text) in [("waitlnpdf", &ln), ("eigendata", &eig), ("peaks", &peaks)] {
                     let path = dir.join(format!("{stem}{letter}.{id}"));
                     common::files::error::write_atomic(&path, text.as_bytes())?;
-                    files += 1;
-                    bytes += text.len() as u64;
+                    done.files += 1;
+                    done.bytes += text.len() as u64;
                 }
             }
-            Ok((files, bytes))
+            Ok(done)
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok(written
-        .iter()
-        .fold((0, 0), |(f, b), &(f1, b1)| (f + f1, b + b1)))
+    let mut all = PerSource::default();
+    for w in written {
+        all.files += w.files;
+        all.bytes += w.bytes;
+        all.lines.extend(w.lines);
+    }
+    Ok(all)
+}
+
+/// What [`write_per_source`] did.
+#[derive(Debug, Default)]
+pub struct PerSource {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// One summary line per source, in matrix order (the Fortran's stdout line: Σ_k a_k(X),
+    /// the number of peaks, the smallest and largest peak height).
+    pub lines: Vec<String>,
 }
 
 /// Peaks listed by WAITPDFPRINT: g(y) at least this (g is a probability density in ln t,
