@@ -173,6 +173,20 @@ pub struct PathsampleInput {
     pub rates_cycle: Vec<f64>,
     /// WAITPDF: first-passage-time distributions A<-B and B<-A by eigendecomposition.
     pub waitpdf: bool,
+    /// WAITPDFPRINT: with WAITPDF, also the per-source files (waitlnpdfA.X, waitlnpdfB.X,
+    /// eigendataA.X, eigendataB.X, peaksA.X, peaksB.X for every transient minimum X).
+    pub waitpdfprint: bool,
+    /// DIJKSTRALIST [layers]: the fastest path between every pair of the minima listed in
+    /// `DijkstraList`, the files Epath, onpath, high, low and their neighbour layers
+    /// onpath.N, high.N, low.N for N = 1..layers (default 8).
+    pub dijkstralist: Option<usize>,
+    /// NGTKEEPLIST: NGT becomes a partial graph transformation that removes every minimum
+    /// not listed in `NGTkeeplist` and writes the reduced network (min.data.new, ts.data.new,
+    /// min.A.new, min.B.new, mapping) as free energies.
+    pub ngtkeeplist: bool,
+    /// FREEENERGY: min.data and ts.data hold free energies at TEMPERATURE (the files of
+    /// NGTKEEPLIST): k(i→j) = (kT/h)·exp(−(F_ts − F_i)/kT), ln Z_i = −F_i/kT.
+    pub freeenergy: bool,
     /// KMC nkmc pairthresh nconnmin: kinetic Monte Carlo walks (trajectories, leapfrog
     /// threshold, NCONNMIN).
     pub kmc: Option<(usize, f64, usize)>,
@@ -236,6 +250,10 @@ impl Default for Reading {
                 ngt: None,
                 rates_cycle: Vec::new(),
                 waitpdf: false,
+                waitpdfprint: false,
+                dijkstralist: None,
+                ngtkeeplist: false,
+                freeenergy: false,
                 kmc: None,
                 debug: false,
                 regroupfree: None,
@@ -744,6 +762,32 @@ fn kinetics() -> Vec<Keyword<R>> {
             .doc("first-passage-time distributions A<-B and B<-A by eigendecomposition of the rate matrix: waitpdf*, waitlnpdf*, tobs*, Gaussianwaitlnpdf*, MFPT.to.A/B, wait.rates, *.right.eigenvectors")
             .set(|r: &mut R, _| {
                 r.input.waitpdf = true;
+                Ok(())
+            }),
+        kw("WAITPDFPRINT")
+            .doc("with WAITPDF, also one file set per transient minimum X (start in X alone): waitlnpdfA.X / waitlnpdfB.X (the waitlnpdfAB / waitlnpdfBA layout and grid), eigendataA.X / eigendataB.X (mode, amplitude/e, -eigenvalue, -ln|eigenvalue| for amplitudes of at least 0.005, largest first), peaksA.X / peaksB.X (ln t and height of each local maximum of the ln t density of at least 0.01)")
+            .set(|r: &mut R, _| {
+                r.input.waitpdfprint = true;
+                Ok(())
+            }),
+        kw("DIJKSTRALIST")
+            .arg(Arg::int("layers").or("8"))
+            .doc("the fastest path (largest product of branching probabilities) between every pair of the minima listed in the file DijkstraList: Epath, onpath, high, low (path minima that are energy maxima / minima along the path) and the neighbour layers onpath.N, high.N, low.N for N = 1..layers, with the equilibrium occupation of each minimum")
+            .set(|r: &mut R, l| {
+                let n = l.opt_usize(1)?.unwrap_or(8);
+                r.input.dijkstralist = Some(n);
+                Ok(())
+            }),
+        kw("NGTKEEPLIST")
+            .doc("with NGT: partial graph transformation keeping only the minima listed in the file NGTkeeplist (and the A and B minima); writes the reduced network as free energies at TEMPERATURE to min.data.new, ts.data.new, min.A.new, min.B.new, mapping and its branching probabilities to Pbranch.removedlist(.map) (read the .new files back with FREEENERGY), and computes no rates")
+            .set(|r: &mut R, _| {
+                r.input.ngtkeeplist = true;
+                Ok(())
+            }),
+        kw("FREEENERGY")
+            .doc("min.data and ts.data hold free energies at TEMPERATURE (as NGTKEEPLIST writes them): k(i->j) = (kT/h) exp(-(F_ts - F_i)/kT), Z_i = exp(-F_i/kT); fvib, orders and moments of inertia are ignored")
+            .set(|r: &mut R, _| {
+                r.input.freeenergy = true;
                 Ok(())
             }),
         kw("KMC")

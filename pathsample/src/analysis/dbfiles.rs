@@ -137,3 +137,32 @@ pub fn subset(db: &Database, keep: &[bool], keep_ts: impl Fn(usize) -> bool) -> 
         .collect();
     Subset { minima, ts }
 }
+
+/// The minima listed in a file such as `DijkstraList` or `NGTkeeplist`: the first integer of
+/// every non-blank line (later columns, such as the occupations of `onpath.N`, are ignored),
+/// 1-based ids of a database of `nmin` minima, in file order. Errors name the file and line.
+pub fn read_id_list(path: &Path, nmin: usize, keyword: &str) -> Result<Vec<usize>> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("{keyword}: cannot read {name}: {e}"))?;
+    let mut ids = Vec::new();
+    for (k, line) in text.lines().enumerate() {
+        let Some(word) = line.split_whitespace().next() else {
+            continue;
+        };
+        let id: usize = word.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "{keyword}: {name} line {}: '{word}' is not a minimum number",
+                k + 1
+            )
+        })?;
+        if id == 0 || id > nmin {
+            anyhow::bail!(
+                "{keyword}: {name} line {}: minimum {id} is not in the database (1 to {nmin})",
+                k + 1
+            );
+        }
+        ids.push(id);
+    }
+    Ok(ids)
+}

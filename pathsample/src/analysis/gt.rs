@@ -59,6 +59,12 @@ impl Gt {
         self.out[i].get(&j).copied().unwrap_or(0.0)
     }
 
+    /// The renormalised branching probabilities out of `i`: (j, P_{j←i}) by increasing j,
+    /// the self-loop (j = i) included.
+    pub fn out(&self, i: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.out[i].iter().map(|(&j, &p)| (j, p))
+    }
+
     /// Σ_{j ∈ set} P_{j←i} (`set[j]` true), the self-loop included when i is in the set.
     pub fn p_into(&self, set: &[bool], i: usize) -> f64 {
         self.out[i]

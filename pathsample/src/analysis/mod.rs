@@ -15,11 +15,13 @@
 
 mod dbfiles;
 pub mod dijkstra;
+pub mod dijlist;
 pub mod gt;
 pub mod kmc;
 pub mod merge;
 pub mod network;
 pub mod ngt;
+pub mod pgt;
 pub mod prune;
 pub mod regroup;
 pub mod waitpdf;
@@ -62,14 +64,31 @@ fn dead_ts(input: &PathsampleInput, db: &Database) -> DeadTs {
     }
 }
 
+/// The rate network at kT = `t`: from the energies, fvib and orders (canonical rates), or
+/// with FREEENERGY from the free energies the files hold.
+fn network_at(input: &PathsampleInput, db: &Database, t: f64) -> Network {
+    if input.freeenergy {
+        Network::from_free_energies(db, &dead_ts(input, db), t, input.planck)
+    } else {
+        Network::from_db(db, &dead_ts(input, db), Some(&rate_options(input, t)))
+    }
+}
+
 /// The analyses requested with CYCLES 0, in the order REGROUPFREE, DIJKSTRA, NGT; DIJKSTRA
 /// and NGT use the groups when REGROUPFREE ran.
 pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Write) -> Result<()> {
+    if input.ngtkeeplist && input.ngt.is_none() {
+        bail!("NGTKEEPLIST: the partial graph transformation runs with NGT; add an NGT line");
+    }
+    if input.waitpdfprint && !input.waitpdf {
+        bail!("WAITPDFPRINT: the per-source files come with WAITPDF; add a WAITPDF line");
+    }
     if input.regroupfree.is_none()
         && input.dijkstra.is_none()
         && input.ngt.is_none()
         && !input.waitpdf
         && input.kmc.is_none()
+        && input.dijkstralist.is_none()
     {
         writeln!(
             out,
@@ -86,8 +105,10 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
     if let Some(m) = db.set_a().iter().find(|m| db.set_b().contains(m)) {
         bail!("minimum {m} is in both min.A and min.B");
     }
-    let ropts = rate_options(input, t);
-    let base = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+    if input.freeenergy && input.planck <= 0.0 {
+        bail!("FREEENERGY: PLANCK must be positive");
+    }
+    let base = network_at(input, db, t);
     let mut regrouped: Option<Regrouped> = None;
     if let Some(x) = input.regroupfree {
         if input.planck <= 0.0 {
@@ -109,10 +130,15 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
         net.prune(Some(nconnmin));
         run_dijkstra(dir, input, db, regrouped.as_ref(), &net, nconnmin, t, out)?;
     }
+    if let Some(count) = input.dijkstralist {
+        let mut net = subject.clone();
+        net.prune(Some(input.nconnmin));
+        run_dijkstra_list(dir, db, &net, count, out)?;
+    }
     if input.waitpdf {
         let mut net = subject.clone();
         net.prune(Some(input.nconnmin));
-        run_waitpdf(dir, &net, t, out)?;
+        run_waitpdf(dir, &net, t, input.waitpdfprint, out)?;
     }
     if let Some((walks, _, n)) = input.kmc {
         let mut net = subject.clone();
@@ -123,6 +149,9 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
         let nconnmin = n.max(input.nconnmin);
         let mut net = subject;
         net.prune(Some(nconnmin));
+        if input.ngtkeeplist {
+            return run_pgt(dir, input, db, &net, t, out);
+        }
         let res = ngt::ngt(&net, kmc);
         for line in res.lines(nconnmin) {
             writeln!(out, "{line}")?;
@@ -142,8 +171,136 @@ pub fn run(dir: &Path, input: &PathsampleInput, db: &Database, out: &mut dyn Wri
     Ok(())
 }
 
+/// DIJKSTRALIST: the fastest path between every pair of the minima listed in `DijkstraList`
+/// (pairs in list order: (1,2), (1,3), ..., (2,3), ...), and the files Epath (every path from
+/// its first minimum to its second, `(I8,G20.10,I8)` step, energy, minimum or TS id; a blank
+/// line between paths), onpath (`(I8)` the path minima), high and low (`(I8,G20.10)` the path
+/// minima that are energy maxima / minima along a path, and their equilibrium occupation),
+/// and the neighbour layers onpath.N, high.N, low.N, N = 1..`count`, in the high/low layout.
+fn run_dijkstra_list(
+    dir: &Path,
+    db: &Database,
+    net: &Network,
+    count: usize,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let file = dir.join("DijkstraList");
+    let list = dbfiles::read_id_list(&file, db.nmin(), "DIJKSTRALIST")?;
+    if list.len() < 2 {
+        bail!(
+            "DIJKSTRALIST: {} must list at least two minima, one per line",
+            file.display()
+        );
+    }
+    let n = net.len();
+    let (mut onpath, mut high, mut low) = (vec![false; n], vec![false; n], vec![false; n]);
+    let mut epath = String::new();
+    let g = |v: f64| fmt_g(v, 20, 10);
+    for (x, &s) in list.iter().enumerate() {
+        for &f in &list[x + 1..] {
+            if s == f {
+                continue;
+            }
+            let Some(p) = dijlist::path(net, s - 1, f - 1) else {
+                writeln!(
+                    out,
+                    "DijkstraList> no path between minima {s} and {f} through live transition states"
+                )?;
+                continue;
+            };
+            writeln!(
+                out,
+                "DijkstraList> path from minimum {s} to {f}: {} minima, product of branching probabilities {}",
+                p.nodes.len(),
+                g((-p.weight).exp()).trim()
+            )?;
+            if !epath.is_empty() {
+                epath.push('\n');
+            }
+            let mut step = 0i64;
+            for (k, &m) in p.nodes.iter().enumerate() {
+                step += 1;
+                epath.push_str(&format!(
+                    "{}{}{}\n",
+                    fmt_i(step, 8),
+                    g(net.energy[m]),
+                    fmt_i(m as i64 + 1, 8)
+                ));
+                if let Some(&e) = p.edges.get(k) {
+                    step += 1;
+                    let edge = &net.edges[e];
+                    epath.push_str(&format!(
+                        "{}{}{}\n",
+                        fmt_i(step, 8),
+                        g(edge.energy),
+                        fmt_i(edge.id as i64, 8)
+                    ));
+                }
+                onpath[m] = true;
+            }
+            let (h, l) = dijlist::extrema(net, &p.nodes);
+            h.iter().for_each(|&m| high[m] = true);
+            l.iter().for_each(|&m| low[m] = true);
+        }
+    }
+    write_text(&dir.join("Epath"), &epath)?;
+    let occ = dijlist::occupations(net);
+    let with_p = |nodes: &mut dyn Iterator<Item = usize>| -> String {
+        nodes
+            .map(|m| format!("{}{}\n", fmt_i(m as i64 + 1, 8), g(occ[m])))
+            .collect()
+    };
+    let ids: String = (0..n)
+        .filter(|&m| onpath[m])
+        .map(|m| fmt_i(m as i64 + 1, 8) + "\n")
+        .collect();
+    write_text(&dir.join("onpath"), &ids)?;
+    write_text(&dir.join("high"), &with_p(&mut (0..n).filter(|&m| high[m])))?;
+    write_text(&dir.join("low"), &with_p(&mut (0..n).filter(|&m| low[m])))?;
+    for (stem, set) in [("onpath", &onpath), ("high", &high), ("low", &low)] {
+        for (k, layer) in dijlist::layers(net, set, count).iter().enumerate() {
+            write_text(
+                &dir.join(format!("{stem}.{}", k + 1)),
+                &with_p(&mut layer.iter().copied()),
+            )?;
+        }
+    }
+    writeln!(
+        out,
+        "DijkstraList> {} minima on the paths ({} high, {} low); Epath, onpath, high, low and {count} neighbour layers of each written",
+        onpath.iter().filter(|&&b| b).count(),
+        high.iter().filter(|&&b| b).count(),
+        low.iter().filter(|&&b| b).count()
+    )?;
+    Ok(())
+}
+
+/// NGT with NGTKEEPLIST: the partial graph transformation and its files (see [`pgt`]).
+fn run_pgt(
+    dir: &Path,
+    input: &PathsampleInput,
+    db: &Database,
+    net: &Network,
+    t: f64,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if input.planck <= 0.0 {
+        bail!("NGTKEEPLIST: PLANCK must be positive");
+    }
+    let file = dir.join("NGTkeeplist");
+    let list = dbfiles::read_id_list(&file, db.nmin(), "NGTKEEPLIST")?;
+    let reduced = pgt::reduce(net, &list, t, input.planck);
+    for line in reduced.summary() {
+        writeln!(out, "{line}")?;
+    }
+    for (name, text) in reduced.files() {
+        write_text(&dir.join(name), &text)?;
+    }
+    Ok(())
+}
+
 /// WAITPDF: both directions, their files (suffix T as F12.10), wait.rates.
-fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result<()> {
+fn run_waitpdf(dir: &Path, net: &Network, t: f64, print: bool, out: &mut dyn Write) -> Result<()> {
     use waitpdf::{Passage, Writer};
     let ab = Passage::new(net, &net.a, &net.b)?;
     let ba = Passage::new(net, &net.b, &net.a)?;
@@ -171,6 +328,36 @@ fn run_waitpdf(dir: &Path, net: &Network, t: f64, out: &mut dyn Write) -> Result
         &dir.join("wait.rates"),
         &format!("{}\n", waitpdf::wait_rates_line(t, &ab, &ba)),
     )?;
+    if print {
+        let need =
+            waitpdf::per_source_bytes(&ab, Writer::Ab) + waitpdf::per_source_bytes(&ba, Writer::Ba);
+        let free = common::files::disk::free_bytes(dir)?;
+        let keep = common::files::disk::min_free_bytes();
+        if free < need.saturating_add(keep) {
+            bail!(
+                "WAITPDFPRINT: the per-source files need about {} MB in {} and {} MB are free (with {} MB kept free); nothing written",
+                need >> 20,
+                dir.display(),
+                free >> 20,
+                keep >> 20
+            );
+        }
+        for (p, w, letter) in [(&ab, Writer::Ab, 'A'), (&ba, Writer::Ba, 'B')] {
+            let start = std::time::Instant::now();
+            let done = waitpdf::write_per_source(dir, p, w, letter)?;
+            for line in &done.lines {
+                writeln!(out, "{line}")?;
+            }
+            writeln!(
+                out,
+                "waitpdf> WAITPDFPRINT: {} files waitlnpdf{letter}.X, eigendata{letter}.X, peaks{letter}.X for {} start minima ({} MB, {:.1} s)",
+                done.files,
+                p.states.len(),
+                done.bytes >> 20,
+                start.elapsed().as_secs_f64()
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -234,8 +421,7 @@ fn rates_cycle(
     let e = |v: f64| fmt_e_exp(v, 20, 10, 4);
     let (mut new, mut kss, mut knss) = (String::new(), String::new(), String::new());
     for &t in &input.rates_cycle {
-        let ropts = rate_options(input, t);
-        let mut net = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+        let mut net = network_at(input, db, t);
         net.prune(Some(nconnmin));
         let res = ngt::ngt(&net, kmc);
         let (ab, ba) = (res.knss.ab, res.knss.ba);
@@ -529,8 +715,7 @@ fn run_dijkstra(
 /// (DIRECTION), for SHORTCUT; `None` when the sets are not connected through live TSs.
 pub fn fastest_path_minima(input: &PathsampleInput, db: &Database) -> Result<Option<Vec<usize>>> {
     let t = temperature(input)?;
-    let ropts = rate_options(input, t);
-    let mut net = Network::from_db(db, &dead_ts(input, db), Some(&ropts));
+    let mut net = network_at(input, db, t);
     net.prune(Some(input.nconnmin));
     let (product, reactant) = if input.direction_ab {
         (net.a.clone(), net.b.clone())

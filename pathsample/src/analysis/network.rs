@@ -110,7 +110,12 @@ impl Network {
     /// `dead` (and, with `rates`, the ln k ≥ −300 test) as edges. Without `rates` every ln k
     /// is 0 (connectivity only) and ln Z is 0.
     pub fn from_db(db: &Database, dead: &DeadTs, rates: Option<&RateOptions>) -> Self {
-        let ln_k = rates.map(|o| db.ln_rates(o));
+        let ln_k: Option<Vec<(f64, f64)>> = rates.map(|o| {
+            db.ln_rates(o)
+                .iter()
+                .map(|r| (r.ln_plus_to_minus, r.ln_minus_to_plus))
+                .collect()
+        });
         let ln_z: Vec<f64> = match rates {
             Some(o) => db
                 .minima()
@@ -119,6 +124,37 @@ impl Network {
                 .collect(),
             None => vec![0.0; db.nmin()],
         };
+        Self::from_parts(db, dead, ln_k.as_deref(), ln_z)
+    }
+
+    /// The network of a database whose energies are free energies at kT = `t` (FREEENERGY,
+    /// the files NGTKEEPLIST writes): ln k(i → j) = ln(kT/h) − (F_ts − F_i)/kT through every
+    /// TS (a degenerate TS, i = j, is a self-loop with that rate) and ln Z_i = −F_i/kT;
+    /// fvib, point-group orders and moments of inertia are ignored. `planck` is h in the
+    /// database's units.
+    pub fn from_free_energies(db: &Database, dead: &DeadTs, t: f64, planck: f64) -> Self {
+        let pre = (t / planck).ln();
+        let ln_k: Vec<(f64, f64)> = db
+            .transition_states()
+            .iter()
+            .map(|ts| {
+                let fp = db.minimum(ts.plus).energy;
+                let fm = db.minimum(ts.minus).energy;
+                (pre - (ts.energy - fp) / t, pre - (ts.energy - fm) / t)
+            })
+            .collect();
+        let ln_z = db.minima().iter().map(|m| -m.energy / t).collect();
+        Self::from_parts(db, dead, Some(&ln_k), ln_z)
+    }
+
+    /// The edges of `db` that pass the tests of `dead` (and, with `ln_k`, the ln k ≥ −300
+    /// test); `ln_k[k]` = (ln k(plus → minus), ln k(minus → plus)) of TS k + 1.
+    fn from_parts(
+        db: &Database,
+        dead: &DeadTs,
+        ln_k: Option<&[(f64, f64)]>,
+        ln_z: Vec<f64>,
+    ) -> Self {
         let mut edges = Vec::new();
         for (k, t) in db.transition_states().iter().enumerate() {
             let ep = db.minimum(t.plus).energy;
@@ -131,8 +167,8 @@ impl Network {
             {
                 continue;
             }
-            let (kij, kji) = match &ln_k {
-                Some(r) => (r[k].ln_plus_to_minus, r[k].ln_minus_to_plus),
+            let (kij, kji) = match ln_k {
+                Some(r) => r[k],
                 None => (0.0, 0.0),
             };
             if kij < LN_RATE_MIN || kji < LN_RATE_MIN {

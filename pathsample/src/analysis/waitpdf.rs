@@ -49,6 +49,8 @@ pub struct Passage {
     pub sd: f64,
     /// Right eigenvectors of Q (columns, mode order): u = Π^{1/2} v.
     right: DMatrix<f64>,
+    /// a_k(j): the amplitude of mode k (column) for a start in transient state j (row).
+    amp: DMatrix<f64>,
 }
 
 impl Passage {
@@ -109,7 +111,8 @@ impl Passage {
         let w: Vec<f64> = (0..n)
             .map(|k| (0..n).map(|i| sqrt_pi[i] * v[(i, k)]).sum())
             .collect();
-        let amp_of = |j: usize, k: usize| w[k] * v[(j, k)] / sqrt_pi[j];
+        let amp = DMatrix::from_fn(n, n, |j, k| w[k] * v[(j, k)] / sqrt_pi[j]);
+        let amp_of = |j: usize, k: usize| amp[(j, k)];
         let mfpt: Vec<f64> = (0..n)
             .map(|j| (0..n).map(|k| amp_of(j, k) / lambda[k].abs()).sum())
             .collect();
@@ -137,6 +140,7 @@ impl Passage {
             mean,
             sd,
             right,
+            amp,
         })
     }
 
@@ -155,6 +159,11 @@ impl Passage {
         let ymin = (self.tmin() / 100.0).ln();
         let ymax = (100.0 * self.tmax()).ln();
         (ymin, (ymax - ymin) / GRID as f64)
+    }
+
+    /// a_k(j) for the transient state at matrix position `j`, all modes (sums to 1).
+    pub fn amplitudes_of(&self, j: usize) -> Vec<f64> {
+        self.amp.row(j).iter().copied().collect()
     }
 
     /// f(t).
@@ -241,6 +250,79 @@ impl Passage {
     }
 }
 
+/// The ln t grid of a direction and e^{−|λ_k| t} at its points, so that the ln t density of
+/// any start, g(y) = t Σ_k (a_k |λ_k|) e^{−|λ_k| t} (t = e^y, the sum over k in mode order),
+/// costs one multiply-add per mode and point. Every ln t density file (waitlnpdfAB/BA and
+/// WAITPDFPRINT's per-source files) goes through [`LnKernel::density`], so that a source
+/// file of the source minimum equals the direction's file digit for digit.
+pub struct LnKernel {
+    /// y_i = ymin + i·dy.
+    pub ys: Vec<f64>,
+    ts: Vec<f64>,
+    /// Per mode k, e^{−|λ_k| t_i} for the points before it underflows to 0 (it decreases in
+    /// t; the zeros after are not stored, so the table holds only the nonzero part).
+    ex: Vec<Vec<f64>>,
+    /// |λ_k|.
+    rate: Vec<f64>,
+}
+
+impl LnKernel {
+    /// The kernel of `p` on its ln t grid with `npts` points.
+    pub fn new(p: &Passage, npts: usize) -> Self {
+        let (ymin, dy) = p.ln_grid();
+        let ys: Vec<f64> = (0..npts).map(|i| ymin + i as f64 * dy).collect();
+        let ts: Vec<f64> = ys.iter().map(|y| y.exp()).collect();
+        let rate: Vec<f64> = p.lambda.iter().map(|l| l.abs()).collect();
+        let ex = rate
+            .iter()
+            .map(|&l| {
+                ts.iter()
+                    .map(|&t| (-l * t).exp())
+                    .take_while(|&e| e != 0.0)
+                    .collect()
+            })
+            .collect();
+        Self { ys, ts, ex, rate }
+    }
+
+    /// g(y_i) at every grid point for mode amplitudes `a` (mode order); `a.len()` = modes.
+    pub fn density(&self, a: &[f64]) -> Vec<f64> {
+        let mut out = self.densities(&[a]);
+        out.pop().unwrap_or_default()
+    }
+
+    /// [`LnKernel::density`] of several starts at once (each the same digits as alone): one
+    /// pass over the table serves them all.
+    pub fn densities(&self, starts: &[&[f64]]) -> Vec<Vec<f64>> {
+        let npts = self.ts.len();
+        let mut acc = vec![vec![0.0f64; npts]; starts.len()];
+        for (k, &l) in self.rate.iter().enumerate() {
+            let row = &self.ex[k];
+            for (s, a) in starts.iter().enumerate() {
+                let c = a[k] * l;
+                for (g, &e) in acc[s].iter_mut().zip(row) {
+                    *g += c * e;
+                }
+            }
+        }
+        for g in &mut acc {
+            for (v, &t) in g.iter_mut().zip(&self.ts) {
+                *v *= t;
+            }
+        }
+        acc
+    }
+}
+
+/// One `waitlnpdf` line: `(3G20.10E4)` y, g(y), g(y).
+fn ln_pdf_line(s: &mut String, y: f64, v: f64) {
+    let g = fmt_g_exp(v, 20, 10, 4);
+    s.push_str(&fmt_g_exp(y, 20, 10, 4));
+    s.push_str(&g);
+    s.push_str(&g);
+    s.push('\n');
+}
+
 /// Which of the Fortran's two writers a direction uses (A<-B: "AB", B<-A: "BA"); the
 /// tutorial's expected files show that they differ in grids, point counts and formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,18 +333,159 @@ pub enum Writer {
     Ba,
 }
 
+impl Writer {
+    /// Points of the ln t grid files: 10001 (A<-B), 10000 (B<-A).
+    pub fn ln_points(self) -> usize {
+        match self {
+            Writer::Ab => GRID + 1,
+            Writer::Ba => GRID,
+        }
+    }
+}
+
+/// Bytes of a `waitlnpdf` line.
+const LN_PDF_LINE: u64 = 61;
+
+/// WAITPDFPRINT's bytes for one direction (an upper estimate: the ln t densities dominate).
+pub fn per_source_bytes(p: &Passage, w: Writer) -> u64 {
+    let n = p.states.len() as u64;
+    n * (w.ln_points() as u64 * LN_PDF_LINE + 49 * n + 4096)
+}
+
+/// WAITPDFPRINT for one direction into the set `letter` ('A' for A<-B, 'B' for B<-A): for
+/// every transient minimum X (original id), a start in X alone:
+///
+/// - `waitlnpdf<letter>.X`: the ln t density in the direction's waitlnpdf layout and grid
+///   (`(3G20.10E4)` y, g(y), g(y)); for the source minimum of a one-minimum source set it is
+///   the direction's `waitlnpdf` file digit for digit (the tutorial's readme: waitlnpdfA.4 is
+///   waitlnpdfAB.1.0000000000),
+/// - `eigendata<letter>.X`: `(I8,3G20.10)` mode k, a_k(X)/e (the height of the mode's peak
+///   in g), −λ_k, −ln|λ_k| (the peak's position in ln t), for the modes with
+///   |a_k(X)| ≥ [`MODE_AMPLITUDE`], by decreasing |a_k(X)| (the modes and order of the
+///   Fortran's per-source stdout list, which prints k, a_k(X)/e, −ln|λ_k|),
+/// - `peaks<letter>.X`: `(2G20.10)` y, g(y) at the interior grid points where g has a strict
+///   local maximum of at least [`PEAK_HEIGHT`], by increasing y (the Fortran's per-source
+///   peak counts and smallest/largest heights on its stdout follow this rule).
+///
+/// Sources run in parallel (rayon), each computed alone: the files do not depend on the
+/// number of threads.
+pub fn write_per_source(
+    dir: &std::path::Path,
+    p: &Passage,
+    w: Writer,
+    letter: char,
+) -> Result<PerSource> {
+    use rayon::prelude::*;
+    let kernel = LnKernel::new(p, w.ln_points());
+    // The y column is the same in every file of the direction.
+    let ycol: Vec<String> = kernel.ys.iter().map(|&y| fmt_g_exp(y, 20, 10, 4)).collect();
+    let positions: Vec<usize> = (0..p.states.len()).collect();
+    let written = positions
+        .par_chunks(8)
+        .map(|chunk| -> Result<PerSource> {
+            let amps: Vec<Vec<f64>> = chunk.iter().map(|&j| p.amplitudes_of(j)).collect();
+            let refs: Vec<&[f64]> = amps.iter().map(Vec::as_slice).collect();
+            let dens = kernel.densities(&refs);
+            let mut done = PerSource::default();
+            for ((&j, a), g) in chunk.iter().zip(&amps).zip(&dens) {
+                let id = p.states[j] + 1;
+                let mut ln = String::with_capacity(g.len() * LN_PDF_LINE as usize);
+                for (y, &v) in ycol.iter().zip(g) {
+                    let gv = fmt_g_exp(v, 20, 10, 4);
+                    ln.push_str(y);
+                    ln.push_str(&gv);
+                    ln.push_str(&gv);
+                    ln.push('\n');
+                }
+                let mut modes: Vec<usize> = (0..a.len())
+                    .filter(|&k| a[k].abs() >= MODE_AMPLITUDE)
+                    .collect();
+                modes.sort_by(|&x, &y| a[y].abs().total_cmp(&a[x].abs()).then(x.cmp(&y)));
+                let mut eig = String::new();
+                for k in modes {
+                    let l = p.lambda[k].abs();
+                    eig.push_str(&fmt_i(k as i64 + 1, 8));
+                    eig.push_str(&fmt_g(a[k] / std::f64::consts::E, 20, 10));
+                    eig.push_str(&fmt_g(l, 20, 10));
+                    eig.push_str(&fmt_g(-l.ln(), 20, 10));
+                    eig.push('\n');
+                }
+                let mut peaks = String::new();
+                let found = peak_points(g);
+                for &i in &found {
+                    peaks.push_str(&fmt_g(kernel.ys[i], 20, 10));
+                    peaks.push_str(&fmt_g(g[i], 20, 10));
+                    peaks.push('\n');
+                }
+                let heights = found.iter().map(|&i| g[i]);
+                let lo = heights.clone().fold(f64::INFINITY, f64::min);
+                let hi = heights.fold(0.0f64, f64::max);
+                let norm: f64 = a.iter().sum();
+                let dirn = if letter == 'A' { "AB" } else { "BA" };
+                done.lines.push(format!(
+                    "waitpdf> For source minimum {} norm={}   {dirn} peaks={} smallest={} largest={}",
+                    fmt_i(id as i64, 8),
+                    fmt_g(norm, 18, 10),
+                    fmt_i(found.len() as i64, 8),
+                    fmt_g(if found.is_empty() { 0.0 } else { lo }, 20, 10),
+                    fmt_g(hi, 20, 10)
+                ));
+                for (stem, text) in [("waitlnpdf", &ln), ("eigendata", &eig), ("peaks", &peaks)] {
+                    let path = dir.join(format!("{stem}{letter}.{id}"));
+                    common::files::error::write_atomic(&path, text.as_bytes())?;
+                    done.files += 1;
+                    done.bytes += text.len() as u64;
+                }
+            }
+            Ok(done)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut all = PerSource::default();
+    for w in written {
+        all.files += w.files;
+        all.bytes += w.bytes;
+        all.lines.extend(w.lines);
+    }
+    Ok(all)
+}
+
+/// What [`write_per_source`] did.
+#[derive(Debug, Default)]
+pub struct PerSource {
+    /// Files written.
+    pub files: usize,
+    /// Bytes written.
+    pub bytes: u64,
+    /// One summary line per source, in matrix order (the Fortran's stdout line: Σ_k a_k(X),
+    /// the number of peaks, the smallest and largest peak height).
+    pub lines: Vec<String>,
+}
+
+/// Peaks listed by WAITPDFPRINT: g(y) at least this (g is a probability density in ln t,
+/// dimensionless). The Fortran's stdout says "heights at least 0.1% of maximum peak", but its
+/// peak counts and heights for all 1986 sources of the Kinetics tutorial follow an absolute
+/// 0.01 (relative cuts of 0.1 %, 2 %, 5 % or 10 % of the largest peak do not).
+pub const PEAK_HEIGHT: f64 = 0.01;
+
+/// Interior points i with g[i−1] < g[i] > g[i+1] and g[i] ≥ [`PEAK_HEIGHT`].
+pub fn peak_points(g: &[f64]) -> Vec<usize> {
+    (1..g.len().saturating_sub(1))
+        .filter(|&i| g[i - 1] < g[i] && g[i] > g[i + 1] && g[i] >= PEAK_HEIGHT)
+        .collect()
+}
+
 /// The grid files of one direction: (file stem, text).
 pub fn grid_files(p: &Passage, w: Writer) -> Vec<(&'static str, String)> {
-    let (ymin, dy) = p.ln_grid();
     let dt = p.tmax() / GRID as f64;
     let g = |v: f64| fmt_g(v, 20, 10);
     let g4 = |v: f64| fmt_g_exp(v, 20, 10, 4);
     // AB: linear grid from tmin, 10000 points, G20.10; ln grids 10001 points.
     // BA: linear grid from 0, 10001 points, G20.10E4; ln grids 10000 points.
-    let (t0, nlin, nln) = match w {
-        Writer::Ab => (p.tmin(), GRID, GRID + 1),
-        Writer::Ba => (0.0, GRID + 1, GRID),
+    let (t0, nlin) = match w {
+        Writer::Ab => (p.tmin(), GRID),
+        Writer::Ba => (0.0, GRID + 1),
     };
+    let nln = w.ln_points();
     let mut pdf = String::new();
     for k in 0..nlin {
         let t = t0 + k as f64 * dt;
@@ -273,11 +496,10 @@ pub fn grid_files(p: &Passage, w: Writer) -> Vec<(&'static str, String)> {
         pdf.push('\n');
     }
     let (mut lnpdf, mut tobs, mut gauss) = (String::new(), String::new(), String::new());
-    for k in 0..nln {
-        let y = ymin + k as f64 * dy;
-        let v = p.ln_pdf(y);
-        lnpdf.push_str(&(g4(y) + &g4(v) + &g4(v)));
-        lnpdf.push('\n');
+    let kernel = LnKernel::new(p, nln);
+    let density = kernel.density(&p.amplitude);
+    for (&y, &v) in kernel.ys.iter().zip(&density) {
+        ln_pdf_line(&mut lnpdf, y, v);
         tobs.push_str(&(g(y) + &g(p.tobs(y))));
         tobs.push('\n');
         gauss.push_str(&(g(y) + &g(p.gaussian(y))));
@@ -357,5 +579,44 @@ mod tests {
         assert!((p.sd - (m2 - 1.0).sqrt()).abs() < 1e-6);
         // E[τ | τ < t] tends to the mean.
         assert!((p.tobs(60f64.ln()) - 1.0).abs() < 1e-9);
+    }
+
+    /// The kernel: several starts at once give each start's digits alone, they equal
+    /// t·f(t) of the direct sum, and the per-state amplitudes of the source are the
+    /// direction's; peaks are strict interior maxima of at least 0.01.
+    #[test]
+    fn kernel_densities_are_batch_independent() {
+        let edges = vec![
+            Edge {
+                id: 1,
+                i: 0,
+                j: 1,
+                energy: 0.0,
+                ln_k_ij: 2f64.ln(),
+                ln_k_ji: 0.0,
+            },
+            Edge {
+                id: 2,
+                i: 1,
+                j: 2,
+                energy: 0.0,
+                ln_k_ij: 3f64.ln(),
+                ln_k_ji: 0.5f64.ln(),
+            },
+        ];
+        let ln_z = vec![0.0, 2f64.ln(), 12f64.ln()];
+        let net = Network::new(vec![0.0; 3], ln_z, edges, vec![2], vec![0]);
+        let p = Passage::new(&net, &[2], &[0]).unwrap();
+        let kernel = LnKernel::new(&p, 501);
+        let (a0, a1) = (p.amplitudes_of(0), p.amplitudes_of(1));
+        assert_eq!(a1, p.amplitude, "the source's own amplitudes");
+        let both = kernel.densities(&[&a0, &a1]);
+        assert_eq!(both[0], kernel.density(&a0));
+        assert_eq!(both[1], kernel.density(&a1));
+        for (i, &y) in kernel.ys.iter().enumerate().step_by(50) {
+            let direct = p.ln_pdf(y);
+            assert!((both[1][i] - direct).abs() <= 1e-12 * direct.abs().max(1e-300));
+        }
+        assert_eq!(peak_points(&[0.0, 0.02, 0.01, 0.005, 0.009, 0.0]), vec![1]);
     }
 }
