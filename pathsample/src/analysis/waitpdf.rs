@@ -586,26 +586,7 @@ mod tests {
     /// direction's; peaks are strict interior maxima of at least 0.01.
     #[test]
     fn kernel_densities_are_batch_independent() {
-        let edges = vec![
-            Edge {
-                id: 1,
-                i: 0,
-                j: 1,
-                energy: 0.0,
-                ln_k_ij: 2f64.ln(),
-                ln_k_ji: 0.0,
-            },
-            Edge {
-                id: 2,
-                i: 1,
-                j: 2,
-                energy: 0.0,
-                ln_k_ij: 3f64.ln(),
-                ln_k_ji: 0.5f64.ln(),
-            },
-        ];
-        let ln_z = vec![0.0, 2f64.ln(), 12f64.ln()];
-        let net = Network::new(vec![0.0; 3], ln_z, edges, vec![2], vec![0]);
+        let net = crate::analysis::network::three_state_chain();
         let p = Passage::new(&net, &[2], &[0]).unwrap();
         let kernel = LnKernel::new(&p, 501);
         let (a0, a1) = (p.amplitudes_of(0), p.amplitudes_of(1));
