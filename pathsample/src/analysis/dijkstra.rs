@@ -62,20 +62,52 @@ pub fn fastest(net: &Network, product: &[usize], reactant: &[usize]) -> Option<F
     let ln_esc: Vec<f64> = (0..n)
         .map(|i| if graph[i] { net.ln_escape(i) } else { 0.0 })
         .collect();
+    let starts: Vec<(usize, f64)> = sources
+        .iter()
+        .map(|&r| (r, -(net.ln_z[r] - ln_zr) - ln_esc[r]))
+        .collect();
+    let (nodes, edges, d) = branching_search(
+        net,
+        &starts,
+        |x| ln_esc[x],
+        |y| !is_r[y] && graph[y],
+        |x| is_p[x],
+    )?;
+    Some(FastestPath {
+        nodes,
+        edges,
+        ln_k: -d,
+    })
+}
+
+/// Dijkstra over the live edges with weights −ln P_{j←i} = ln Σ_l k(i→l) − ln k(i→j) ≥ 0
+/// (`ln_escape(i)` gives the first term), from the `sources` with their start labels, entering
+/// only nodes for which `enter` holds (self-loops never), and stopping at the first settled
+/// node for which `stop` holds. Returns that path's nodes from the stop node back to its
+/// source, the edges between them (same order) and its total label; None when no stop node
+/// is reached. Ties are settled by the smaller node, so the path is unique.
+pub(crate) fn branching_search(
+    net: &Network,
+    sources: &[(usize, f64)],
+    ln_escape: impl Fn(usize) -> f64,
+    enter: impl Fn(usize) -> bool,
+    stop: impl Fn(usize) -> bool,
+) -> Option<(Vec<usize>, Vec<usize>, f64)> {
+    let n = net.len();
     let mut dist = vec![f64::INFINITY; n];
     let mut pred: Vec<Option<(usize, usize)>> = vec![None; n];
     let mut done = vec![false; n];
     let mut heap = BinaryHeap::new();
-    for &r in &sources {
-        dist[r] = -(net.ln_z[r] - ln_zr) - ln_esc[r];
-        heap.push(Item(dist[r], r));
+    for &(r, label) in sources {
+        dist[r] = label;
+        heap.push(Item(label, r));
     }
     while let Some(Item(d, x)) = heap.pop() {
         if done[x] || d > dist[x] {
             continue;
         }
         done[x] = true;
-        if is_p[x] {
+        if stop(x) {
             let mut nodes = vec![x];
             let mut edges = Vec::new();
             let mut c = x;
@@ -84,18 +116,14 @@ pub fn fastest(net: &Network, product: &[usize], reactant: &[usize]) -> Option<F
                 nodes.push(prev);
                 c = prev;
             }
-            return Some(FastestPath {
-                nodes,
-                edges,
-                ln_k: -d,
-            });
+            return Some((nodes, edges, d));
         }
+        let ln_esc = ln_escape(x);
         for (k, y, l) in net.live_out(x) {
-            if y == x || is_r[y] || done[y] || !graph[y] {
+            if y == x || done[y] || !enter(y) {
                 continue;
             }
-            let w = (ln_esc[x] - l).max(0.0);
-            let nd = d + w;
+            let nd = d + (ln_esc - l).max(0.0);
             if nd < dist[y] {
                 dist[y] = nd;
                 pred[y] = Some((x, k));

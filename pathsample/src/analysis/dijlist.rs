@@ -10,8 +10,6 @@
 
 use super::network::Network;
 use common::database::rates::ln_sum_exp;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// A path between two minima.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,77 +22,27 @@ pub struct ListPath {
     pub weight: f64,
 }
 
-#[derive(PartialEq)]
-struct Item(f64, usize);
-
-impl Eq for Item {}
-
-impl PartialOrd for Item {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Item {
-    // A min-heap on the distance, ties by the smaller node.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .0
-            .total_cmp(&self.0)
-            .then_with(|| other.1.cmp(&self.1))
-    }
-}
-
 /// The path from `from` to `to` (0-based) with the largest product of branching
 /// probabilities over the surviving nodes, or None when they are not connected (or `from`
 /// or `to` did not survive the pruning).
 pub fn path(net: &Network, from: usize, to: usize) -> Option<ListPath> {
-    let n = net.len();
     if !net.alive[from] || !net.alive[to] {
         return None;
     }
-    let mut dist = vec![f64::INFINITY; n];
-    let mut pred: Vec<Option<(usize, usize)>> = vec![None; n];
-    let mut done = vec![false; n];
-    let mut heap = BinaryHeap::new();
-    dist[from] = 0.0;
-    heap.push(Item(0.0, from));
-    while let Some(Item(d, x)) = heap.pop() {
-        if done[x] || d > dist[x] {
-            continue;
-        }
-        done[x] = true;
-        if x == to {
-            let mut nodes = vec![x];
-            let mut edges = Vec::new();
-            let mut c = x;
-            while let Some((prev, e)) = pred[c] {
-                edges.push(e);
-                nodes.push(prev);
-                c = prev;
-            }
-            nodes.reverse();
-            edges.reverse();
-            return Some(ListPath {
-                nodes,
-                edges,
-                weight: d,
-            });
-        }
-        let ln_esc = net.ln_escape(x);
-        for (k, y, l) in net.live_out(x) {
-            if y == x || done[y] {
-                continue;
-            }
-            let nd = d + (ln_esc - l).max(0.0);
-            if nd < dist[y] {
-                dist[y] = nd;
-                pred[y] = Some((x, k));
-                heap.push(Item(nd, y));
-            }
-        }
-    }
-    None
+    let (mut nodes, mut edges, weight) = super::dijkstra::branching_search(
+        net,
+        &[(from, 0.0)],
+        |x| net.ln_escape(x),
+        |_| true,
+        |x| x == to,
+    )?;
+    nodes.reverse();
+    edges.reverse();
+    Some(ListPath {
+        nodes,
+        edges,
+        weight,
+    })
 }
 
 /// Breadth-first layers 1..=`count` around the nodes with `set[i]` true: layer N (index
