@@ -33,22 +33,6 @@ mod database_build {
         std::fs::metadata(dir.join(name)).map_or(0, |m| m.len())
     }
 
-    /// All files of a directory, sorted, with their bytes.
-    fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
     /// The linear minimum's first moment may print as -0.0000000000 (goldens DB1).
     fn normalise(s: &str) -> String {
         s.replace("       -0.0000000000", "        0.0000000000")
@@ -107,7 +91,7 @@ mod database_build {
     #[test]
     fn db2_addpath_of_the_same_file_adds_nothing() {
         let (dir, mut db) = build_db1(DbConfig::atoms(3));
-        let before = snapshot(dir.path());
+        let before = common::files::snapshot(dir.path()).unwrap();
         let s = db
             .add_path_info(&dir.path().join("path.info.in"), Some(Layout::Triples))
             .unwrap();
@@ -120,12 +104,12 @@ mod database_build {
                 minus: common::database::PointId { id: 2, new: false },
             }]
         );
-        assert_eq!(snapshot(dir.path()), before);
+        assert_eq!(common::files::snapshot(dir.path()).unwrap(), before);
         // Also after a reload.
         let mut re = Database::open(dir.path(), DbConfig::atoms(3)).unwrap();
         re.add_path_info(&dir.path().join("path.info.in"), None)
             .unwrap();
-        assert_eq!(snapshot(dir.path()), before);
+        assert_eq!(common::files::snapshot(dir.path()).unwrap(), before);
         assert_eq!((re.nmin(), re.nts()), (2, 1));
     }
 
@@ -261,12 +245,16 @@ mod database_build {
     // Damaged databases: clear errors, nothing written.
 
     fn expect_error(dir: &Path, cfg: DbConfig, needles: &[&str]) {
-        let before = snapshot(dir);
+        let before = common::files::snapshot(dir).unwrap();
         let e = Database::open(dir, cfg).unwrap_err().to_string();
         for n in needles {
             assert!(e.contains(n), "'{n}' not in: {e}");
         }
-        assert_eq!(snapshot(dir), before, "files changed after: {e}");
+        assert_eq!(
+            common::files::snapshot(dir).unwrap(),
+            before,
+            "files changed after: {e}"
+        );
     }
 
     #[test]
@@ -274,7 +262,7 @@ mod database_build {
         let (dir, db) = build_db1(DbConfig::atoms(3));
         drop(db);
         let d = dir.path();
-        let good = snapshot(d);
+        let good = common::files::snapshot(d).unwrap();
         let restore = || {
             for (n, b) in &good {
                 std::fs::write(d.join(n), b).unwrap();
@@ -362,7 +350,7 @@ mod database_build {
         let (dir, db) = build_db1(DbConfig::atoms(3));
         drop(db);
         let d = dir.path();
-        let good = snapshot(d);
+        let good = common::files::snapshot(d).unwrap();
         // A half-written min.data line and a surplus record, as a crash leaves them.
         let mut pm = std::fs::read(d.join("points.min")).unwrap();
         pm.extend_from_within(..72);
@@ -372,7 +360,7 @@ mod database_build {
             format!("{}       -2.21909", read(d, "min.data")),
         )
         .unwrap();
-        let damaged = snapshot(d);
+        let damaged = common::files::snapshot(d).unwrap();
         let ro = Database::open_read_only(d, DbConfig::atoms(3)).unwrap();
         assert_eq!(ro.nmin(), 2);
         assert_eq!(ro.load_report().len(), 2, "{:?}", ro.load_report());
@@ -385,7 +373,11 @@ mod database_build {
             .iter()
             .any(|m| m.contains("points.min") && m.contains("interrupted")));
         let mut db = Database::open(d, DbConfig::atoms(3)).unwrap();
-        assert_eq!(snapshot(d), damaged, "loading must not write");
+        assert_eq!(
+            common::files::snapshot(d).unwrap(),
+            damaged,
+            "loading must not write"
+        );
         let mut ro = ro;
         assert!(matches!(
             ro.add_minimum(db.minimum(1).clone(), &[0.0; 9]),
@@ -393,9 +385,9 @@ mod database_build {
         ));
         // Nothing new: no append, so nothing written; an explicit repair truncates.
         db.add_path_info(&d.join("path.info.in"), None).unwrap();
-        assert_eq!(snapshot(d), damaged);
+        assert_eq!(common::files::snapshot(d).unwrap(), damaged);
         db.repair().unwrap();
-        assert_eq!(snapshot(d), good);
+        assert_eq!(common::files::snapshot(d).unwrap(), good);
         // Several whole surplus records are allowed (ignored, then truncated).
         let mut pt = std::fs::read(d.join("points.ts")).unwrap();
         pt.extend_from_slice(&[pt.clone(), pt.clone()].concat());
@@ -467,10 +459,10 @@ mod database_build {
         // Reference states after each op.
         let refdir = tempfile::tempdir().unwrap();
         let mut reference = Database::open(refdir.path(), cfg.clone()).unwrap();
-        let mut states = vec![snapshot(refdir.path())];
+        let mut states = vec![common::files::snapshot(refdir.path()).unwrap()];
         for op in &ops {
             apply(&mut reference, op).unwrap();
-            states.push(snapshot(refdir.path()));
+            states.push(common::files::snapshot(refdir.path()).unwrap());
         }
         let last = states.last().unwrap().clone();
         let get = |s: &Vec<(String, Vec<u8>)>, n: &str| {
@@ -501,7 +493,7 @@ mod database_build {
             for op in &ops {
                 apply(&mut re, op).unwrap();
             }
-            assert_eq!(snapshot(dir), last, "{what}");
+            assert_eq!(common::files::snapshot(dir).unwrap(), last, "{what}");
         };
         let mut checked = 0;
         for (k, op) in ops.iter().enumerate() {
@@ -561,7 +553,7 @@ mod database_build {
     fn crash_inside_addpath_then_restart() {
         let (refdir, db) = build_db1(DbConfig::atoms(3));
         drop(db);
-        let full = snapshot(refdir.path());
+        let full = common::files::snapshot(refdir.path()).unwrap();
         let total: u64 = ["min.data", "ts.data", "points.min", "points.ts"]
             .iter()
             .map(|f| size(refdir.path(), f))
@@ -579,7 +571,11 @@ mod database_build {
             assert!(db.nmin() <= 2 && db.nts() == 0, "crash after {b} bytes");
             db.add_path_info(&p, None).unwrap();
             db.set_ab(&[1], &[2]).unwrap();
-            assert_eq!(snapshot(dir.path()), full, "crash after {b} bytes");
+            assert_eq!(
+                common::files::snapshot(dir.path()).unwrap(),
+                full,
+                "crash after {b} bytes"
+            );
         }
     }
 

@@ -3,23 +3,8 @@
 //! make each program write (and a database) is byte-identical afterwards.
 
 use e2e::{bin, copy_dir, test_input, write};
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-
-/// Every file of `dir` with its bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn help_and_version_answer_without_touching_the_directory() {
@@ -43,7 +28,7 @@ fn help_and_version_answer_without_touching_the_directory() {
         "dinfo",
         "DELTA 0.1\nFIRST 0.0\nLEVELS 5\nMINIMA min.data\nTS ts.data\n",
     );
-    let before = snapshot(d);
+    let before = common::files::snapshot(d).unwrap();
     for program in [
         "GMIN",
         "OPTIM",
@@ -79,7 +64,11 @@ fn help_and_version_answer_without_touching_the_directory() {
                 "--version" => assert!(text.starts_with(program), "{program}: {text}"),
                 _ => assert!(text.contains("frobnicate"), "{program}: {text}"),
             }
-            assert_eq!(snapshot(d), before, "{program} {arg} changed the directory");
+            assert_eq!(
+                common::files::snapshot(d).unwrap(),
+                before,
+                "{program} {arg} changed the directory"
+            );
         }
     }
 }

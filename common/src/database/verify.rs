@@ -120,21 +120,6 @@ mod tests {
         }
     }
 
-    fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-        let mut v: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    }
-
     #[test]
     fn the_right_potential_passes() {
         let d = tempfile::tempdir().unwrap();
@@ -154,7 +139,7 @@ mod tests {
     fn another_potential_is_refused_and_nothing_changes() {
         let d = tempfile::tempdir().unwrap();
         build(d.path(), 4, true);
-        let before = snapshot(d.path());
+        let before = crate::files::snapshot(d.path()).unwrap();
         let db = Database::open(d.path(), DbConfig::atoms(4)).unwrap();
         // The same records under LJAT with Z = 2: another potential.
         let p = Ljat::new(4, 2.0);
@@ -167,7 +152,7 @@ mod tests {
             "{e}"
         );
         drop(db);
-        assert_eq!(snapshot(d.path()), before);
+        assert_eq!(crate::files::snapshot(d.path()).unwrap(), before);
     }
 
     #[test]
@@ -177,13 +162,13 @@ mod tests {
         // what an interrupted append leaves; the energies tell the difference.
         let d = tempfile::tempdir().unwrap();
         build(d.path(), 4, false);
-        let before = snapshot(d.path());
+        let before = crate::files::snapshot(d.path()).unwrap();
         let p = Ljat::new(3, 0.0);
         let db = Database::open(d.path(), DbConfig::atoms(3)).unwrap();
         assert!(db.needs_repair(), "taken for a remnant");
         let e = db.verify_energies(&|x| p.energy(x)).unwrap_err();
         assert!(e.to_string().contains("does not belong"), "{e}");
         drop(db);
-        assert_eq!(snapshot(d.path()), before);
+        assert_eq!(crate::files::snapshot(d.path()).unwrap(), before);
     }
 }

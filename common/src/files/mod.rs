@@ -22,3 +22,22 @@ pub mod min_data_info;
 pub mod path_info;
 pub mod points;
 pub mod ts_data;
+
+/// Every entry of `dir` with its bytes, sorted by name: the state a refused or failed run must
+/// leave unchanged (the tests compare it before and after).
+///
+/// # Errors
+/// When the directory or one of its files cannot be read.
+pub fn snapshot(dir: &std::path::Path) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut v = std::fs::read_dir(dir)?
+        .map(|e| {
+            let e = e?;
+            Ok((
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path())?,
+            ))
+        })
+        .collect::<std::io::Result<Vec<_>>>()?;
+    v.sort();
+    Ok(v)
+}

@@ -63,18 +63,7 @@ pub fn read(dir: &Path, name: &str) -> String {
 
 /// All files of a directory with their bytes, sorted by name.
 pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut v: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
+    common::files::snapshot(dir).unwrap()
 }
 
 /// The numbers of a line of the form `...=<value> ...=<value>`.
