@@ -145,6 +145,17 @@ fn pathsample(slurm: &Slurm, dir: &Path) -> Output {
         .unwrap()
 }
 
+/// PATHSAMPLE started in `dir` in the background, its output piped.
+fn spawn_pathsample(slurm: &Slurm, dir: &Path) -> std::process::Child {
+    slurm
+        .cmd(bin("PATHSAMPLE"))
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// PATHSAMPLE inside an allocation of `ntasks` tasks (`sbatch --wait`): its stdout, or a panic
 /// with its log.
 fn pathsample_in_allocation(slurm: &Slurm, dir: &Path, ntasks: usize) -> (bool, String) {
@@ -371,13 +382,7 @@ fn pathsample_on_slurm() {
             &bin("OPTIM").display().to_string(),
             "SLURMQUEUE 1 --begin=now+3600\nSLURMPENDING 1\n",
         );
-        let child = slurm
-            .cmd(bin("PATHSAMPLE"))
-            .current_dir(d.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_pathsample(&slurm, d.path());
         let id = wait_for_id(d.path());
         // Let PATHSAMPLE see it pending (and report it) before it is cancelled.
         std::thread::sleep(Duration::from_secs(3));
@@ -505,13 +510,7 @@ fn pathsample_on_slurm() {
             &bin("OPTIM").display().to_string(),
             "SLURMQUEUE 1 --begin=now+3600\n",
         );
-        let child = slurm
-            .cmd(bin("PATHSAMPLE"))
-            .current_dir(d.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_pathsample(&slurm, d.path());
         let id = wait_for_id(d.path());
         let pid = child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
