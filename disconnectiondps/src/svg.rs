@@ -86,6 +86,23 @@ impl Svg<'_> {
         }
     }
 
+    /// `<line .../>` from (x0, y0) to (x1, y1) in drawing coordinates (points).
+    fn line(
+        &self,
+        w: &mut impl Write,
+        (x0, y0): (f64, f64),
+        (x1, y1): (f64, f64),
+    ) -> io::Result<()> {
+        writeln!(
+            w,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            self.x(x0),
+            self.y(y0),
+            self.x(x1),
+            self.y(y1)
+        )
+    }
+
     fn labels(
         &self,
         w: &mut impl Write,
@@ -108,14 +125,7 @@ impl Svg<'_> {
                 xml_escape(&l.text)
             )?;
             if tick {
-                writeln!(
-                    w,
-                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-                    self.x(l.x),
-                    self.y(l.y),
-                    self.x(l.x),
-                    self.y(l.y - 10.0)
-                )?;
+                self.line(w, (l.x, l.y), (l.x, l.y - 10.0))?;
             }
         }
         writeln!(w, "</g>")
@@ -218,23 +228,9 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
             "<g class=\"scale-bar\" stroke=\"{}\" stroke-width=\"4\" fill=\"none\">",
             svg_colour(Rgb(1.0, 0.0, 0.0))
         )?;
-        writeln!(
-            w,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-            s.x(x),
-            s.y(y1),
-            s.x(x),
-            s.y(y0)
-        )?;
+        s.line(w, (x, y1), (x, y0))?;
         for y in [y0, y1] {
-            writeln!(
-                w,
-                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-                s.x(x - 6.0),
-                s.y(y),
-                s.x(x + 6.0),
-                s.y(y)
-            )?;
+            s.line(w, (x - 6.0, y), (x + 6.0, y))?;
         }
         writeln!(w, "</g>")?;
         writeln!(
@@ -252,24 +248,10 @@ pub fn write(w: &mut impl Write, d: &Drawing) -> io::Result<()> {
             "<g class=\"axis\" stroke=\"black\" stroke-width=\"0.5\" fill=\"none\">"
         )?;
         let ax = 70.0;
-        writeln!(
-            w,
-            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-            s.x(ax),
-            s.y(d.page.y(0.0)),
-            s.x(ax),
-            s.y(d.page.y(1.0))
-        )?;
+        s.line(w, (ax, d.page.y(0.0)), (ax, d.page.y(1.0)))?;
         for li in d.top..nlev {
             let y = d.level_y(li);
-            writeln!(
-                w,
-                "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
-                s.x(ax - 1.5),
-                s.y(y),
-                s.x(ax + 1.5),
-                s.y(y)
-            )?;
+            s.line(w, (ax - 1.5, y), (ax + 1.5, y))?;
         }
         writeln!(w, "</g>")?;
         writeln!(
