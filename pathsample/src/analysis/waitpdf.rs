@@ -541,9 +541,17 @@ pub fn wait_rates_line(t: f64, ab: &Passage, ba: &Passage) -> String {
     s
 }
 
-/// The suffix of the grid files: T as `F12.10` (`1.0000000000`), blanks trimmed.
+/// The suffix of the grid files: T as `F12.10` (`1.0000000000`), blanks trimmed. A
+/// temperature of 10 or more does not fit that edit descriptor (the Fortran would write
+/// asterisks into the file name): it is written with ten decimals at its natural width
+/// (`12.5000000000`).
 pub fn suffix(t: f64) -> String {
-    fmt_f(t, 12, 10).trim().to_string()
+    let f = fmt_f(t, 12, 10);
+    if f.contains('*') {
+        format!("{t:.10}")
+    } else {
+        f.trim().to_string()
+    }
 }
 
 #[cfg(test)]
@@ -553,6 +561,13 @@ mod tests {
     /// A three-state chain B=0 — 1 — A=2 with known rates: the eigen sums equal the
     /// linear-solve mean first-passage times, the amplitudes sum to 1 and the density
     /// integrates to 1.
+    #[test]
+    fn file_suffixes_are_the_temperature() {
+        assert_eq!(suffix(1.0), "1.0000000000");
+        assert_eq!(suffix(0.25), "0.2500000000");
+        assert_eq!(suffix(12.5), "12.5000000000");
+    }
+
     #[test]
     fn eigen_sums_equal_the_linear_solve() {
         let net = crate::analysis::network::three_state_chain();
