@@ -297,9 +297,9 @@ fn rest_of_line(line: &DinfoLine) -> std::result::Result<String, DeckError> {
 
 type C = Config;
 
-/// A dinfo keyword: lenient, as the Fortran reader (an unreadable number keeps the value).
+/// A dinfo keyword (its arguments lenient, as the Fortran reader: [`DinfoLine`] checks no types).
 fn dk(name: &'static str) -> Keyword<C, DinfoLine> {
-    Keyword::named(name).lenient()
+    Keyword::named(name)
 }
 
 fn f64_at(l: &DinfoLine, v: &mut f64) -> std::result::Result<(), DeckError> {

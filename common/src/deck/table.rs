@@ -196,9 +196,6 @@ pub struct Keyword<T, L = Line> {
     /// Arguments of a line that exercises the keyword in the table's tests, when those made
     /// from the declarations ([`Keyword::example_line`]) would not (e.g. a consistent shape).
     pub example: Option<&'static str>,
-    /// Lenient arguments: not checked against their types (`dinfo`, whose Fortran reader
-    /// keeps the old value when an item is unreadable).
-    pub lenient: bool,
 }
 
 /// Start a keyword of a `data`/`odata`/`pathdata` table: no arguments, no description, no
@@ -218,7 +215,6 @@ impl<T, L> Keyword<T, L> {
             doc: "",
             action: Action::NoEffect(""),
             example: None,
-            lenient: false,
         }
     }
 
@@ -270,12 +266,6 @@ impl<T, L> Keyword<T, L> {
         self
     }
 
-    /// Do not check the arguments' types (see [`Keyword::lenient`]).
-    pub fn lenient(mut self) -> Self {
-        self.lenient = true;
-        self
-    }
-
     /// `STEPS n [tfac=1.0]`.
     pub fn synopsis(&self) -> String {
         let mut s = self.name.to_string();
@@ -315,6 +305,9 @@ impl<T, L> Keyword<T, L> {
 
 /// What a deck line needs from its line type for the table to check and dispatch it.
 pub trait KeywordLine {
+    /// Whether [`KeywordLine::check_args`] refuses items of the wrong type (`dinfo` keeps the
+    /// Fortran's leniency: an unreadable number leaves the value unchanged).
+    const STRICT: bool;
     /// Upper-case keyword.
     fn keyword(&self) -> &str;
     /// File named in messages.
@@ -332,6 +325,7 @@ pub trait KeywordLine {
 }
 
 impl KeywordLine for Line {
+    const STRICT: bool = true;
     fn keyword(&self) -> &str {
         Line::keyword(self)
     }
@@ -418,6 +412,7 @@ impl KeywordLine for Line {
 }
 
 impl KeywordLine for DinfoLine {
+    const STRICT: bool = false;
     fn keyword(&self) -> &str {
         DinfoLine::keyword(self)
     }
@@ -527,9 +522,7 @@ impl<T, L: KeywordLine> KeywordTable<T, L> {
         if let Some(k) = self.find(word) {
             return match k.action {
                 Action::Set(f) => {
-                    if !k.lenient {
-                        line.check_args(&k.args)?;
-                    }
+                    line.check_args(&k.args)?;
                     f(target, line)
                 }
                 Action::NoEffect(why) => {
@@ -711,7 +704,7 @@ pub fn check_table<T: std::fmt::Debug, L: KeywordLine>(
             }
             (_, r) => failures.push(format!("{}: unexpected outcome {r:?}", k.name)),
         }
-        if !k.lenient
+        if L::STRICT
             && matches!(k.args.first(), Some(a) if matches!(a.ty, ArgType::Int | ArgType::Real))
         {
             let bad = L::parse_one(&format!("{} xyz", k.name), table.deck, 7);
