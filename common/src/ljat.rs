@@ -463,6 +463,21 @@ impl Potential for Ljat {
     fn frozen(&self) -> Option<&FrozenMask> {
         self.frozen.as_ref()
     }
+
+    /// The Lennard-Jones pair energy of each atom, `Σ_{j≠i} 4 (r_ij^-12 − r_ij^-6)` (the
+    /// three-body term is not shared out).
+    fn atom_energies(&self, x: &[f64]) -> Option<Vec<f64>> {
+        let n = self.natoms;
+        let mut v = vec![0.0; n];
+        for i in 0..n {
+            for j in i + 1..n {
+                let e = pair_terms(Self::diff(x, i, j).norm_squared()).0;
+                v[i] += e;
+                v[j] += e;
+            }
+        }
+        Some(v)
+    }
 }
 
 /// Geometry helpers for building test structures.

@@ -138,6 +138,13 @@ pub trait Potential: Send + Sync {
         None
     }
 
+    /// The pair energy of each atom (the sum of the pair terms it takes part in, each pair
+    /// counted for both of its atoms), for potentials of atoms made of pair terms; `None`
+    /// otherwise. GMIN's angular ("surface") move picks its atom by these.
+    fn atom_energies(&self, _x: &[f64]) -> Option<Vec<f64>> {
+        None
+    }
+
     /// Number of frozen variables.
     fn n_frozen(&self) -> usize {
         self.frozen().map_or(0, FrozenMask::count)

@@ -16,6 +16,8 @@ fn settings(steps: usize, step: f64, tol: f64) -> BhSettings {
         tfac: 1.0,
         temperature: 0.8,
         step,
+        astep: 0.3,
+        angular_moves: false,
         accept_ratio: 0.5,
         naccept: 50,
         adjust: Adjust::Step,

@@ -7,14 +7,16 @@
 //! renamed over `<name>`, so a crash while dumping leaves the previous dump intact.
 //! *Open question in the spec* (GMIN restart files): this layout is the project's own.
 
-use crate::hopping::{Restarts, Walker};
+use crate::hopping::{BhSettings, Restarts, Walker};
 use crate::save::{SaveList, SavedMinimum};
 use common::rng::{Stream, StreamPosition};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Version 2 adds the NEWRESTART/AVOID state; version 1 dumps are still read (empty state).
-const MAGIC: &str = "RUST-GMIN-DUMP 2";
+/// Version 2 adds the NEWRESTART/AVOID state, version 3 the angular-move threshold (`astep`);
+/// earlier dumps are still read (empty state; ASTEP scaled as the step was).
+const MAGIC: &str = "RUST-GMIN-DUMP 3";
+const MAGIC_V2: &str = "RUST-GMIN-DUMP 2";
 const MAGIC_V1: &str = "RUST-GMIN-DUMP 1";
 
 /// A problem reading a dump.
@@ -46,6 +48,7 @@ pub fn render(walkers: &[Walker]) -> String {
         let _ = writeln!(out, "steps_done {}", w.steps_done);
         let _ = writeln!(out, "e_markov {:?}", w.e_markov);
         let _ = writeln!(out, "step {:?}", w.step);
+        let _ = writeln!(out, "astep {:?}", w.astep);
         let _ = writeln!(out, "temperature {:?}", w.temperature);
         let _ = writeln!(out, "stream {seed} {} {}", p.stream, p.word);
         let _ = writeln!(out, "accepted {} {}", w.accepted_in_block, w.accepted_total);
@@ -136,13 +139,14 @@ impl<'a> Reader<'a> {
 }
 
 /// Parse a dump written by [`render`].
-pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
+pub fn parse(text: &str, file: &str, settings: &BhSettings) -> Result<Vec<Walker>, DumpError> {
     let mut r = Reader {
         file,
         lines: text.lines().enumerate(),
     };
     let version = match r.lines.next() {
-        Some((_, l)) if l.trim() == MAGIC => 2,
+        Some((_, l)) if l.trim() == MAGIC => 3,
+        Some((_, l)) if l.trim() == MAGIC_V2 => 2,
         Some((_, l)) if l.trim() == MAGIC_V1 => 1,
         _ => return Err(r.err("not a GMIN restart dump (bad first line)")),
     };
@@ -152,7 +156,13 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
     for _ in 0..n {
         let steps_done = r.scalar("steps_done")?;
         let e_markov = r.scalar("e_markov")?;
-        let step = r.scalar("step")?;
+        let step: f64 = r.scalar("step")?;
+        let astep = if version >= 3 {
+            r.scalar("astep")?
+        } else {
+            // Both are scaled by the same factors (or neither is).
+            settings.astep * step / settings.step
+        };
         let temperature = r.scalar("temperature")?;
         let (l, f) = r.next("stream")?;
         let hex = f.first().copied().unwrap_or("");
@@ -226,6 +236,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Walker>, DumpError> {
             e_markov,
             x_current,
             step,
+            astep,
             temperature,
             stream,
             accepted_in_block,
@@ -256,7 +267,7 @@ mod tests {
             w.step(&p, &settings, &mut Silent);
         }
         let text = render(std::slice::from_ref(&w));
-        let mut back = parse(&text, "GMIN.dump").unwrap();
+        let mut back = parse(&text, "GMIN.dump", &settings).unwrap();
         assert_eq!(back.len(), 1);
         assert_eq!(render(&back), text);
         w.run(&p, &settings, &mut Silent, &mut |_| {});
@@ -285,7 +296,7 @@ mod tests {
         }
         assert!(!w.restarts.avoid.is_empty(), "no restart in 40 steps");
         let text = render(std::slice::from_ref(&w));
-        let mut back = parse(&text, "GMIN.dump").unwrap();
+        let mut back = parse(&text, "GMIN.dump", &settings).unwrap();
         assert_eq!(back[0].restarts, w.restarts);
         assert_eq!(render(&back), text);
         w.run(&p, &settings, &mut Silent, &mut |_| {});
@@ -296,16 +307,31 @@ mod tests {
             .replacen(MAGIC, MAGIC_V1, 1)
             .lines()
             .filter(|l| {
-                !l.starts_with("restarts") && !l.starts_with("best_x") && !l.starts_with("avoid")
+                !l.starts_with("restarts")
+                    && !l.starts_with("best_x")
+                    && !l.starts_with("avoid")
+                    && !l.starts_with("astep")
             })
             .collect::<Vec<_>>()
             .join("\n");
-        assert_eq!(parse(&v1, "old").unwrap()[0].restarts.avoid.len(), 0);
+        assert_eq!(
+            parse(&v1, "old", &settings).unwrap()[0]
+                .restarts
+                .avoid
+                .len(),
+            0
+        );
     }
 
     #[test]
     fn damaged_dumps_are_errors() {
-        assert!(parse("hello\n", "d").is_err());
+        assert!(parse(
+            "hello
+",
+            "d",
+            &ljat3_settings(1)
+        )
+        .is_err());
         let p = Ljat::new(3, 2.0);
         let settings = ljat3_settings(3);
         let w = Walker::start(
@@ -317,7 +343,7 @@ mod tests {
         );
         let text = render(&[w]);
         let cut = &text[..text.len() / 2];
-        let e = parse(cut, "GMIN.dump").unwrap_err();
+        let e = parse(cut, "GMIN.dump", &settings).unwrap_err();
         assert!(e.to_string().starts_with("GMIN.dump:"));
     }
 
@@ -329,6 +355,7 @@ mod tests {
         let e = parse(
             "RUST-GMIN-DUMP 1\nwalkers 18446744073709551615\nsteps_done 0\n",
             "GMIN.dump",
+            &ljat3_settings(1),
         )
         .unwrap_err();
         assert!(
@@ -339,7 +366,12 @@ mod tests {
                     temperature 1\n";
         let key = format!("0é{}", "0".repeat(61));
         assert_eq!(key.len(), 64);
-        let e = parse(&format!("{head}stream {key} 0 0\n"), "GMIN.dump").unwrap_err();
+        let e = parse(
+            &format!("{head}stream {key} 0 0\n"),
+            "GMIN.dump",
+            &ljat3_settings(1),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("line 7: bad stream key"), "{e}");
         let rest = format!(
             "stream {} 0 0\naccepted 0 0\ncalls 0\nbest 1\ntarget_hit false\n",
@@ -348,6 +380,7 @@ mod tests {
         let e = parse(
             &format!("{head}{rest}x_markov 18446744073709551615 1\n"),
             "GMIN.dump",
+            &ljat3_settings(1),
         )
         .unwrap_err();
         assert!(
@@ -358,6 +391,7 @@ mod tests {
         let e = parse(
             &format!("{head}{rest}x_markov 1 1\nx_current 1 1\nsaved 0 18446744073709551615 0\n"),
             "GMIN.dump",
+            &ljat3_settings(1),
         );
         assert_eq!(e.unwrap()[0].saved.capacity(), usize::MAX);
     }

@@ -34,6 +34,17 @@ pub struct BhSettings {
     pub temperature: f64,
     /// Initial maximum displacement per coordinate (STEP).
     pub step: f64,
+    /// Initial angular-move threshold (STEP's second value, ASTEP): scaled with the step size
+    /// by the acceptance check, and used by [`BhSettings::angular_moves`].
+    pub astep: f64,
+    /// Angular ("surface") moves of atomic clusters, as the Fortran GMIN's atom step-taking:
+    /// the most weakly bound atom of the start point (highest [`Potential::atom_energies`])
+    /// is put at a random direction on the sphere about the centre of coordinates whose radius
+    /// is one more than the farthest atom's distance, when its pair energy is above ASTEP
+    /// times the most tightly bound atom's; every other atom takes the random displacement.
+    /// On for Lennard-Jones (the deck names no potential), off for LJAT and networks
+    /// (algorithms.md §2).
+    pub angular_moves: bool,
     /// Target acceptance ratio (ACCEPTRATIO).
     pub accept_ratio: f64,
     /// Block length of the acceptance check (CHANGEACCEPT).
@@ -124,6 +135,8 @@ pub struct AcceptanceReport {
     pub ratio: f64,
     /// Step size after the adjustment.
     pub step: f64,
+    /// ASTEP after the adjustment.
+    pub astep: f64,
     /// Temperature after the adjustment.
     pub temperature: f64,
 }
@@ -147,6 +160,8 @@ pub struct Walker {
     pub x_current: Vec<f64>,
     /// Current maximum displacement.
     pub step: f64,
+    /// Current angular-move threshold (ASTEP), scaled with `step`.
+    pub astep: f64,
     /// Current temperature.
     pub temperature: f64,
     /// Random stream.
@@ -212,6 +227,82 @@ fn centre(x: &mut [f64], natoms: usize) {
     }
 }
 
+/// The angular move of one step (see [`BhSettings::angular_moves`]).
+#[derive(Debug, Clone, Copy)]
+struct SurfaceMove {
+    /// The most weakly bound atom.
+    atom: usize,
+    /// Centre of coordinates of the start point.
+    centre: [f64; 3],
+    /// One more than the largest distance of an atom from that centre.
+    radius: f64,
+}
+
+impl SurfaceMove {
+    /// The move from `x` with threshold `astep`: `None` when the potential has no atom
+    /// energies or the most weakly bound atom (the first of equals) is bound more strongly
+    /// than `astep` times the most tightly bound one.
+    fn choose<P: Potential + ?Sized>(potential: &P, x: &[f64], astep: f64) -> Option<Self> {
+        let v = potential.atom_energies(x)?;
+        let (mut atom, mut vmax, mut vmin) = (0, f64::NEG_INFINITY, f64::INFINITY);
+        for (a, &e) in v.iter().enumerate() {
+            if e > vmax {
+                (atom, vmax) = (a, e);
+            }
+            vmin = vmin.min(e);
+        }
+        if v.is_empty() || vmax <= astep * vmin {
+            return None;
+        }
+        let natoms = v.len() as f64;
+        let mut centre = [0.0; 3];
+        for p in x.chunks_exact(3) {
+            for k in 0..3 {
+                centre[k] += p[k] / natoms;
+            }
+        }
+        let farthest = x
+            .chunks_exact(3)
+            .map(|p| {
+                (0..3)
+                    .map(|k| (p[k] - centre[k]).powi(2))
+                    .sum::<f64>()
+                    .sqrt()
+            })
+            .fold(0.0, f64::max);
+        Some(SurfaceMove {
+            atom,
+            centre,
+            radius: farthest + 1.0,
+        })
+    }
+
+    /// Put the atom's coordinates `xa` at polar angle `π u_θ` and azimuth `2π u_φ` on the
+    /// sphere; a point outside the container goes to 0.99 of its squared radius along its
+    /// direction from the origin (the Fortran's rule).
+    fn place(&self, xa: &mut [f64], u_theta: f64, u_phi: f64, container: Option<f64>) {
+        let (theta, phi) = (
+            std::f64::consts::PI * u_theta,
+            2.0 * std::f64::consts::PI * u_phi,
+        );
+        let dir = [
+            theta.sin() * phi.cos(),
+            theta.sin() * phi.sin(),
+            theta.cos(),
+        ];
+        for k in 0..3 {
+            xa[k] = self.centre[k] + self.radius * dir[k];
+        }
+        if let Some(r) = container {
+            let d2: f64 = xa.iter().map(|v| v * v).sum();
+            if d2 > r * r {
+                let f = (0.99 * r * r / d2).sqrt();
+                xa.iter_mut().for_each(|v| *v *= f);
+            }
+        }
+    }
+}
+
 impl Walker {
     /// Quench the start point (step 0, "Qu 0") and make it the first Markov state.
     pub fn start<P: Potential + ?Sized>(
@@ -228,6 +319,7 @@ impl Walker {
             e_markov: r.energy,
             x_current: r.x.clone(),
             step: settings.step,
+            astep: settings.astep,
             temperature: settings.temperature,
             stream,
             accepted_in_block: 0,
@@ -395,6 +487,44 @@ impl Walker {
         self.target_hit || self.steps_done >= settings.steps
     }
 
+    /// The start point of the next quench: every coordinate of the current point displaced by
+    /// up to the step size (frozen ones kept), or the angular move for one atom, then put in
+    /// the container.
+    pub fn perturb<P: Potential + ?Sized>(
+        &mut self,
+        potential: &P,
+        settings: &BhSettings,
+    ) -> Vec<f64> {
+        let mut x = self.x_current.clone();
+        let frozen = potential.frozen();
+        let surface = if settings.angular_moves {
+            SurfaceMove::choose(potential, &x, self.astep)
+                .filter(|m| frozen.is_none_or(|f| !f.is_frozen(3 * m.atom)))
+        } else {
+            None
+        };
+        let mut u = [0.0; 3];
+        for (a, xa) in x.chunks_mut(3).enumerate() {
+            // Draw for every coordinate so the stream depends neither on the mask nor on the
+            // angular move (which takes its two angles from its atom's first two draws).
+            for (k, xi) in xa.iter_mut().enumerate() {
+                u[k] = self.stream.uniform();
+                if surface.is_none_or(|m| m.atom != a)
+                    && frozen.is_none_or(|m| !m.is_frozen(3 * a + k))
+                {
+                    *xi += self.step * (2.0 * u[k] - 1.0);
+                }
+            }
+            if let Some(m) = surface.filter(|m| m.atom == a) {
+                m.place(xa, u[0], u[1], settings.container);
+            }
+        }
+        if let Some(radius) = settings.container {
+            put_inside(&mut x, radius);
+        }
+        x
+    }
+
     /// One basin-hopping step: perturb, quench, save, Metropolis test, adaptation.
     pub fn step<P: Potential + ?Sized>(
         &mut self,
@@ -403,18 +533,7 @@ impl Walker {
         observer: &mut dyn Observer,
     ) {
         let n = self.steps_done + 1;
-        let mut x = self.x_current.clone();
-        let frozen = potential.frozen();
-        for (i, xi) in x.iter_mut().enumerate() {
-            // Draw for every coordinate so the stream does not depend on the mask.
-            let u = self.stream.uniform();
-            if frozen.is_none_or(|m| !m.is_frozen(i)) {
-                *xi += self.step * (2.0 * u - 1.0);
-            }
-        }
-        if let Some(radius) = settings.container {
-            put_inside(&mut x, radius);
-        }
+        let x = self.perturb(potential, settings);
         let r = Self::quench(potential, settings, &x);
         self.calls += r.function_calls as u64;
         self.check_target(settings, r.energy, n, observer);
@@ -465,11 +584,12 @@ impl Walker {
             let up = ratio > settings.accept_ratio;
             match settings.adjust {
                 Adjust::Step => {
-                    self.step = if up {
-                        self.step * ADJUST_FACTOR
+                    // The Fortran multiplies or divides both by FAC.
+                    (self.step, self.astep) = if up {
+                        (self.step * ADJUST_FACTOR, self.astep * ADJUST_FACTOR)
                     } else {
-                        self.step / ADJUST_FACTOR
-                    }
+                        (self.step / ADJUST_FACTOR, self.astep / ADJUST_FACTOR)
+                    };
                 }
                 Adjust::Temperature => {
                     self.temperature = if up {
@@ -485,6 +605,7 @@ impl Walker {
                 block: settings.naccept,
                 ratio,
                 step: self.step,
+                astep: self.astep,
                 temperature: self.temperature,
             });
         }
@@ -519,6 +640,8 @@ pub struct FinalQuench {
     pub rms: f64,
     /// Whether TIGHTCONV was reached.
     pub converged: bool,
+    /// Energy+gradient calls of the requench.
+    pub calls: u64,
 }
 
 /// Requench every saved minimum tightly (TIGHTCONV), update the entries and re-sort
@@ -542,6 +665,7 @@ pub fn final_quenches<P: Potential + ?Sized>(
             iterations: r.iterations,
             rms: r.rms,
             converged,
+            calls: r.function_calls as u64,
         });
     }
     saved.resort();
@@ -573,6 +697,8 @@ pub(crate) mod tests {
             tfac: 1.0,
             temperature: 1.0,
             step: 0.4,
+            astep: 0.3,
+            angular_moves: false,
             accept_ratio: 0.5,
             naccept: 50,
             adjust: Adjust::Step,
@@ -645,5 +771,107 @@ pub(crate) mod tests {
         assert_eq!(w.saved, copy.saved);
         assert_eq!(w.x_markov, copy.x_markov);
         assert_eq!(w.step.to_bits(), copy.step.to_bits());
+    }
+
+    /// An equilateral triangle of atoms at the pair minimum plus a fourth atom 1.6 from one
+    /// corner: the most weakly bound atom is the fourth.
+    fn triangle_and_straggler() -> Vec<f64> {
+        let r = 2f64.powf(1.0 / 6.0);
+        vec![
+            0.0,
+            0.0,
+            0.0,
+            r,
+            0.0,
+            0.0,
+            0.5 * r,
+            0.5 * r * 3f64.sqrt(),
+            0.0,
+            -1.6,
+            0.0,
+            0.0,
+        ]
+    }
+
+    #[test]
+    fn atom_energies_share_out_the_pair_energy() {
+        let p = Ljat::new(4, 0.0);
+        let x = triangle_and_straggler();
+        let v = p.atom_energies(&x).unwrap();
+        let sum: f64 = v.iter().sum();
+        assert!((sum - 2.0 * p.energy(&x)).abs() < 1e-12, "{v:?}");
+        assert!(v[3] > v[1] && v[3] > v[2], "{v:?}");
+    }
+
+    /// The angular move takes the most weakly bound atom exactly when its pair energy is above
+    /// ASTEP times the most tightly bound atom's (takestep's `VAT(JMAX) > ASTEP·VMIN`).
+    #[test]
+    fn the_surface_move_takes_the_weakest_atom_above_the_threshold() {
+        let p = Ljat::new(4, 0.0);
+        let x = triangle_and_straggler();
+        let v = p.atom_energies(&x).unwrap();
+        let vmin = v.iter().cloned().fold(f64::INFINITY, f64::min);
+        let ratio = v[3] / vmin;
+        let m = SurfaceMove::choose(&p, &x, ratio + 0.01).expect("a move above the threshold");
+        assert_eq!(m.atom, 3);
+        assert!(SurfaceMove::choose(&p, &x, ratio - 0.01).is_none());
+    }
+
+    /// The perturbation puts the chosen atom on the sphere one unit beyond the farthest atom
+    /// from the centre of coordinates (or inside the container), moves every other coordinate
+    /// by at most STEP, and draws as many random numbers as without the move.
+    #[test]
+    fn the_surface_move_puts_the_atom_beyond_the_cluster() {
+        let p = Ljat::new(4, 0.0);
+        let x = triangle_and_straggler();
+        let mut settings = ljat3_settings(1);
+        settings.centre_atoms = None;
+        settings.angular_moves = true;
+        settings.astep = 0.9;
+        let centre: Vec<f64> = (0..3)
+            .map(|k| x.chunks(3).map(|a| a[k]).sum::<f64>() / 4.0)
+            .collect();
+        let dist = |a: &[f64]| {
+            (0..3)
+                .map(|k| (a[k] - centre[k]).powi(2))
+                .sum::<f64>()
+                .sqrt()
+        };
+        let farthest = x.chunks(3).map(dist).fold(0.0, f64::max);
+        let mut w = Walker::start(&p, &settings, &x, Stream::new(2, 0), &mut Silent);
+        w.x_current = x.clone();
+        let mut plain = w.clone();
+        let moved = w.perturb(&p, &settings);
+        assert!((dist(&moved[9..]) - (farthest + 1.0)).abs() < 1e-12);
+        for i in 0..9 {
+            assert!((moved[i] - x[i]).abs() <= settings.step, "{i}");
+        }
+        settings.angular_moves = false;
+        let displaced = plain.perturb(&p, &settings);
+        assert_eq!(&moved[..9], &displaced[..9]);
+        assert_eq!(w.stream.position(), plain.stream.position());
+        // Inside a container: 0.99 of its squared radius, along the direction from the origin.
+        let mut m = SurfaceMove::choose(&p, &x, 0.9).unwrap();
+        m.centre = [0.0; 3];
+        m.radius = 2.0;
+        let mut a = [0.0; 3];
+        m.place(&mut a, 0.5, 0.0, Some(3.0));
+        assert!((a[0] - 2.0).abs() < 1e-15 && a[1].abs() < 1e-15 && a[2].abs() < 1e-15);
+        m.place(&mut a, 0.5, 0.25, Some(1.5));
+        assert!(a[0].abs() < 1e-15 && (a[1] - 1.5 * 0.99f64.sqrt()).abs() < 1e-15);
+    }
+
+    /// The acceptance check scales ASTEP with the step (the Fortran's FAC on both).
+    #[test]
+    fn astep_follows_the_step_size() {
+        let p = Ljat::new(3, 2.0);
+        let mut settings = ljat3_settings(200);
+        settings.naccept = 10;
+        settings.astep = 0.51;
+        let x0 = common::ljat::geometry::equilateral3(1.2);
+        let mut w = Walker::start(&p, &settings, &x0, Stream::new(8, 0), &mut Silent);
+        w.run(&p, &settings, &mut Silent, &mut |_| {});
+        assert_ne!(w.step, settings.step);
+        assert!((w.astep / w.step - 0.51 / settings.step).abs() < 1e-12);
     }
 }

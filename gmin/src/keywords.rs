@@ -85,6 +85,8 @@ impl Default for GminInput {
                 tfac: 1.0,
                 temperature: 0.3,
                 step: 0.3,
+                astep: 0.3,
+                angular_moves: false,
                 accept_ratio: 0.5,
                 naccept: 50,
                 adjust: Adjust::Step,
@@ -252,10 +254,13 @@ fn basin_hopping() -> Vec<Keyword<R>> {
             }),
         kw("STEP")
             .arg(Arg::real("dx"))
-            .arg(Arg::real("astep").or("0"))
-            .doc("maximum displacement of a coordinate in a step (length units); astep, the angular step of rigid bodies, is not used")
+            .arg(Arg::real("astep").or("0.3"))
+            .doc("maximum displacement of a coordinate in a step (length units); astep: the most weakly bound atom takes an angular move to the cluster's surface when its pair energy is above astep times the most tightly bound atom's (Lennard-Jones only, as the Fortran's atom moves)")
             .set(|r: &mut R, l| {
                 r.input.settings.step = l.f64(1)?;
+                if let Some(a) = l.opt_f64(2)? {
+                    r.input.settings.astep = a;
+                }
                 Ok(())
             }),
         kw("ACCEPTRATIO")

@@ -20,7 +20,7 @@ pub fn quench_line(q: &QuenchReport, seconds: f64) -> String {
 
 /// The two acceptance-check lines (`'Acceptance ratio for previous ',I6,' steps=',F8.4,'  FAC=',F8.4`
 /// and `'Steps are now:  STEP=',F10.4,'  ASTEP=',F10.4,' Temperature is now:',F10.4`).
-pub fn acceptance_lines(a: &AcceptanceReport, astep: f64) -> [String; 2] {
+pub fn acceptance_lines(a: &AcceptanceReport) -> [String; 2] {
     [
         format!(
             "Acceptance ratio for previous {} steps={}  FAC={}",
@@ -31,7 +31,7 @@ pub fn acceptance_lines(a: &AcceptanceReport, astep: f64) -> [String; 2] {
         format!(
             "Steps are now:  STEP={}  ASTEP={} Temperature is now:{}",
             fmt_f(a.step, 10, 4),
-            fmt_f(astep, 10, 4),
+            fmt_f(a.astep, 10, 4),
             fmt_f(a.temperature, 10, 4)
         ),
     ]
@@ -166,9 +166,10 @@ mod tests {
             block: 50,
             ratio: 0.62,
             step: 0.42,
+            astep: 0.5355,
             temperature: 1.0,
         };
-        let [l1, l2] = acceptance_lines(&a, 0.5355);
+        let [l1, l2] = acceptance_lines(&a);
         assert_eq!(
             l1,
             "Acceptance ratio for previous     50 steps=  0.6200  FAC=  1.0500"

@@ -13,6 +13,7 @@ use crate::save::SaveList;
 use anyhow::{bail, Context, Result};
 use common::deck::Deck;
 use common::files::min_data_info::{self, MinDataInfo};
+use common::fortran_fmt::{fmt_f, fmt_i};
 use common::geometry::AlignOptions;
 use common::hessian_data::{point_data, System};
 use common::lbfgs::minimise;
@@ -83,6 +84,8 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
                     .radius
                     .unwrap_or_else(|| crate::keywords::default_container_radius(natoms)),
             );
+            // The Fortran's angular moves belong to its Lennard-Jones atoms (algorithms.md §2).
+            input.settings.angular_moves = input.default_potential;
             let p = build_ljat(natoms, *z, &[])?;
             (Model::Ljat(p), x0)
         }
@@ -136,7 +139,7 @@ pub fn prepare(dir: &Path, deck_path: &Path) -> Result<Prepared> {
             let path = dir.join(f);
             let text = std::fs::read_to_string(&path)
                 .with_context(|| format!("RESTORE: cannot read {}", path.display()))?;
-            let w = dump::parse(&text, f)?;
+            let w = dump::parse(&text, f, &input.settings)?;
             if w.len() != input.walkers {
                 bail!(
                     "{f}: the dump holds {} walkers but the deck asks for {}",
@@ -177,7 +180,6 @@ struct Recorder {
     energy: Vec<String>,
     markov: Vec<String>,
     best: Vec<String>,
-    astep: f64,
     start: Option<Instant>,
     /// With DUMPMINDB: quenched minima in the order found (energy-distinct within the walker).
     found: Option<Vec<(f64, Vec<f64>)>>,
@@ -213,7 +215,7 @@ impl Observer for Recorder {
         }
     }
     fn acceptance(&mut self, a: &AcceptanceReport) {
-        self.lines.extend(output::acceptance_lines(a, self.astep));
+        self.lines.extend(output::acceptance_lines(a));
     }
 
     fn note(&mut self, line: &str) {
@@ -428,7 +430,6 @@ pub fn execute(p: Prepared) -> Result<()> {
     let temperatures = &input.temperatures;
     let mut recorders: Vec<Recorder> = (0..nw)
         .map(|_| Recorder {
-            astep: settings.step,
             start: Some(t0),
             found: input.dump_min_db.as_ref().map(|_| Vec::new()),
             ediff: settings.ediff,
@@ -564,7 +565,7 @@ pub fn execute(p: Prepared) -> Result<()> {
         writeln!(
             out,
             "{}",
-            output::run_acceptance_line(ratio, w.step, settings.step, w.temperature)
+            output::run_acceptance_line(ratio, w.step, w.astep, w.temperature)
         )?;
     }
     let mut saved = SaveList::merged(
@@ -573,6 +574,14 @@ pub fn execute(p: Prepared) -> Result<()> {
         walkers.iter().map(|w| &w.saved),
     );
     let t_final = Instant::now();
+    writeln!(
+        out,
+        "Tightly converging the SAVE lowest energy minima found"
+    )?;
+    writeln!(
+        out,
+        "NOTE: these may NOT match the other output files - see below for a sorted list of Lowest minima"
+    )?;
     let reports = final_quenches(pot, settings, &mut saved);
     for r in &reports {
         writeln!(
@@ -590,9 +599,22 @@ pub fn execute(p: Prepared) -> Result<()> {
             writeln!(out, "WARNING - Final Quench {} did not converge", r.index)?;
         }
     }
+    writeln!(
+        out,
+        "After re-sorting, the lowest found minima are (lowest free energy subtracted if applicable):"
+    )?;
     for (k, m) in saved.entries().iter().enumerate() {
         writeln!(out, "{}", output::lowest_minimum_line(k + 1, m.energy))?;
     }
+    // The Fortran's last two lines: wall time and every energy call of the run.
+    let calls: u64 =
+        walkers.iter().map(|w| w.calls).sum::<u64>() + reports.iter().map(|r| r.calls).sum::<u64>();
+    writeln!(
+        out,
+        "time elapsed {} seconds",
+        fmt_f(t0.elapsed().as_secs_f64(), 18, 1)
+    )?;
+    writeln!(out, "Number of potential calls {}", fmt_i(calls as i64, 18))?;
     let style = match &model {
         Model::Ljat(_) => CoordStyle::Atoms,
         Model::Mlp(_) => CoordStyle::Values,

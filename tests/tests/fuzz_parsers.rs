@@ -1769,7 +1769,11 @@ fn dump_structured(u: &mut Unstructured, _knob: u64) -> arbitrary::Result<Vec<u8
 
 fn run_gmin_dump(c: &Case, _env: &Env) -> bool {
     let text = c.text();
-    match gmin::dump::parse(&text, "dump") {
+    match gmin::dump::parse(
+        &text,
+        "dump",
+        &gmin::keywords::GminInput::default().settings,
+    ) {
         Ok(w) => {
             keep(gmin::dump::render(&w));
             true
@@ -2136,7 +2140,12 @@ fn corpus_seeds_are_valid() {
     {
         MlpData::parse(std::str::from_utf8(f).unwrap(), "d", &layout(nin, last)).unwrap();
     }
-    let w = gmin::dump::parse(DUMP_TEMPLATE, "dump").unwrap();
+    let w = gmin::dump::parse(
+        DUMP_TEMPLATE,
+        "dump",
+        &gmin::keywords::GminInput::default().settings,
+    )
+    .unwrap();
     assert_eq!(w.len(), 2);
     let b = bookkeeping_corpus();
     bookkeeping::parse_pairs(std::str::from_utf8(&b[0]).unwrap(), "p", None).unwrap();

@@ -153,6 +153,7 @@ fn parallel_walkers_do_not_depend_on_the_thread_count() {
         ok(&out);
         let main: Vec<String> = read(dir.path(), "GMIN_out")
             .lines()
+            .filter(|l| !l.starts_with("time elapsed"))
             .map(|l| {
                 l.split(" t=")
                     .next()
@@ -283,6 +284,28 @@ fn lj38_tutorial_01_finds_the_global_minimum() {
     assert!(main.contains("newres> Moving current best minimum to position 1 in the AVOID list"));
     let lowest = lowest_energies(&read(dir.path(), "lowest"));
     assert!((lowest[0] + 173.928426).abs() < 1e-5, "{lowest:?}");
+    // `STEP 0.40 0.51`: ASTEP is scaled with the step, as in the tutorial's expected output
+    // ("STEP=    0.4200  ASTEP=    0.5355"), and the run ends with the Fortran's call count.
+    let mut checks = 0;
+    for l in main.lines().filter(|l| l.starts_with("Steps are now:")) {
+        let f: Vec<f64> = l
+            .split('=')
+            .skip(1)
+            .filter_map(|t| t.split_whitespace().next()?.parse().ok())
+            .collect();
+        assert!((f[1] / f[0] - 0.51 / 0.40).abs() < 1e-3, "{l}");
+        checks += 1;
+    }
+    assert_eq!(checks, 100);
+    let calls: u64 = main
+        .lines()
+        .find_map(|l| l.strip_prefix("Number of potential calls"))
+        .expect("the call count")
+        .trim()
+        .parse()
+        .unwrap();
+    // About 140 calls per quench here, as the Fortran's 137 (the tutorial's expected output).
+    assert!((100 * 5001..180 * 5001).contains(&calls), "{calls}");
 }
 
 /// The LJ38 tutorial 02's first-encounter script runs `GMIN output` with a TARGET and reads
