@@ -123,13 +123,7 @@ pub struct Lbfgs {
     pub config: LbfgsConfig,
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn norm(a: &[f64]) -> f64 {
-    dot(a, a).sqrt()
-}
+use crate::linalg::{dot, norm};
 
 /// The correction-pair memory of the two-loop recursion (a ring buffer).
 struct Memory {

@@ -110,89 +110,114 @@ isa_dispatch! {
     }
 }
 
-/// See [`lj_pairs`].
+/// The running sums of one atom's partners in [`lj_pairs_impl`].
+struct PairSums<V> {
+    e: V,
+    fx: V,
+    fy: V,
+    fz: V,
+}
+
+/// One block of partners `j..j+W` of an atom at `(xi, yi, zi)`: adds their pair energies and
+/// the atom's forces to `acc`, and subtracts the partners' forces from the gradient arrays
+/// `g = [gx, gy, gz]`. With `valid` (1 for a partner, 0 for a padding lane past the last
+/// atom), the padding lanes add exact zeros.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn pair_block<S: Simd>(
+    s: S,
+    (xi, yi, zi): (S::V, S::V, S::V),
+    j: usize,
+    p: [&[f64]; 3],
+    g: Option<[&mut [f64]; 3]>,
+    valid: Option<S::V>,
+    acc: &mut PairSums<S::V>,
+) {
+    let (four, one) = (s.splat(4.0), s.splat(1.0));
+    let (m48, p24) = (s.splat(-48.0), s.splat(24.0));
+    let dx = s.sub(xi, s.load(block(p[0], j)));
+    let dy = s.sub(yi, s.load(block(p[1], j)));
+    let dz = s.sub(zi, s.load(block(p[2], j)));
+    let r2 = s.fma(dx, dx, s.fma(dy, dy, s.mul(dz, dz)));
+    let ir2 = s.div(one, r2);
+    let ir6 = s.mul(s.mul(ir2, ir2), ir2);
+    let ir12 = s.mul(ir6, ir6);
+    let scale = valid.map_or(four, |v| s.mul(four, v));
+    acc.e = s.fma(scale, s.sub(ir12, ir6), acc.e);
+    if let Some([gx, gy, gz]) = g {
+        // dE/dx_i = 2 (dE/dr²) dx with dE/dr² = (−24 r⁻¹² + 12 r⁻⁶) r⁻².
+        let mut f2 = s.mul(s.fma(m48, ir12, s.mul(p24, ir6)), ir2);
+        if let Some(v) = valid {
+            f2 = s.mul(f2, v);
+        }
+        let (tx, ty, tz) = (s.mul(f2, dx), s.mul(f2, dy), s.mul(f2, dz));
+        acc.fx = s.add(acc.fx, tx);
+        acc.fy = s.add(acc.fy, ty);
+        acc.fz = s.add(acc.fz, tz);
+        for (gc, t) in [(gx, tx), (gy, ty), (gz, tz)] {
+            let v = s.sub(s.load(block(gc, j)), t);
+            s.store(block_mut(gc, j), v);
+        }
+    }
+}
+
+/// See [`lj_pairs`]. Each atom's partners go in blocks of [`W`]; the last, partial block reads
+/// padding lanes placed far from every atom and masked to zero, so no pair is computed one by
+/// one.
 #[inline(always)]
 fn lj_pairs_impl<S: Simd>(s: S, x: &[f64], g: Option<&mut [f64]>) -> f64 {
     let n = x.len() / 3;
-    // Coordinates and gradient by component (structure of arrays); on the stack when small.
-    let mut small = [0.0; 6 * W];
-    let mut stack = [0.0; 6 * 16];
+    // Coordinates, gradient and lane mask by component (structure of arrays, each `np`
+    // long, room for a whole block past any atom); on the stack when small.
+    let np = n + W;
+    let mut stack = [0.0; 7 * (32 + W)];
     let mut heap = Vec::new();
-    let c: &mut [f64] = if n <= W {
-        &mut small[..6 * n]
-    } else if n <= 16 {
-        &mut stack[..6 * n]
+    let c: &mut [f64] = if n <= 32 {
+        &mut stack[..7 * np]
     } else {
-        heap.resize(6 * n, 0.0);
+        heap.resize(7 * np, 0.0);
         &mut heap
     };
-    let (pos, grad) = c.split_at_mut(3 * n);
+    let (pos, rest) = c.split_at_mut(3 * np);
+    let (grad, valid) = rest.split_at_mut(3 * np);
+    // Padding: beyond every atom in every component (a pair distance of at least 10·√3).
+    let far = x.iter().fold(0.0f64, |m, v| m.max(v.abs())) + 10.0;
+    for k in 0..3 {
+        pos[k * np + n..(k + 1) * np].fill(far);
+    }
     for (i, a) in x.chunks_exact(3).enumerate() {
         for k in 0..3 {
-            pos[k * n + i] = a[k];
+            pos[k * np + i] = a[k];
         }
     }
-    let (px, rest) = pos.split_at(n);
-    let (py, pz) = rest.split_at(n);
-    let (gx, rest) = grad.split_at_mut(n);
-    let (gy, gz) = rest.split_at_mut(n);
+    valid[..n].fill(1.0);
+    let (px, rest) = pos.split_at(np);
+    let (py, pz) = rest.split_at(np);
+    let (gx, rest) = grad.split_at_mut(np);
+    let (gy, gz) = rest.split_at_mut(np);
     let want_g = g.is_some();
-    let (four, one) = (s.splat(4.0), s.splat(1.0));
-    let (m48, p24) = (s.splat(-48.0), s.splat(24.0));
     let mut energy = 0.0;
     for i in 0..n {
-        let (xi, yi, zi) = (s.splat(px[i]), s.splat(py[i]), s.splat(pz[i]));
-        let mut e = s.splat(0.0);
-        let (mut fx, mut fy, mut fz) = (s.splat(0.0), s.splat(0.0), s.splat(0.0));
+        let at = (s.splat(px[i]), s.splat(py[i]), s.splat(pz[i]));
+        let zero = s.splat(0.0);
+        let mut acc = PairSums {
+            e: zero,
+            fx: zero,
+            fy: zero,
+            fz: zero,
+        };
         let mut j = i + 1;
-        while j + W <= n {
-            let dx = s.sub(xi, s.load(block(px, j)));
-            let dy = s.sub(yi, s.load(block(py, j)));
-            let dz = s.sub(zi, s.load(block(pz, j)));
-            let r2 = s.fma(dx, dx, s.fma(dy, dy, s.mul(dz, dz)));
-            let ir2 = s.div(one, r2);
-            let ir6 = s.mul(s.mul(ir2, ir2), ir2);
-            let ir12 = s.mul(ir6, ir6);
-            e = s.fma(four, s.sub(ir12, ir6), e);
-            if want_g {
-                // dE/dx_i = 2 (dE/dr²) dx with dE/dr² = (−24 r⁻¹² + 12 r⁻⁶) r⁻².
-                let f2 = s.mul(s.fma(m48, ir12, s.mul(p24, ir6)), ir2);
-                let (tx, ty, tz) = (s.mul(f2, dx), s.mul(f2, dy), s.mul(f2, dz));
-                fx = s.add(fx, tx);
-                fy = s.add(fy, ty);
-                fz = s.add(fz, tz);
-                for (gc, t) in [(&mut *gx, tx), (&mut *gy, ty), (&mut *gz, tz)] {
-                    let v = s.sub(s.load(block(gc, j)), t);
-                    s.store(block_mut(gc, j), v);
-                }
-            }
+        while j < n {
+            let gs = want_g.then_some([&mut *gx, &mut *gy, &mut *gz]);
+            let mask = (j + W > n).then(|| s.load(block(valid, j)));
+            pair_block(s, at, j, [px, py, pz], gs, mask, &mut acc);
             j += W;
         }
-        let mut ei = s.reduce(e);
-        let (mut fxi, mut fyi, mut fzi) = (s.reduce(fx), s.reduce(fy), s.reduce(fz));
-        for j in j..n {
-            let (dx, dy, dz) = (px[i] - px[j], py[i] - py[j], pz[i] - pz[j]);
-            let r2 = dx.mul_add(dx, dy.mul_add(dy, dz * dz));
-            let ir2 = 1.0 / r2;
-            let ir6 = ir2 * ir2 * ir2;
-            let ir12 = ir6 * ir6;
-            ei = 4.0f64.mul_add(ir12 - ir6, ei);
-            if want_g {
-                let f2 = (-48.0f64).mul_add(ir12, 24.0 * ir6) * ir2;
-                let (tx, ty, tz) = (f2 * dx, f2 * dy, f2 * dz);
-                fxi += tx;
-                fyi += ty;
-                fzi += tz;
-                gx[j] -= tx;
-                gy[j] -= ty;
-                gz[j] -= tz;
-            }
-        }
-        energy += ei;
+        energy += s.reduce(acc.e);
         if want_g {
-            gx[i] += fxi;
-            gy[i] += fyi;
-            gz[i] += fzi;
+            gx[i] += s.reduce(acc.fx);
+            gy[i] += s.reduce(acc.fy);
+            gz[i] += s.reduce(acc.fz);
         }
     }
     if let Some(g) = g {

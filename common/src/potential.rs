@@ -163,7 +163,7 @@ pub fn rms(g: &[f64]) -> f64 {
     if g.is_empty() {
         return 0.0;
     }
-    (g.iter().map(|v| v * v).sum::<f64>() / g.len() as f64).sqrt()
+    (crate::linalg::dot(g, g) / g.len() as f64).sqrt()
 }
 
 /// Central finite-difference checks, used by the test suites of every potential.

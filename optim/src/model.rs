@@ -11,12 +11,4 @@ pub fn project_out(v: &mut [f64], basis: &[Vec<f64>]) {
     }
 }
 
-/// Dot product.
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// Euclidean norm.
-pub fn norm(a: &[f64]) -> f64 {
-    dot(a, a).sqrt()
-}
+pub use common::linalg::{dot, norm};

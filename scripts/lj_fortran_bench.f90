@@ -1,0 +1,37 @@
+! Times the Fortran GMIN's own LJ energy+gradient subroutine (lj.f) on a coordinates file:
+! ljbench COORDS CALLS prints the energy and the best of five rounds in microseconds per call.
+PROGRAM LJBENCH
+  USE COMMONS, ONLY: NATOMS, VT, SEEDT, FREEZECORE
+  IMPLICIT NONE
+  CHARACTER(LEN=256) :: FNAME, ARG
+  INTEGER :: NCALLS, J, R, IOS
+  DOUBLE PRECISION, ALLOCATABLE :: X(:), V(:)
+  DOUBLE PRECISION :: E, T0, T1, BEST, BUF(3)
+  DOUBLE PRECISION :: TMP(3*1000)
+  CALL GET_COMMAND_ARGUMENT(1, FNAME)
+  CALL GET_COMMAND_ARGUMENT(2, ARG)
+  READ(ARG,*) NCALLS
+  OPEN(10, FILE=FNAME, STATUS='OLD')
+  NATOMS = 0
+  DO
+     READ(10,*,IOSTAT=IOS) BUF
+     IF (IOS /= 0) EXIT
+     TMP(3*NATOMS+1:3*NATOMS+3) = BUF
+     NATOMS = NATOMS + 1
+  END DO
+  CLOSE(10)
+  ALLOCATE(X(3*NATOMS), V(3*NATOMS), VT(NATOMS))
+  X = TMP(1:3*NATOMS)
+  SEEDT = .FALSE.; FREEZECORE = .FALSE.
+  BEST = 1.0D100
+  DO R = 1, 5
+     CALL CPU_TIME(T0)
+     DO J = 1, NCALLS
+        CALL LJ(X, V, E, .TRUE., .FALSE.)
+     END DO
+     CALL CPU_TIME(T1)
+     BEST = MIN(BEST, (T1 - T0) / NCALLS * 1.0D6)
+  END DO
+  WRITE(*,'(A,F16.10)') 'energy ', E
+  WRITE(*,'(A,F10.4)') 'us_per_call ', BEST
+END PROGRAM LJBENCH
