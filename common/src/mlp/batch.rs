@@ -9,7 +9,7 @@
 
 use crate::linalg::gemm_row_major as gemm;
 
-use super::kernel::{isa_dispatch, tanh_slice, tanh_v};
+use super::kernel::{isa_dispatch, tanh_slice, tanh_v, tanh_vn};
 use super::network::Network;
 use crate::simd::{block, block_mut, Simd, W};
 
@@ -65,6 +65,10 @@ fn use_gemm(net: &Network, k: usize, nc: usize) -> bool {
 /// Items per register block of the small-layer loops.
 const LANES: usize = W;
 
+/// Register blocks whose elementary-function chains are evaluated together (interleaved) in
+/// the small-layer loops.
+const INTERLEAVE: usize = 4;
+
 /// `nc` rounded up to whole register blocks (at most [`CHUNK`], a multiple of [`LANES`]).
 #[inline(always)]
 fn padded(nc: usize) -> usize {
@@ -81,6 +85,37 @@ fn dot_blocks<S: Simd>(s: S, a: &[f64], c: &[f64], nb: usize) -> f64 {
     }
     s.reduce(acc)
 }
+
+/// `out[j] (+)= dot_blocks(a, rows_j)` for every `j < out.len()`, where `rows_j` is node `j`'s
+/// row of a node-major buffer (`CHUNK` items per node): [`DOTS`] at a time, their FMA chains
+/// interleaved and sharing the loads of `a`; every entry the same operations in the same
+/// order as [`dot_blocks`], so the same bits. With `add`, the dot products are added to `out`.
+#[inline(always)]
+fn dots_into<S: Simd>(s: S, a: &[f64], rows: &[f64], out: &mut [f64], nb: usize, add: bool) {
+    let n = out.len();
+    let mut j = 0;
+    while j + DOTS <= n {
+        let mut acc = [s.splat(0.0); DOTS];
+        for b0 in (0..nb).step_by(LANES) {
+            let x = s.load(block(a, b0));
+            for (u, acc) in acc.iter_mut().enumerate() {
+                *acc = s.fma(x, s.load(block(rows, (j + u) * CHUNK + b0)), *acc);
+            }
+        }
+        for (u, acc) in acc.into_iter().enumerate() {
+            let v = s.reduce(acc);
+            out[j + u] = if add { out[j + u] + v } else { v };
+        }
+        j += DOTS;
+    }
+    for (jj, o) in out.iter_mut().enumerate().skip(j) {
+        let v = dot_blocks(s, a, &rows[jj * CHUNK..], nb);
+        *o = if add { *o + v } else { v };
+    }
+}
+
+/// Dot products computed together by [`dots_into`].
+const DOTS: usize = 4;
 
 /// `acc + Σ_{j<n} w[j·stride] · v_j` on the block of items at `b0`, where `v_j` is node `j`'s
 /// row of a node-major buffer (`CHUNK` items per node): a weight row (`stride` 1) or column
@@ -126,6 +161,49 @@ pub(crate) fn softmax_r_delta<S: Simd>(
         let po = s.load(block(p, o * CHUNK + b0));
         let ryo = s.load(block(ry, o * CHUNK + b0));
         s.store(block_mut(rd, o * CHUNK + b0), s.mul(po, s.sub(ryo, pr)));
+    }
+}
+
+/// Softmax of `N` blocks of items from `b0`: maxima into `m`, exponentials' sums into `s`,
+/// probabilities into `p` (node-major, `CHUNK` items per node).
+#[inline(always)]
+fn softmax_blocks<S: Simd, const N: usize>(
+    s: S,
+    y: &[f64],
+    (p, mx, sums): (&mut [f64], &mut [f64], &mut [f64]),
+    nout: usize,
+    b0: usize,
+) {
+    let mut m = [s.splat(0.0); N];
+    for (u, mu) in m.iter_mut().enumerate() {
+        let at = b0 + u * LANES;
+        *mu = s.load(block(y, at));
+        for o in 1..nout {
+            *mu = s.max(s.load(block(y, o * CHUNK + at)), *mu);
+        }
+    }
+    let mut sum = [s.splat(0.0); N];
+    for o in 0..nout {
+        let mut arg = m;
+        for u in 0..N {
+            arg[u] = s.sub(s.load(block(y, o * CHUNK + b0 + u * LANES)), m[u]);
+        }
+        let e = super::kernel::exp_nonpos_vn(s, arg);
+        for u in 0..N {
+            s.store(block_mut(p, o * CHUNK + b0 + u * LANES), e[u]);
+            sum[u] = s.add(sum[u], e[u]);
+        }
+    }
+    for o in 0..nout {
+        for (u, &su) in sum.iter().enumerate() {
+            let pb = block_mut(p, o * CHUNK + b0 + u * LANES);
+            let v = s.div(s.load(pb), su);
+            s.store(pb, v);
+        }
+    }
+    for u in 0..N {
+        s.store(block_mut(mx, b0 + u * LANES), m[u]);
+        s.store(block_mut(sums, b0 + u * LANES), sum[u]);
     }
 }
 
@@ -237,17 +315,31 @@ impl Batch {
             } else {
                 // Register-blocked: LANES items at a time, bias + Σ_s w_ts x_s by FMA in source
                 // order, then tanh (hidden layers), one store per block.
+                // INTERLEAVE blocks at a time (their tanh chains interleaved), then the rest.
                 let nb = padded(nc);
                 let hidden = k + 1 < nmat;
                 for t in 0..t_n {
                     let wrow = &wk[t * s_n..(t + 1) * s_n];
                     let bt = s.splat(bias.get(t).copied().unwrap_or(0.0));
-                    for b0 in (0..nb).step_by(LANES) {
+                    let mut b0 = 0;
+                    while b0 + INTERLEAVE * LANES <= nb {
+                        let mut acc = [bt; INTERLEAVE];
+                        for (u, a) in acc.iter_mut().enumerate() {
+                            *a = weighted_rows(s, bt, wrow, 1, s_n, src, b0 + u * LANES);
+                        }
+                        let acc = if hidden { tanh_vn(s, acc) } else { acc };
+                        for (u, a) in acc.into_iter().enumerate() {
+                            s.store(block_mut(dst, t * CHUNK + b0 + u * LANES), a);
+                        }
+                        b0 += INTERLEAVE * LANES;
+                    }
+                    while b0 < nb {
                         let mut acc = weighted_rows(s, bt, wrow, 1, s_n, src, b0);
                         if hidden {
                             acc = tanh_v(s, acc);
                         }
                         s.store(block_mut(dst, t * CHUNK + b0), acc);
+                        b0 += LANES;
                     }
                 }
             }
@@ -273,26 +365,28 @@ impl Batch {
         let base = net.layer(net.n_matrices()).start * CHUNK;
         let y = &self.act[base..base + nout * CHUNK];
         let mut prod = s.splat(1.0);
-        for b0 in (0..padded(nc)).step_by(LANES) {
-            let mut m = s.load(block(y, b0));
-            for o in 1..nout {
-                m = s.max(s.load(block(y, o * CHUNK + b0)), m);
+        let nb = padded(nc);
+        let mut b0 = 0;
+        while b0 < nb {
+            // INTERLEAVE blocks at a time where whole groups remain (their exp chains
+            // interleaved), else one.
+            if b0 + INTERLEAVE * LANES <= nb {
+                softmax_blocks::<S, INTERLEAVE>(
+                    s,
+                    y,
+                    (&mut self.p, &mut self.m, &mut self.s),
+                    nout,
+                    b0,
+                );
+                b0 += INTERLEAVE * LANES;
+            } else {
+                softmax_blocks::<S, 1>(s, y, (&mut self.p, &mut self.m, &mut self.s), nout, b0);
+                b0 += LANES;
             }
-            let mut sum = s.splat(0.0);
-            for o in 0..nout {
-                let e = super::kernel::exp_nonpos_v(s, s.sub(s.load(block(y, o * CHUNK + b0)), m));
-                s.store(block_mut(&mut self.p, o * CHUNK + b0), e);
-                sum = s.add(sum, e);
-            }
-            for o in 0..nout {
-                let pb = block_mut(&mut self.p, o * CHUNK + b0);
-                let v = s.div(s.load(pb), sum);
-                s.store(pb, v);
-            }
-            s.store(block_mut(&mut self.m, b0), m);
-            s.store(block_mut(&mut self.s, b0), sum);
+        }
+        for b0 in (0..nb).step_by(LANES) {
             if b0 + LANES <= nc {
-                prod = s.mul(prod, sum);
+                prod = s.mul(prod, s.load(block(&self.s, b0)));
             }
         }
         // Σ_b ln s_b: the whole blocks through the lane products (each below Nout^8, one log
@@ -393,10 +487,7 @@ impl Batch {
                 // gW[t][s] += Σ_b δ_t(b) z_s(b): zero δ lanes past the items add nothing.
                 let nb = padded(nc);
                 for (t, grow) in gk.chunks_exact_mut(s_n).enumerate() {
-                    let dt = &d[t * CHUNK..];
-                    for (si, gv) in grow.iter_mut().enumerate() {
-                        *gv = dot_blocks(s, dt, &src[si * CHUNK..], nb);
-                    }
+                    dots_into(s, &d[t * CHUNK..], src, grow, nb, false);
                 }
             }
             for (t, gb) in g[net.bias_range(k)].iter_mut().enumerate() {
@@ -649,13 +740,9 @@ impl Batch {
                 }
             } else {
                 for (t, hrow) in hk.chunks_exact_mut(s_n).enumerate() {
-                    let (rdt, dt) = (&rd[t * CHUNK..], &d[t * CHUNK..]);
-                    for (si, hval) in hrow.iter_mut().enumerate() {
-                        let mut a = dot_blocks(s, rdt, &src[si * CHUNK..], nb);
-                        if k > 0 {
-                            a += dot_blocks(s, dt, &rsrc[si * CHUNK..], nb);
-                        }
-                        *hval = a;
+                    dots_into(s, &rd[t * CHUNK..], src, hrow, nb, false);
+                    if k > 0 {
+                        dots_into(s, &d[t * CHUNK..], rsrc, hrow, nb, true);
                     }
                 }
             }

@@ -77,7 +77,7 @@ const C: [f64; 12] = [
 /// Reduction shared by [`tanh`] and [`exp_nonpos`]: for `y ∈ [−708, 0]`, returns
 /// `(2^k, expm1(r))` with `y = k ln 2 + r`, `|r| ≤ ln2/2`, so `exp(y) = 2^k (1 + expm1(r))`.
 /// `expm1(r)` is a degree-13 Taylor polynomial (truncation below 1e-17 relative) evaluated by
-/// Horner's rule with FMA; NaN propagates. [`exp_parts_v`] is the same sequence of operations
+/// Horner's rule with FMA; NaN propagates. [`exp_parts_vn`] is the same sequence of operations
 /// on blocks.
 #[inline(always)]
 fn exp_parts(y: f64) -> (f64, f64) {
@@ -95,24 +95,44 @@ fn exp_parts(y: f64) -> (f64, f64) {
     (scale, em_r)
 }
 
-/// [`exp_parts`] on a block.
+/// [`exp_parts`] on `N` blocks at once: every step is applied to all `N` before the next, so
+/// the `N` independent dependency chains are interleaved in program order (the out-of-order
+/// core then overlaps them instead of waiting on one chain's latency). Same operations, same
+/// bits, as `N` separate calls.
 #[inline(always)]
-fn exp_parts_v<S: Simd>(s: S, y: S::V) -> (S::V, S::V) {
-    let t = s.add(
-        s.mul(y, s.splat(std::f64::consts::LOG2_E)),
-        s.splat(SHIFTER),
-    );
-    let kf = s.sub(t, s.splat(SHIFTER));
-    let r = s.sub(
-        s.sub(y, s.mul(kf, s.splat(LN2_HI))),
-        s.mul(kf, s.splat(LN2_LO)),
-    );
-    let mut q = s.splat(C[11]);
-    for &c in C[..11].iter().rev() {
-        q = s.fma(q, r, s.splat(c));
+fn exp_parts_vn<S: Simd, const N: usize>(s: S, y: [S::V; N]) -> ([S::V; N], [S::V; N]) {
+    // Loops, not closures: a closure would not inherit the caller's target features, and
+    // its intrinsics would become calls.
+    let mut t = y;
+    for i in 0..N {
+        t[i] = s.add(
+            s.mul(y[i], s.splat(std::f64::consts::LOG2_E)),
+            s.splat(SHIFTER),
+        );
     }
-    let em_r = s.fma(s.mul(r, r), q, r);
-    (s.pow2_from_shifted(t), em_r)
+    let mut r = y;
+    for i in 0..N {
+        let kf = s.sub(t[i], s.splat(SHIFTER));
+        r[i] = s.sub(
+            s.sub(y[i], s.mul(kf, s.splat(LN2_HI))),
+            s.mul(kf, s.splat(LN2_LO)),
+        );
+    }
+    let mut q = [s.splat(C[11]); N];
+    for &c in C[..11].iter().rev() {
+        for i in 0..N {
+            q[i] = s.fma(q[i], r[i], s.splat(c));
+        }
+    }
+    let mut em_r = q;
+    for i in 0..N {
+        em_r[i] = s.fma(s.mul(r[i], r[i]), q[i], r[i]);
+    }
+    let mut scale = t;
+    for i in 0..N {
+        scale[i] = s.pow2_from_shifted(t[i]);
+    }
+    (scale, em_r)
 }
 
 /// Branch-free `tanh`, accurate to a few units in the last place (checked against the library
@@ -133,11 +153,24 @@ pub(crate) fn tanh(a: f64) -> f64 {
 /// [`tanh`] of every lane.
 #[inline(always)]
 pub(crate) fn tanh_v<S: Simd>(s: S, a: S::V) -> S::V {
-    let y = s.max(s.splat(-40.0), s.mul(s.splat(-2.0), s.abs(a)));
-    let (scale, em_r) = exp_parts_v(s, y);
-    let em = s.fma(scale, em_r, s.sub(scale, s.splat(1.0)));
-    let t = s.div(s.mul(s.splat(-1.0), em), s.add(s.splat(2.0), em));
-    s.copysign(t, a)
+    tanh_vn(s, [a])[0]
+}
+
+/// [`tanh`] of every lane of `N` blocks, their chains interleaved (see [`exp_parts_vn`]).
+#[inline(always)]
+pub(crate) fn tanh_vn<S: Simd, const N: usize>(s: S, a: [S::V; N]) -> [S::V; N] {
+    let mut y = a;
+    for i in 0..N {
+        y[i] = s.max(s.splat(-40.0), s.mul(s.splat(-2.0), s.abs(a[i])));
+    }
+    let (scale, em_r) = exp_parts_vn(s, y);
+    let mut out = a;
+    for i in 0..N {
+        let em = s.fma(scale[i], em_r[i], s.sub(scale[i], s.splat(1.0)));
+        let t = s.div(s.mul(s.splat(-1.0), em), s.add(s.splat(2.0), em));
+        out[i] = s.copysign(t, a[i]);
+    }
+    out
 }
 
 /// Branch-free `exp(y)` for `y ≤ 0`, within a few units in the last place of the library
@@ -159,9 +192,23 @@ pub(crate) fn exp_nonpos(y: f64) -> f64 {
 /// [`exp_nonpos`] of every lane.
 #[inline(always)]
 pub(crate) fn exp_nonpos_v<S: Simd>(s: S, y: S::V) -> S::V {
-    let yc = s.max(s.splat(-708.0), y);
-    let (scale, em_r) = exp_parts_v(s, yc);
-    s.zero_below(s.fma(scale, em_r, scale), y, -708.0)
+    exp_nonpos_vn(s, [y])[0]
+}
+
+/// [`exp_nonpos`] of every lane of `N` blocks, their chains interleaved (see
+/// [`exp_parts_vn`]).
+#[inline(always)]
+pub(crate) fn exp_nonpos_vn<S: Simd, const N: usize>(s: S, y: [S::V; N]) -> [S::V; N] {
+    let mut yc = y;
+    for i in 0..N {
+        yc[i] = s.max(s.splat(-708.0), y[i]);
+    }
+    let (scale, em_r) = exp_parts_vn(s, yc);
+    let mut out = y;
+    for i in 0..N {
+        out[i] = s.zero_below(s.fma(scale[i], em_r[i], scale[i]), y[i], -708.0);
+    }
+    out
 }
 
 #[cfg(test)]
