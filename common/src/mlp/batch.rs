@@ -67,7 +67,7 @@ const LANES: usize = W;
 
 /// Register blocks whose elementary-function chains are evaluated together (interleaved) in
 /// the small-layer loops.
-const INTERLEAVE: usize = 4;
+pub(crate) const INTERLEAVE: usize = 4;
 
 /// `nc` rounded up to whole register blocks (at most [`CHUNK`], a multiple of [`LANES`]).
 #[inline(always)]
@@ -112,6 +112,29 @@ fn dots_into<S: Simd>(s: S, a: &[f64], rows: &[f64], out: &mut [f64], nb: usize,
         let v = dot_blocks(s, a, &rows[jj * CHUNK..], nb);
         *o = if add { *o + v } else { v };
     }
+}
+
+/// [`weighted_rows`] on `N` consecutive blocks from `b0` at once: the `N` FMA chains
+/// interleaved (the weight broadcast once per source node), each the same operations in the
+/// same order as [`weighted_rows`].
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn weighted_rows_n<S: Simd, const N: usize>(
+    s: S,
+    mut acc: [S::V; N],
+    w: &[f64],
+    stride: usize,
+    n: usize,
+    v: &[f64],
+    b0: usize,
+) -> [S::V; N] {
+    for j in 0..n {
+        let wj = s.splat(w[j * stride]);
+        for (u, a) in acc.iter_mut().enumerate() {
+            *a = s.fma(wj, s.load(block(v, j * CHUNK + b0 + u * LANES)), *a);
+        }
+    }
+    acc
 }
 
 /// Dot products computed together by [`dots_into`].
@@ -323,10 +346,7 @@ impl Batch {
                     let bt = s.splat(bias.get(t).copied().unwrap_or(0.0));
                     let mut b0 = 0;
                     while b0 + INTERLEAVE * LANES <= nb {
-                        let mut acc = [bt; INTERLEAVE];
-                        for (u, a) in acc.iter_mut().enumerate() {
-                            *a = weighted_rows(s, bt, wrow, 1, s_n, src, b0 + u * LANES);
-                        }
+                        let acc = weighted_rows_n(s, [bt; INTERLEAVE], wrow, 1, s_n, src, b0);
                         let acc = if hidden { tanh_vn(s, acc) } else { acc };
                         for (u, a) in acc.into_iter().enumerate() {
                             s.store(block_mut(dst, t * CHUNK + b0 + u * LANES), a);
@@ -530,16 +550,33 @@ impl Batch {
                     // δ_k = e ⊙ (1 − z²), one store per block; zero lanes stay zero.
                     let nb = padded(nc);
                     let one = s.splat(1.0);
+                    let zero = s.splat(0.0);
                     for si in 0..s_n {
-                        for b0 in (0..nb).step_by(LANES) {
-                            let zero = s.splat(0.0);
-                            let acc = weighted_rows(s, zero, &wk[si..], s_n, t_n, d, b0);
-                            if let Some(errs) = self.errs.as_mut() {
-                                s.store(block_mut(errs, base + si * CHUNK + b0), acc);
+                        let mut b0 = 0;
+                        while b0 < nb {
+                            // INTERLEAVE blocks at once where whole groups remain, else one.
+                            let group = if b0 + INTERLEAVE * LANES <= nb {
+                                weighted_rows_n(s, [zero; INTERLEAVE], &wk[si..], s_n, t_n, d, b0)
+                            } else {
+                                let mut g = [zero; INTERLEAVE];
+                                g[0] = weighted_rows(s, zero, &wk[si..], s_n, t_n, d, b0);
+                                g
+                            };
+                            let nblk = if b0 + INTERLEAVE * LANES <= nb {
+                                INTERLEAVE
+                            } else {
+                                1
+                            };
+                            for (u, &acc) in group.iter().take(nblk).enumerate() {
+                                let at = si * CHUNK + b0 + u * LANES;
+                                if let Some(errs) = self.errs.as_mut() {
+                                    s.store(block_mut(errs, base + at), acc);
+                                }
+                                let z = s.load(block(z, at));
+                                let v = s.mul(acc, s.sub(one, s.mul(z, z)));
+                                s.store(block_mut(dk, at), v);
                             }
-                            let z = s.load(block(z, si * CHUNK + b0));
-                            let v = s.mul(acc, s.sub(one, s.mul(z, z)));
-                            s.store(block_mut(dk, si * CHUNK + b0), v);
+                            b0 += nblk * LANES;
                         }
                     }
                 }
@@ -667,11 +704,28 @@ impl Batch {
             } else {
                 for t in 0..t_n {
                     let bt = s.splat(vb.get(t).copied().unwrap_or(0.0));
-                    for b0 in (0..nb).step_by(LANES) {
-                        let row = t * s_n..(t + 1) * s_n;
+                    let row = t * s_n..(t + 1) * s_n;
+                    let mut b0 = 0;
+                    while b0 + INTERLEAVE * LANES <= nb {
+                        let mut acc =
+                            weighted_rows_n(s, [bt; INTERLEAVE], &vk[row.clone()], 1, s_n, src, b0);
+                        if k > 0 {
+                            acc = weighted_rows_n(s, acc, &wk[row.clone()], 1, s_n, rsrc, b0);
+                        }
+                        for (u, mut a) in acc.into_iter().enumerate() {
+                            let at = t * CHUNK + b0 + u * LANES;
+                            if hidden {
+                                let zv = s.load(block(z, at));
+                                a = s.mul(a, s.sub(one, s.mul(zv, zv)));
+                            }
+                            s.store(block_mut(dst, at), a);
+                        }
+                        b0 += INTERLEAVE * LANES;
+                    }
+                    for b0 in (b0..nb).step_by(LANES) {
                         let mut acc = weighted_rows(s, bt, &vk[row.clone()], 1, s_n, src, b0);
                         if k > 0 {
-                            acc = weighted_rows(s, acc, &wk[row], 1, s_n, rsrc, b0);
+                            acc = weighted_rows(s, acc, &wk[row.clone()], 1, s_n, rsrc, b0);
                         }
                         if hidden {
                             let zv = s.load(block(z, t * CHUNK + b0));

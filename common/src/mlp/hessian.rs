@@ -34,7 +34,7 @@
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
-use super::batch::{softmax_r_delta, weighted_rows, Batch};
+use super::batch::{softmax_r_delta, weighted_rows, weighted_rows_n, Batch, INTERLEAVE};
 use super::data::MlpData;
 use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
@@ -210,15 +210,31 @@ fn column_block_impl<S: Simd>(
             let (lo, hi) = ract.split_at_mut(off(m + 1));
             let rsrc = &lo[off(m)..];
             let hidden = m + 1 < nmat;
+            let zero = s.splat(0.0);
             for i in 0..tm {
-                for b0 in (0..nb).step_by(W) {
-                    let row = &wm[i * sm..(i + 1) * sm];
-                    let mut acc = weighted_rows(s, s.splat(0.0), row, 1, sm, rsrc, b0);
-                    if hidden {
-                        let z = s.load(block(&st.act, off(m + 1) + i * CHUNK + b0));
-                        acc = s.mul(acc, s.sub(one, s.mul(z, z)));
+                let row = &wm[i * sm..(i + 1) * sm];
+                let mut b0 = 0;
+                while b0 < nb {
+                    // INTERLEAVE blocks at once where whole groups remain, else one.
+                    let whole = b0 + INTERLEAVE * W <= nb;
+                    let group = if whole {
+                        weighted_rows_n(s, [zero; INTERLEAVE], row, 1, sm, rsrc, b0)
+                    } else {
+                        let mut g = [zero; INTERLEAVE];
+                        g[0] = weighted_rows(s, zero, row, 1, sm, rsrc, b0);
+                        g
+                    };
+                    let nblk = if whole { INTERLEAVE } else { 1 };
+                    for (u, &acc) in group.iter().take(nblk).enumerate() {
+                        let at = i * CHUNK + b0 + u * W;
+                        let mut acc = acc;
+                        if hidden {
+                            let z = s.load(block(&st.act, off(m + 1) + at));
+                            acc = s.mul(acc, s.sub(one, s.mul(z, z)));
+                        }
+                        s.store(block_mut(hi, at), acc);
                     }
-                    s.store(block_mut(hi, i * CHUNK + b0), acc);
+                    b0 += nblk * W;
                 }
             }
         }
@@ -234,16 +250,29 @@ fn column_block_impl<S: Simd>(
             let wm = &w[net.weight_range(m)];
             let (lo, hi) = rdel.split_at_mut(off(m + 1));
             let base = off(m);
+            let zero = s.splat(0.0);
             for si in 0..sm {
-                for b0 in (0..nb).step_by(W) {
-                    let re = weighted_rows(s, s.splat(0.0), &wm[si..], sm, tm, hi, b0);
-                    let q = base + si * CHUNK + b0;
-                    let z = s.load(block(&st.act, q));
-                    let e = s.load(block(&st.err, q));
-                    let rz = s.load(block(&ract, q));
-                    let two_ezr = s.mul(s.mul(s.mul(s.splat(2.0), e), z), rz);
-                    let v = s.sub(s.mul(re, s.sub(one, s.mul(z, z))), two_ezr);
-                    s.store(block_mut(lo, q), v);
+                let mut b0 = 0;
+                while b0 < nb {
+                    let whole = b0 + INTERLEAVE * W <= nb;
+                    let group = if whole {
+                        weighted_rows_n(s, [zero; INTERLEAVE], &wm[si..], sm, tm, hi, b0)
+                    } else {
+                        let mut g = [zero; INTERLEAVE];
+                        g[0] = weighted_rows(s, zero, &wm[si..], sm, tm, hi, b0);
+                        g
+                    };
+                    let nblk = if whole { INTERLEAVE } else { 1 };
+                    for (u, &re) in group.iter().take(nblk).enumerate() {
+                        let q = base + si * CHUNK + b0 + u * W;
+                        let z = s.load(block(&st.act, q));
+                        let e = s.load(block(&st.err, q));
+                        let rz = s.load(block(&ract, q));
+                        let two_ezr = s.mul(s.mul(s.mul(s.splat(2.0), e), z), rz);
+                        let v = s.sub(s.mul(re, s.sub(one, s.mul(z, z))), two_ezr);
+                        s.store(block_mut(lo, q), v);
+                    }
+                    b0 += nblk * W;
                 }
             }
         }
