@@ -217,17 +217,34 @@ fn softmax_blocks<S: Simd, const N: usize>(
             sum[u] = s.add(sum[u], e[u]);
         }
     }
+    // p = e / sum from one division per block: the reciprocal r = 1/sum, the product e·r and
+    // one FMA correction by its residual e − (e·r)·sum (Markstein: with r correctly rounded
+    // and e·r within an ulp, the corrected quotient is the correctly rounded e / sum, as the
+    // division would give, outside the subnormal range).
+    let mut rec = sum;
+    for u in 0..N {
+        rec[u] = s.div(s.splat(1.0), sum[u]);
+    }
     for o in 0..nout {
-        for (u, &su) in sum.iter().enumerate() {
+        for u in 0..N {
             let pb = block_mut(p, o * CHUNK + b0 + u * LANES);
-            let v = s.div(s.load(pb), su);
-            s.store(pb, v);
+            let q = divide_by(s, s.load(pb), sum[u], rec[u]);
+            s.store(pb, q);
         }
     }
     for u in 0..N {
         s.store(block_mut(mx, b0 + u * LANES), m[u]);
         s.store(block_mut(sums, b0 + u * LANES), sum[u]);
     }
+}
+
+/// `a / b` given `r = 1/b` (correctly rounded): `q0 = a·r` corrected once by its FMA residual
+/// `a − q0·b` (see [`softmax_blocks`]).
+#[inline(always)]
+fn divide_by<S: Simd>(s: S, a: S::V, b: S::V, r: S::V) -> S::V {
+    let q0 = s.mul(a, r);
+    let res = s.fma(s.mul(s.splat(-1.0), q0), b, a);
+    s.fma(res, r, q0)
 }
 
 /// `Σ_b a_b` over the first `nb` entries (whole blocks), as [`dot_blocks`].
@@ -876,6 +893,31 @@ mod tests {
     use super::*;
     use crate::rng::Stream;
     use crate::simd::Portable;
+
+    /// The softmax's division by one reciprocal and an FMA correction gives the bits of the
+    /// division for probabilities: numerators in [0, 1] down to 1e-300, sums in [1, 10].
+    #[test]
+    fn divide_by_gives_the_bits_of_the_division() {
+        let mut r = Stream::new(5, 2);
+        let s = Portable;
+        for _ in 0..200_000 {
+            let a: [f64; W] = std::array::from_fn(|_| {
+                r.uniform_in(0.0, 1.0) * 10f64.powi(-(r.index(300) as i32))
+            });
+            let b: [f64; W] = std::array::from_fn(|_| r.uniform_in(1.0, 10.0));
+            let rec: [f64; W] = std::array::from_fn(|k| 1.0 / b[k]);
+            let q = divide_by(s, a, b, rec);
+            for k in 0..W {
+                assert_eq!(
+                    q[k].to_bits(),
+                    (a[k] / b[k]).to_bits(),
+                    "{} / {}",
+                    a[k],
+                    b[k]
+                );
+            }
+        }
+    }
 
     /// Loss sum, gradient and Hv of one chunk with the instruction set `s`.
     fn chunk_results<S: Simd>(s: S, sizes: &[usize], nc: usize) -> (f64, Vec<f64>, Vec<f64>) {
