@@ -48,6 +48,52 @@ pub(crate) trait Simd: Copy {
     fn reduce(self, v: Self::V) -> f64;
 }
 
+/// A zero-initialised buffer of `f64` whose first element is 64-byte aligned, so that every
+/// block at a multiple of [`W`] lies in one cache line (an unaligned 8-lane load or store
+/// touches two). The length is fixed at creation.
+#[derive(Debug, Default)]
+pub(crate) struct AlignedBuf {
+    raw: Vec<f64>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBuf {
+    /// `len` zeros.
+    pub(crate) fn zeros(len: usize) -> Self {
+        let raw = vec![0.0; len + W - 1];
+        let start = raw.as_ptr().align_offset(64).min(W - 1);
+        Self { raw, start, len }
+    }
+
+    /// A copy of `v`.
+    pub(crate) fn copy_of(v: &[f64]) -> Self {
+        let mut b = Self::zeros(v.len());
+        b.copy_from_slice(v);
+        b
+    }
+}
+
+impl Clone for AlignedBuf {
+    fn clone(&self) -> Self {
+        // A new allocation has its own alignment offset.
+        Self::copy_of(self)
+    }
+}
+
+impl std::ops::Deref for AlignedBuf {
+    type Target = [f64];
+    fn deref(&self) -> &[f64] {
+        &self.raw[self.start..self.start + self.len]
+    }
+}
+
+impl std::ops::DerefMut for AlignedBuf {
+    fn deref_mut(&mut self) -> &mut [f64] {
+        &mut self.raw[self.start..self.start + self.len]
+    }
+}
+
 /// The block at `at` of `v` as an array reference.
 #[inline(always)]
 pub(crate) fn block(v: &[f64], at: usize) -> &[f64; W] {
@@ -457,3 +503,33 @@ macro_rules! isa_dispatch {
     };
 }
 pub(crate) use isa_dispatch;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every buffer (and every clone, a new allocation) starts on a 64-byte boundary, holds
+    /// its length of zeros or the copied values, and an empty one is empty.
+    #[test]
+    fn aligned_buffers_start_on_a_cache_line() {
+        let mut keep = Vec::new();
+        for len in 0..200 {
+            let mut b = AlignedBuf::zeros(len);
+            assert_eq!(b.len(), len);
+            assert!(b.iter().all(|&v| v == 0.0));
+            if len > 0 {
+                assert_eq!(b.as_ptr() as usize % 64, 0, "len {len}");
+            }
+            for (i, v) in b.iter_mut().enumerate() {
+                *v = i as f64;
+            }
+            let c = b.clone();
+            assert_eq!(&c[..], &b[..]);
+            if len > 0 {
+                assert_eq!(c.as_ptr() as usize % 64, 0);
+            }
+            keep.push((b, c));
+        }
+        assert!(AlignedBuf::default().is_empty());
+    }
+}

@@ -11,7 +11,7 @@ use crate::linalg::gemm_row_major as gemm;
 
 use super::kernel::{isa_dispatch, tanh_slice, tanh_v, tanh_vn};
 use super::network::Network;
-use crate::simd::{block, block_mut, Simd, W};
+use crate::simd::{block, block_mut, AlignedBuf, Simd, W};
 
 /// Number of data items per chunk: the unit of parallel work. Fixed (independent of the thread
 /// count), and per-chunk partial sums are reduced sequentially in chunk order, so every result
@@ -40,21 +40,21 @@ pub(crate) struct BatchStates<'a> {
 pub(crate) struct Batch {
     /// Inputs transposed (`Nin × CHUNK`), when the first layer is not a matrix product
     /// (allocated on first use).
-    xt: Vec<f64>,
-    act: Vec<f64>,
-    del: Vec<f64>,
+    xt: AlignedBuf,
+    act: AlignedBuf,
+    del: AlignedBuf,
     /// `e = Wᵀδ` of one layer (`max width × CHUNK`).
-    err: Vec<f64>,
+    err: AlignedBuf,
     /// With [`Batch::keep_errors`]: `e = Wᵀδ` of every hidden layer, node-major like `act`.
-    errs: Option<Vec<f64>>,
+    errs: Option<AlignedBuf>,
     /// Softmax probabilities, `Nout × CHUNK`.
-    p: Vec<f64>,
-    m: Vec<f64>,
-    s: Vec<f64>,
+    p: AlignedBuf,
+    m: AlignedBuf,
+    s: AlignedBuf,
     /// R-operator buffers (allocated on the first Hessian-vector product).
-    ract: Vec<f64>,
-    rdel: Vec<f64>,
-    rerr: Vec<f64>,
+    ract: AlignedBuf,
+    rdel: AlignedBuf,
+    rerr: AlignedBuf,
     nc: usize,
 }
 
@@ -260,24 +260,24 @@ fn sum_blocks<S: Simd>(s: S, a: &[f64], nb: usize) -> f64 {
 impl Batch {
     pub(crate) fn new(net: &Network) -> Self {
         Self {
-            xt: Vec::new(),
-            act: vec![0.0; net.n_nodes() * CHUNK],
-            del: vec![0.0; net.n_nodes() * CHUNK],
-            err: vec![0.0; net.max_node_width() * CHUNK],
+            xt: AlignedBuf::default(),
+            act: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+            del: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+            err: AlignedBuf::zeros(net.max_node_width() * CHUNK),
             errs: None,
-            p: vec![0.0; net.nout() * CHUNK],
-            m: vec![0.0; CHUNK],
-            s: vec![0.0; CHUNK],
-            ract: Vec::new(),
-            rdel: Vec::new(),
-            rerr: Vec::new(),
+            p: AlignedBuf::zeros(net.nout() * CHUNK),
+            m: AlignedBuf::zeros(CHUNK),
+            s: AlignedBuf::zeros(CHUNK),
+            ract: AlignedBuf::default(),
+            rdel: AlignedBuf::default(),
+            rerr: AlignedBuf::default(),
             nc: 0,
         }
     }
 
     /// Make [`Batch::backward`] keep `e = Wᵀδ` of every hidden layer (for the dense Hessian).
     pub(crate) fn keep_errors(&mut self, net: &Network) {
-        self.errs = Some(vec![0.0; net.n_nodes() * CHUNK]);
+        self.errs = Some(AlignedBuf::zeros(net.n_nodes() * CHUNK));
     }
 
     /// The chunk's buffers after forward, softmax and backward; node-major, `CHUNK` items per
@@ -310,7 +310,7 @@ impl Batch {
         self.nc = nc;
         if !use_gemm(net, 0, nc) {
             if self.xt.is_empty() {
-                self.xt = vec![0.0; nin * CHUNK];
+                self.xt = AlignedBuf::zeros(nin * CHUNK);
             }
             for (b, x) in xs.chunks_exact(nin).enumerate() {
                 for (s, &v) in x.iter().enumerate() {
@@ -643,9 +643,9 @@ impl Batch {
         hv: &mut [f64],
     ) {
         if self.ract.is_empty() {
-            self.ract = vec![0.0; net.n_nodes() * CHUNK];
-            self.rdel = vec![0.0; net.n_nodes() * CHUNK];
-            self.rerr = vec![0.0; net.max_node_width() * CHUNK];
+            self.ract = AlignedBuf::zeros(net.n_nodes() * CHUNK);
+            self.rdel = AlignedBuf::zeros(net.n_nodes() * CHUNK);
+            self.rerr = AlignedBuf::zeros(net.max_node_width() * CHUNK);
         }
         self.forward_impl(s, net, w, xs);
         self.softmax_impl(s, net, labels);

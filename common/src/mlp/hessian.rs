@@ -40,7 +40,7 @@ use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
 use super::network::Network;
 use crate::linalg::gemm_row_major as gemm;
-use crate::simd::{block, block_mut, Simd, W};
+use crate::simd::{block, block_mut, AlignedBuf, Simd, W};
 
 /// One column block: the columns of `W_k[t, ·]` and (with biases) of `b_k[t]`.
 struct Block<'a> {
@@ -56,15 +56,15 @@ struct ChunkState {
     /// Items in the chunk.
     nc: usize,
     /// Inputs, `Nin × CHUNK` (zero past the items).
-    xt: Vec<f64>,
+    xt: AlignedBuf,
     /// Hidden `z` and outputs `y`.
-    act: Vec<f64>,
+    act: AlignedBuf,
     /// `δ` of every layer (zero past the items).
-    del: Vec<f64>,
+    del: AlignedBuf,
     /// `e = Wᵀδ` of the hidden layers.
-    err: Vec<f64>,
+    err: AlignedBuf,
     /// Softmax probabilities, `Nout × CHUNK`.
-    p: Vec<f64>,
+    p: AlignedBuf,
 }
 
 /// `(1/N) Σ_d ∇²ℓ_d` (data term only), dense `NOPT × NOPT`, exactly symmetric.
@@ -93,7 +93,7 @@ pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DM
                 g.fill(0.0);
                 bt.backward(net, w, xs, labels, g);
                 let super::batch::BatchStates { act, del, err, p } = bt.states();
-                let mut xt = vec![0.0; nin * CHUNK];
+                let mut xt = AlignedBuf::zeros(nin * CHUNK);
                 for (b, x) in xs.chunks_exact(nin).enumerate() {
                     for (si, &v) in x.iter().enumerate() {
                         xt[si * CHUNK + b] = v;
@@ -102,10 +102,10 @@ pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DM
                 ChunkState {
                     nc,
                     xt,
-                    act: act.to_vec(),
-                    del: del.to_vec(),
-                    err: err.expect("errors kept").to_vec(),
-                    p: p[..net.nout() * CHUNK].to_vec(),
+                    act: AlignedBuf::copy_of(act),
+                    del: AlignedBuf::copy_of(del),
+                    err: AlignedBuf::copy_of(err.expect("errors kept")),
+                    p: AlignedBuf::copy_of(&p[..net.nout() * CHUNK]),
                 }
             },
         )
@@ -181,9 +181,9 @@ fn column_block_impl<S: Simd>(
     let len2 = nopt - r2;
     let rows = len1 + len2;
     let nodes = net.n_nodes();
-    let mut ga = vec![0.0; rows * CHUNK];
-    let mut ract = vec![0.0; nodes * CHUNK];
-    let mut rdel = vec![0.0; nodes * CHUNK];
+    let mut ga = AlignedBuf::zeros(rows * CHUNK);
+    let mut ract = AlignedBuf::zeros(nodes * CHUNK);
+    let mut rdel = AlignedBuf::zeros(nodes * CHUNK);
     let mut bsum = vec![0.0; if bcol.is_some() { rows } else { 0 }];
     let one = s.splat(1.0);
     let off = |j: usize| net.layer(j).start * CHUNK;
