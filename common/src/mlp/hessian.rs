@@ -67,6 +67,25 @@ struct ChunkState {
     p: AlignedBuf,
 }
 
+/// A worker's buffers for its column blocks, sized for the largest (every row).
+struct Scratch {
+    ga: AlignedBuf,
+    ract: AlignedBuf,
+    rdel: AlignedBuf,
+    bsum: Vec<f64>,
+}
+
+impl Scratch {
+    fn new(net: &Network) -> Self {
+        Self {
+            ga: AlignedBuf::zeros(net.nopt() * CHUNK),
+            ract: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+            rdel: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+            bsum: vec![0.0; net.nopt()],
+        }
+    }
+}
+
 /// `(1/N) Σ_d ∇²ℓ_d` (data term only), dense `NOPT × NOPT`, exactly symmetric.
 pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DMatrix<f64> {
     let n = data.ndata();
@@ -136,9 +155,11 @@ pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DM
             }
         }
         let inv_n = 1.0 / n as f64;
-        blocks.into_par_iter().for_each(|blk| {
-            column_block(net, w, &states, inv_n, blk);
-        });
+        // One scratch per worker, reused by its column blocks.
+        blocks.into_par_iter().for_each_init(
+            || Scratch::new(net),
+            |scratch, blk| column_block(net, w, &states, inv_n, blk, scratch),
+        );
     }
     symmetrise(net, &mut h);
     h
@@ -154,8 +175,9 @@ isa_dispatch! {
         states: &[ChunkState],
         inv_n: f64,
         blk: Block<'_>,
+        scratch: &mut Scratch,
     ) {
-        column_block_impl(s, net, w, states, inv_n, blk)
+        column_block_impl(s, net, w, states, inv_n, blk, scratch)
     }
 }
 
@@ -168,6 +190,7 @@ fn column_block_impl<S: Simd>(
     states: &[ChunkState],
     inv_n: f64,
     blk: Block<'_>,
+    scratch: &mut Scratch,
 ) {
     let Block { k, t, wcols, bcol } = blk;
     let sizes = net.sizes();
@@ -181,10 +204,21 @@ fn column_block_impl<S: Simd>(
     let len2 = nopt - r2;
     let rows = len1 + len2;
     let nodes = net.n_nodes();
-    let mut ga = AlignedBuf::zeros(rows * CHUNK);
-    let mut ract = AlignedBuf::zeros(nodes * CHUNK);
-    let mut rdel = AlignedBuf::zeros(nodes * CHUNK);
-    let mut bsum = vec![0.0; if bcol.is_some() { rows } else { 0 }];
+    let Scratch {
+        ga,
+        ract,
+        rdel,
+        bsum,
+    } = scratch;
+    let ga = &mut ga[..rows * CHUNK];
+    let ract = &mut ract[..nodes * CHUNK];
+    let rdel = &mut rdel[..nodes * CHUNK];
+    let bsum = &mut bsum[..if bcol.is_some() { rows } else { 0 }];
+    // Zeroed as fresh buffers would be.
+    ga.fill(0.0);
+    ract.fill(0.0);
+    rdel.fill(0.0);
+    bsum.fill(0.0);
     let one = s.splat(1.0);
     let off = |j: usize| net.layer(j).start * CHUNK;
     let j0 = k + 1;
@@ -202,7 +236,7 @@ fn column_block_impl<S: Simd>(
                 let z = s.load(block(&st.act, lj0 + t * CHUNK + b0));
                 s.sub(one, s.mul(z, z))
             };
-            s.store(block_mut(&mut ract, lj0 + t * CHUNK + b0), v);
+            s.store(block_mut(ract, lj0 + t * CHUNK + b0), v);
         }
         for m in j0..nmat {
             let (sm, tm) = (sizes[m], sizes[m + 1]);
@@ -267,7 +301,7 @@ fn column_block_impl<S: Simd>(
                         let q = base + si * CHUNK + b0 + u * W;
                         let z = s.load(block(&st.act, q));
                         let e = s.load(block(&st.err, q));
-                        let rz = s.load(block(&ract, q));
+                        let rz = s.load(block(ract, q));
                         let two_ezr = s.mul(s.mul(s.mul(s.splat(2.0), e), z), rz);
                         let v = s.sub(s.mul(re, s.sub(one, s.mul(z, z))), two_ezr);
                         s.store(block_mut(lo, q), v);
@@ -292,7 +326,7 @@ fn column_block_impl<S: Simd>(
                         let rd = s.load(block(rd_i, b0));
                         let mut v = s.mul(rd, s.load(block(src, si * CHUNK + b0)));
                         if m > k {
-                            let rz = s.load(block(&ract, off(m) + si * CHUNK + b0));
+                            let rz = s.load(block(ract, off(m) + si * CHUNK + b0));
                             v = s.fma(s.load(block(d_i, b0)), rz, v);
                         }
                         s.store(block_mut(row, b0), v);
@@ -320,7 +354,7 @@ fn column_block_impl<S: Simd>(
             dims,
             inv_n,
             (zk, CHUNK),
-            (&ga, CHUNK),
+            (ga, CHUNK),
             1.0,
             (&mut wcols[r1..], nopt),
         );
