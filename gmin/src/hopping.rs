@@ -776,21 +776,9 @@ pub(crate) mod tests {
     /// An equilateral triangle of atoms at the pair minimum plus a fourth atom 1.6 from one
     /// corner: the most weakly bound atom is the fourth.
     fn triangle_and_straggler() -> Vec<f64> {
-        let r = 2f64.powf(1.0 / 6.0);
-        vec![
-            0.0,
-            0.0,
-            0.0,
-            r,
-            0.0,
-            0.0,
-            0.5 * r,
-            0.5 * r * 3f64.sqrt(),
-            0.0,
-            -1.6,
-            0.0,
-            0.0,
-        ]
+        let mut x = common::ljat::geometry::equilateral3(2f64.powf(1.0 / 6.0));
+        x.extend([-1.6, 0.0, 0.0]);
+        x
     }
 
     #[test]
