@@ -52,7 +52,8 @@ struct Block<'a> {
 
 /// What one chunk's forward/backward pass leaves for the R-passes (node-major, `CHUNK` items
 /// per node, like the batched buffers).
-struct ChunkState {
+#[derive(Debug)]
+pub(crate) struct ChunkState {
     /// Items in the chunk.
     nc: usize,
     /// Inputs, `Nin × CHUNK` (zero past the items).
@@ -86,49 +87,73 @@ impl Scratch {
     }
 }
 
+/// The chunks' states of the last dense Hessian, kept by the potential so that the next call
+/// overwrites them instead of allocating (and faulting in) fresh buffers. A call that finds
+/// them in use (another thread evaluating the same potential) makes its own.
+#[derive(Debug, Default)]
+pub(crate) struct HessianCache(std::sync::Mutex<Vec<ChunkState>>);
+
+impl Clone for HessianCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
 /// `(1/N) Σ_d ∇²ℓ_d` (data term only), dense `NOPT × NOPT`, exactly symmetric.
-pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DMatrix<f64> {
+pub(crate) fn dense_data_hessian(
+    net: &Network,
+    data: &MlpData,
+    w: &[f64],
+    cache: &HessianCache,
+) -> DMatrix<f64> {
     let n = data.ndata();
     let nopt = net.nopt();
     let nin = net.nin();
     let sizes = net.sizes();
     let nmat = net.n_matrices();
     let nchunks = n.div_ceil(CHUNK);
-    let states: Vec<ChunkState> = (0..nchunks)
-        .into_par_iter()
-        .map_init(
-            || {
-                let mut b = Batch::new(net);
-                b.keep_errors(net);
-                (b, vec![0.0; nopt])
-            },
-            |(bt, g), ci| {
-                let d0 = ci * CHUNK;
-                let nc = CHUNK.min(n - d0);
-                let xs = &data.inputs()[d0 * nin..(d0 + nc) * nin];
-                let labels = &data.labels()[d0..d0 + nc];
-                bt.forward(net, w, xs);
-                bt.softmax(net, labels);
-                g.fill(0.0);
-                bt.backward(net, w, xs, labels, g);
-                let super::batch::BatchStates { act, del, err, p } = bt.states();
-                let mut xt = AlignedBuf::zeros(nin * CHUNK);
-                for (b, x) in xs.chunks_exact(nin).enumerate() {
-                    for (si, &v) in x.iter().enumerate() {
-                        xt[si * CHUNK + b] = v;
-                    }
+    let mut local = Vec::new();
+    let mut guard = cache.0.try_lock().ok();
+    let states: &mut Vec<ChunkState> = guard.as_deref_mut().unwrap_or(&mut local);
+    let nout = net.nout();
+    states.resize_with(nchunks, || ChunkState {
+        nc: 0,
+        xt: AlignedBuf::zeros(nin * CHUNK),
+        act: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+        del: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+        err: AlignedBuf::zeros(net.n_nodes() * CHUNK),
+        p: AlignedBuf::zeros(nout * CHUNK),
+    });
+    states.par_iter_mut().enumerate().for_each_init(
+        || {
+            let mut b = Batch::new(net);
+            b.keep_errors(net);
+            (b, vec![0.0; nopt])
+        },
+        |(bt, g), (ci, st)| {
+            let d0 = ci * CHUNK;
+            let nc = CHUNK.min(n - d0);
+            let xs = &data.inputs()[d0 * nin..(d0 + nc) * nin];
+            let labels = &data.labels()[d0..d0 + nc];
+            bt.forward(net, w, xs);
+            bt.softmax(net, labels);
+            g.fill(0.0);
+            bt.backward(net, w, xs, labels, g);
+            let super::batch::BatchStates { act, del, err, p } = bt.states();
+            st.nc = nc;
+            st.xt.fill(0.0);
+            for (b, x) in xs.chunks_exact(nin).enumerate() {
+                for (si, &v) in x.iter().enumerate() {
+                    st.xt[si * CHUNK + b] = v;
                 }
-                ChunkState {
-                    nc,
-                    xt,
-                    act: AlignedBuf::copy_of(act),
-                    del: AlignedBuf::copy_of(del),
-                    err: AlignedBuf::copy_of(err.expect("errors kept")),
-                    p: AlignedBuf::copy_of(&p[..net.nout() * CHUNK]),
-                }
-            },
-        )
-        .collect();
+            }
+            st.act.copy_from_slice(act);
+            st.del.copy_from_slice(del);
+            st.err.copy_from_slice(err.expect("errors kept"));
+            st.p.copy_from_slice(&p[..nout * CHUNK]);
+        },
+    );
+    let states: &[ChunkState] = states;
 
     let mut h = DMatrix::zeros(nopt, nopt);
     {
@@ -158,7 +183,7 @@ pub(crate) fn dense_data_hessian(net: &Network, data: &MlpData, w: &[f64]) -> DM
         // One scratch per worker, reused by its column blocks.
         blocks.into_par_iter().for_each_init(
             || Scratch::new(net),
-            |scratch, blk| column_block(net, w, &states, inv_n, blk, scratch),
+            |scratch, blk| column_block(net, w, states, inv_n, blk, scratch),
         );
     }
     symmetrise(net, &mut h);

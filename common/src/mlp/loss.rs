@@ -58,6 +58,8 @@ pub struct Mlp {
     frozen: Option<FrozenMask>,
     /// Reused buffer of the per-chunk partial sums (`nchunks × NOPT`).
     partials: Partials,
+    /// Reused chunk states of the dense Hessian.
+    hessian_cache: super::hessian::HessianCache,
 }
 
 /// A reusable buffer for the per-chunk partial gradients or Hessian-vector products, so that
@@ -120,6 +122,7 @@ impl Mlp {
             noregbias,
             frozen: None,
             partials: Partials::default(),
+            hessian_cache: Default::default(),
         })
     }
 
@@ -405,7 +408,8 @@ impl Potential for Mlp {
     /// cost in the [`Mlp`] documentation).
     fn hessian(&self, x: &[f64]) -> DMatrix<f64> {
         assert_eq!(x.len(), self.net.nopt(), "x must hold NOPT values");
-        let mut h = super::hessian::dense_data_hessian(&self.net, &self.data, x);
+        let mut h =
+            super::hessian::dense_data_hessian(&self.net, &self.data, x, &self.hessian_cache);
         let two_lambda = 2.0 * self.lambda;
         for v in 0..self.reg_end() {
             h[(v, v)] += two_lambda;
