@@ -280,6 +280,8 @@ mod tests {
     fn restart_state_round_trips() {
         let p = Ljat::new(3, 2.0);
         let mut settings = ljat3_settings(120);
+        // Step (and ASTEP) adjustments before the dump.
+        settings.naccept = 13;
         settings.newrestart = Some(3);
         settings.avoid = Some(crate::hopping::Avoid {
             dist: 0.05,
@@ -314,24 +316,18 @@ mod tests {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        assert_eq!(
-            parse(&v1, "old", &settings).unwrap()[0]
-                .restarts
-                .avoid
-                .len(),
-            0
-        );
+        let old = parse(&v1, "old", &settings).unwrap();
+        assert_eq!(old[0].restarts.avoid.len(), 0);
+        // Without an `astep` line, ASTEP is the initial one scaled as the step was: the value
+        // the version-3 dump of the same walker holds.
+        let full = parse(&text, "GMIN.dump", &settings).unwrap();
+        assert_ne!(full[0].step, settings.step);
+        assert!((old[0].astep - full[0].astep).abs() <= 1e-12 * full[0].astep);
     }
 
     #[test]
     fn damaged_dumps_are_errors() {
-        assert!(parse(
-            "hello
-",
-            "d",
-            &ljat3_settings(1)
-        )
-        .is_err());
+        assert!(parse("hello\n", "d", &ljat3_settings(1)).is_err());
         let p = Ljat::new(3, 2.0);
         let settings = ljat3_settings(3);
         let w = Walker::start(
