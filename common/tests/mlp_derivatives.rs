@@ -348,6 +348,8 @@ mod mlp_derivatives {
                 .num_threads(threads)
                 .build()
                 .unwrap();
+            // A fresh copy per run: nothing kept from another run's products.
+            let p = p.clone();
             pool.install(|| {
                 let mut g = vec![0.0; p.nopt()];
                 let e = p.energy_gradient(&x, &mut g);
@@ -379,6 +381,53 @@ mod mlp_derivatives {
                 "Hessian differs"
             );
             assert_eq!(bits(&one.5), bits(&other.5), "probabilities differ");
+        }
+    }
+
+    /// Hessian-vector products at the point of the previous one reuse its forward pass: the
+    /// same bits as a fresh potential's product, for any thread count (a state stored with 2
+    /// threads read with 1); a point one unit in the last place away is a new point, and so
+    /// is -0.0 in place of 0.0 (the cache compares bits).
+    #[test]
+    fn hessian_vector_products_at_one_point_match_a_fresh_potential() {
+        // Small layers (loop path); a wide first layer with a last chunk of 5 items (matrix
+        // products, the loop path in the last chunk); two hidden layers.
+        for (sizes, ndata) in [
+            (vec![2, 10, 4], 1000),
+            (vec![200, 6, 3], 133),
+            (vec![3, 5, 4, 2], 70),
+        ] {
+            let p = random_mlp(sizes, ndata, 1e-4, 70);
+            let mut rng = ChaCha8Rng::seed_from_u64(71);
+            let n = p.nopt();
+            let mut x = random_point(&mut rng, n, 1.0);
+            x[n / 2] = 0.0;
+            let vs: Vec<Vec<f64>> = (0..3).map(|_| random_point(&mut rng, n, 1.0)).collect();
+            let bits = |g: &[f64]| g.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            let fresh = |x: &[f64], v: &[f64]| bits(&hv(&p.clone(), x, v));
+            let in_pool = |threads: usize, f: &(dyn Fn() -> Vec<f64> + Sync)| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(threads)
+                    .build()
+                    .unwrap()
+                    .install(f)
+            };
+            assert_eq!(bits(&in_pool(2, &|| hv(&p, &x, &vs[0]))), fresh(&x, &vs[0]));
+            for v in &vs[1..] {
+                assert_eq!(bits(&in_pool(1, &|| hv(&p, &x, v))), fresh(&x, v));
+            }
+            let mut moved = x.clone();
+            moved[0] = f64::from_bits(moved[0].to_bits() + 1);
+            assert_eq!(bits(&hv(&p, &moved, &vs[1])), fresh(&moved, &vs[1]));
+            assert_ne!(
+                fresh(&moved, &vs[1]),
+                fresh(&x, &vs[1]),
+                "the ulp must matter"
+            );
+            let mut signed = x.clone();
+            signed[n / 2] = -0.0;
+            assert_eq!(bits(&hv(&p, &signed, &vs[2])), fresh(&signed, &vs[2]));
+            assert_eq!(bits(&hv(&p, &x, &vs[2])), fresh(&x, &vs[2]));
         }
     }
 }

@@ -35,6 +35,17 @@ pub(crate) struct BatchStates<'a> {
     pub p: &'a [f64],
 }
 
+/// A chunk's forward state, the buffers a Hessian-vector product reads after its forward pass
+/// and softmax (inputs transposed, activations, probabilities), kept between products at one
+/// point (see [`Batch::store_forward`], [`Batch::swap_forward`]). Empty until first stored.
+#[derive(Debug, Default)]
+pub(crate) struct ForwardState {
+    xt: AlignedBuf,
+    act: AlignedBuf,
+    p: AlignedBuf,
+    nc: usize,
+}
+
 /// Buffers and state of one chunk.
 #[derive(Debug, Clone)]
 pub(crate) struct Batch {
@@ -273,6 +284,32 @@ impl Batch {
             rerr: AlignedBuf::default(),
             nc: 0,
         }
+    }
+
+    /// Move this chunk's forward state (after [`Batch::hessian_vector`]) into `f`, no copy:
+    /// the batch takes `f`'s old buffers, reallocated (zeroed) where their sizes differ.
+    pub(crate) fn store_forward(&mut self, f: &mut ForwardState) {
+        for (mine, kept) in [
+            (&mut self.xt, &mut f.xt),
+            (&mut self.act, &mut f.act),
+            (&mut self.p, &mut f.p),
+        ] {
+            if kept.len() != mine.len() {
+                *kept = AlignedBuf::zeros(mine.len());
+            }
+            std::mem::swap(mine, kept);
+        }
+        f.nc = self.nc;
+    }
+
+    /// Exchange the forward state with `f` (no copy; twice restores both). A batch holding a
+    /// state stored by [`Batch::store_forward`] can run [`Batch::hessian_vector`] without its
+    /// forward pass.
+    pub(crate) fn swap_forward(&mut self, f: &mut ForwardState) {
+        std::mem::swap(&mut self.xt, &mut f.xt);
+        std::mem::swap(&mut self.act, &mut f.act);
+        std::mem::swap(&mut self.p, &mut f.p);
+        std::mem::swap(&mut self.nc, &mut f.nc);
     }
 
     /// Make [`Batch::backward`] keep `e = Wᵀδ` of every hidden layer (for the dense Hessian).
@@ -601,9 +638,12 @@ impl Batch {
         }
     }
 
-    /// Hessian-vector product of the chunk: forward pass, softmax, then Pearlmutter's
-    /// R-operator along `v` (same layout as `w`) through the network and back; writes
-    /// `Σ_b H_b v` over the chunk's items into `hv` (every entry is overwritten).
+    /// Hessian-vector product of the chunk: forward pass and softmax (unless `forward` is
+    /// false: the batch then holds this chunk's forward state at `w`, see
+    /// [`Batch::swap_forward`]), then Pearlmutter's R-operator along `v` (same layout as `w`)
+    /// through the network and back; writes `Σ_b H_b v` over the chunk's items into `hv`
+    /// (every entry is overwritten).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn hessian_vector(
         &mut self,
         net: &Network,
@@ -612,6 +652,7 @@ impl Batch {
         xs: &[f64],
         labels: &[usize],
         hv: &mut [f64],
+        forward: bool,
     ) {
         isa_dispatch! {
             [s]
@@ -622,12 +663,13 @@ impl Batch {
                 v: &[f64],
                 xs: &[f64],
                 labels: &[usize],
-                hv: &mut [f64]
+                hv: &mut [f64],
+                forward: bool
             ) {
-                b.hessian_vector_impl(s, net, w, v, xs, labels, hv)
+                b.hessian_vector_impl(s, net, w, v, xs, labels, hv, forward)
             }
         }
-        run(self, net, w, v, xs, labels, hv)
+        run(self, net, w, v, xs, labels, hv, forward)
     }
 
     #[inline(always)]
@@ -641,14 +683,18 @@ impl Batch {
         xs: &[f64],
         labels: &[usize],
         hv: &mut [f64],
+        forward: bool,
     ) {
         if self.ract.is_empty() {
             self.ract = AlignedBuf::zeros(net.n_nodes() * CHUNK);
             self.rdel = AlignedBuf::zeros(net.n_nodes() * CHUNK);
             self.rerr = AlignedBuf::zeros(net.max_node_width() * CHUNK);
         }
-        self.forward_impl(s, net, w, xs);
-        self.softmax_impl(s, net, labels);
+        if forward {
+            self.forward_impl(s, net, w, xs);
+            self.softmax_impl(s, net, labels);
+        }
+        debug_assert_eq!(self.nc, labels.len());
         let nc = self.nc;
         let nb = padded(nc);
         let nin = net.nin();
@@ -935,7 +981,7 @@ mod tests {
         let mut g = vec![0.0; net.nopt()];
         b.backward_impl(s, &net, &w, &xs, &labels, &mut g);
         let mut hv = vec![0.0; net.nopt()];
-        b.hessian_vector_impl(s, &net, &w, &v, &xs, &labels, &mut hv);
+        b.hessian_vector_impl(s, &net, &w, &v, &xs, &labels, &mut hv, true);
         (sum, g, hv)
     }
 
