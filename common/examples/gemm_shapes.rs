@@ -42,6 +42,189 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("1") {
         unsafe { openblas_set_num_threads(1) };
     }
+    let forward = |c: &mut [f64]| unsafe {
+        cblas_dgemm(
+            101,
+            111,
+            112,
+            t as _,
+            nb as _,
+            s as _,
+            1.0,
+            w.as_ptr(),
+            s as _,
+            x.as_ptr(),
+            s as _,
+            0.0,
+            c.as_mut_ptr(),
+            nb as _,
+        )
+    };
+    let gradient = |g: &mut [f64]| unsafe {
+        cblas_dgemm(
+            101,
+            111,
+            111,
+            t as _,
+            s as _,
+            nb as _,
+            1.0,
+            d.as_ptr(),
+            nb as _,
+            x.as_ptr(),
+            s as _,
+            0.0,
+            g.as_mut_ptr(),
+            s as _,
+        )
+    };
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        forward(&mut c);
+    }
+    let tf = t0.elapsed().as_secs_f64() / reps as f64 * 1e6;
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        gradient(&mut g);
+    }
+    let tg = t0.elapsed().as_secs_f64() / reps as f64 * 1e6;
+    println!("openblas: forward {tf:.2} us, gradient (beta 0) {tg:.2} us per {nb} items");
+    // Alternatives: item-major outputs from a pre-transposed W (row-major nn) or from W (nt);
+    // the transposed gradient (tn).
+    let wt: Vec<f64> = (0..s * t).map(|i| w[(i % t) * s + i / t]).collect();
+    let mut ct = vec![0.0; nb * t];
+    let mut gt = vec![0.0; s * t];
+    let time = |f: &mut dyn FnMut()| {
+        let t0 = Instant::now();
+        for _ in 0..reps {
+            f();
+        }
+        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
+    };
+    let f2 = time(&mut || unsafe {
+        cblas_dgemm(
+            101,
+            111,
+            111,
+            nb as _,
+            t as _,
+            s as _,
+            1.0,
+            x.as_ptr(),
+            s as _,
+            wt.as_ptr(),
+            t as _,
+            0.0,
+            ct.as_mut_ptr(),
+            t as _,
+        )
+    });
+    let f3 = time(&mut || unsafe {
+        cblas_dgemm(
+            101,
+            111,
+            112,
+            nb as _,
+            t as _,
+            s as _,
+            1.0,
+            x.as_ptr(),
+            s as _,
+            w.as_ptr(),
+            s as _,
+            0.0,
+            ct.as_mut_ptr(),
+            t as _,
+        )
+    });
+    let g2 = time(&mut || unsafe {
+        cblas_dgemm(
+            101,
+            112,
+            112,
+            s as _,
+            t as _,
+            nb as _,
+            1.0,
+            x.as_ptr(),
+            s as _,
+            d.as_ptr(),
+            nb as _,
+            0.0,
+            gt.as_mut_ptr(),
+            t as _,
+        )
+    });
+    println!("openblas: forward X·Wt {f2:.2} us, X·W^T {f3:.2} us; gradient X^T·D^T {g2:.2} us");
+    // Streaming, as a call over 1000 items does: each 64-item chunk's forward then gradient
+    // (beta 1) over a 6.3 MB input matrix, W·Xᵀ (tn) against X·Wt (nn, item-major output).
+    let items = 1000 / nb * nb;
+    let big: Vec<f64> = (0..items * s).map(|i| (i % 11) as f64 * 0.1).collect();
+    let calls = 200;
+    for variant in ["W*X^T (tn)", "X*Wt (nn)", "W*X^T (tn)", "X*Wt (nn)"] {
+        let t0 = Instant::now();
+        for _ in 0..calls {
+            for chunk in big.chunks_exact(nb * s) {
+                unsafe {
+                    if variant.starts_with('W') {
+                        cblas_dgemm(
+                            101,
+                            111,
+                            112,
+                            t as _,
+                            nb as _,
+                            s as _,
+                            1.0,
+                            w.as_ptr(),
+                            s as _,
+                            chunk.as_ptr(),
+                            s as _,
+                            0.0,
+                            c.as_mut_ptr(),
+                            nb as _,
+                        );
+                    } else {
+                        cblas_dgemm(
+                            101,
+                            111,
+                            111,
+                            nb as _,
+                            t as _,
+                            s as _,
+                            1.0,
+                            chunk.as_ptr(),
+                            s as _,
+                            wt.as_ptr(),
+                            t as _,
+                            0.0,
+                            ct.as_mut_ptr(),
+                            t as _,
+                        );
+                    }
+                    cblas_dgemm(
+                        101,
+                        111,
+                        111,
+                        t as _,
+                        s as _,
+                        nb as _,
+                        1.0,
+                        d.as_ptr(),
+                        nb as _,
+                        chunk.as_ptr(),
+                        s as _,
+                        1.0,
+                        g.as_mut_ptr(),
+                        s as _,
+                    );
+                }
+            }
+        }
+        println!(
+            "streaming {items} items, forward {variant} + gradient: {:.1} us per call",
+            t0.elapsed().as_secs_f64() / calls as f64 * 1e6
+        );
+    }
     let t0 = Instant::now();
     for _ in 0..reps {
         unsafe {

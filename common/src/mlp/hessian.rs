@@ -34,7 +34,7 @@
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
-use super::batch::{softmax_r_delta, weighted_rows, weighted_rows_n, Batch, INTERLEAVE};
+use super::batch::{softmax_r_delta, weighted_rows, weighted_rows_n, Batch, Weights, INTERLEAVE};
 use super::data::MlpData;
 use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
@@ -116,6 +116,7 @@ pub(crate) fn dense_data_hessian(
     let mut guard = cache.0.try_lock().ok();
     let states: &mut Vec<ChunkState> = guard.as_deref_mut().unwrap_or(&mut local);
     let nout = net.nout();
+    let weights = Weights::new(net, w);
     states.resize_with(nchunks, || ChunkState {
         nc: 0,
         xt: AlignedBuf::zeros(nin * CHUNK),
@@ -135,10 +136,10 @@ pub(crate) fn dense_data_hessian(
             let nc = CHUNK.min(n - d0);
             let xs = &data.inputs()[d0 * nin..(d0 + nc) * nin];
             let labels = &data.labels()[d0..d0 + nc];
-            bt.forward(net, w, xs);
+            bt.forward(net, &weights, xs);
             bt.softmax(net, labels);
             g.fill(0.0);
-            bt.backward(net, w, xs, labels, g);
+            bt.backward(net, w, xs, labels, g, false);
             let super::batch::BatchStates { act, del, err, p } = bt.states();
             st.nc = nc;
             st.xt.fill(0.0);

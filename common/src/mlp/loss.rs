@@ -6,7 +6,7 @@ use nalgebra::DMatrix;
 use rayon::prelude::*;
 
 pub use super::batch::CHUNK;
-use super::batch::{Batch, ForwardState};
+use super::batch::{Batch, ForwardState, Weights};
 use super::data::MlpData;
 use super::network::Network;
 use super::spec::MlpSpec;
@@ -213,13 +213,14 @@ impl Mlp {
         let nout = self.net.nout();
         let mut out = vec![0.0; data.ndata() * nout];
         let net = &self.net;
+        let x = Weights::new(net, x);
         out.par_chunks_mut(CHUNK * nout).enumerate().for_each_init(
             || Batch::new(net),
             |bt, (ci, block)| {
                 let (d0, nc) = chunk_items(ci, data.ndata());
                 bt.forward(
                     net,
-                    x,
+                    &x,
                     &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
                 );
                 // Labels are irrelevant here; class 0 stands in.
@@ -256,6 +257,7 @@ impl Mlp {
         let net = &self.net;
         let nchunks = data.ndata().div_ceil(CHUNK);
         let mut unused = vec![0.0; nchunks];
+        let x = Weights::new(net, x);
         let parts: Vec<f64> = map_chunks(
             &mut unused,
             1,
@@ -265,7 +267,7 @@ impl Mlp {
                 let (d0, nc) = chunk_items(ci, data.ndata());
                 bt.forward(
                     net,
-                    x,
+                    &x,
                     &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
                 );
                 bt.softmax(net, &data.labels()[d0..d0 + nc])
@@ -275,11 +277,29 @@ impl Mlp {
     }
 
     /// Sum over items of `−ln p` and of the item gradients (not averaged), reduced in order.
+    /// On one thread each chunk's gradient is added to `grad` as it is computed (no buffer of
+    /// partial sums): the same additions in the same order as [`sum_in_order`], so the same
+    /// bits as on several threads.
     fn data_term_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
         let data = &self.data;
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
+        let w = Weights::new(net, x);
+        if serial(data.ndata() * nopt, nchunks) {
+            grad.fill(0.0);
+            let mut bt = Batch::new(net);
+            let mut sum = 0.0;
+            for ci in 0..nchunks {
+                let (d0, nc) = chunk_items(ci, data.ndata());
+                let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                let labels = &data.labels()[d0..d0 + nc];
+                bt.forward(net, &w, xs);
+                sum += bt.softmax(net, labels);
+                bt.backward(net, x, xs, labels, grad, true);
+            }
+            return sum;
+        }
         self.partials.with(nchunks * nopt, |buf| {
             let sums: Vec<f64> = map_chunks(
                 buf,
@@ -290,9 +310,9 @@ impl Mlp {
                     let (d0, nc) = chunk_items(ci, data.ndata());
                     let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
                     let labels = &data.labels()[d0..d0 + nc];
-                    bt.forward(net, x, xs);
+                    bt.forward(net, &w, xs);
                     let sum = bt.softmax(net, labels);
-                    bt.backward(net, x, xs, labels, g);
+                    bt.backward(net, x, xs, labels, g, false);
                     sum
                 },
             );
@@ -324,6 +344,7 @@ impl Mlp {
                 (false, &mut uncached[..])
             }
         };
+        let (w, dir) = (Weights::new(net, x), Weights::new(net, v));
         self.partials.with(nchunks * nopt, |buf| {
             map_chunks_with(
                 buf,
@@ -337,10 +358,10 @@ impl Mlp {
                     let labels = &data.labels()[d0..d0 + nc];
                     if hit {
                         bt.swap_forward(state);
-                        bt.hessian_vector(net, x, v, xs, labels, h, false);
+                        bt.hessian_vector(net, &w, &dir, xs, labels, h, false);
                         bt.swap_forward(state);
                     } else {
-                        bt.hessian_vector(net, x, v, xs, labels, h, true);
+                        bt.hessian_vector(net, &w, &dir, xs, labels, h, true);
                         bt.store_forward(state);
                     }
                 },
@@ -380,6 +401,14 @@ fn sum_in_order(parts: &[f64], n: usize, out: &mut [f64]) {
 /// reduction order are the same either way, so results are bit-identical.
 const PARALLEL_WORK: usize = 50_000;
 
+/// Whether a call of `work` (items × variables) over `nchunks` chunks runs on the calling
+/// thread: when it is small or there is one thread (handing the work to a pool of one thread
+/// from outside it costs a context switch per call; measured: 196 µs instead of 79 µs for a
+/// [2,10,4] energy+gradient on 1000 items).
+fn serial(work: usize, nchunks: usize) -> bool {
+    work < PARALLEL_WORK || nchunks < 2 || rayon::current_num_threads() < 2
+}
+
 /// Map `f` over the chunks: chunk `ci` gets its block `out[ci·n..(ci+1)·n]` to fill, and
 /// per-worker scratch from `init`; in parallel when the call is large enough; the returned
 /// values in chunk order.
@@ -405,10 +434,7 @@ fn map_chunks_with<S, C: Send, T: Send>(
 ) -> Vec<T> {
     let nchunks = out.len() / n;
     assert_eq!(states.len(), nchunks, "one state per chunk");
-    // Serial when the call is small or there is one thread: handing the work to a pool of one
-    // thread from outside it costs a context switch per call (measured: 196 µs instead of
-    // 79 µs for a [2,10,4] energy+gradient on 1000 items).
-    if work < PARALLEL_WORK || nchunks < 2 || rayon::current_num_threads() < 2 {
+    if serial(work, nchunks) {
         let mut s = init();
         out.chunks_exact_mut(n)
             .zip(states)
