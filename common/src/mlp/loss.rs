@@ -62,6 +62,34 @@ pub struct Mlp {
     hessian_cache: super::hessian::HessianCache,
     /// The chunks' forward states of the last Hessian-vector product's point.
     hv_cache: HvCache,
+    /// The serial path's chunk buffers, kept between calls.
+    spare: SpareBatch,
+}
+
+/// A chunk's buffers kept between calls for the serial path (one thread or a small call), so
+/// that a call does not allocate and zero them afresh (measured: about 2 % of a [2,10,4]
+/// energy+gradient on 1000 items). A call that finds it in use (another thread evaluating the
+/// same potential) makes its own.
+#[derive(Debug, Default)]
+struct SpareBatch(std::sync::Mutex<Option<Batch>>);
+
+impl Clone for SpareBatch {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl SpareBatch {
+    fn take(&self, net: &Network) -> Batch {
+        let kept = self.0.try_lock().ok().and_then(|mut b| b.take());
+        kept.unwrap_or_else(|| Batch::new(net))
+    }
+
+    fn put(&self, b: Batch) {
+        if let Ok(mut slot) = self.0.try_lock() {
+            *slot = Some(b);
+        }
+    }
 }
 
 /// The forward pass of every chunk at the point of the last Hessian-vector product, so that
@@ -147,6 +175,7 @@ impl Mlp {
             partials: Partials::default(),
             hessian_cache: Default::default(),
             hv_cache: Default::default(),
+            spare: Default::default(),
         })
     }
 
@@ -262,7 +291,7 @@ impl Mlp {
             &mut unused,
             1,
             data.ndata() * net.nopt(),
-            || Batch::new(net),
+            (net, &self.spare),
             |bt, ci, _| {
                 let (d0, nc) = chunk_items(ci, data.ndata());
                 bt.forward(
@@ -288,7 +317,7 @@ impl Mlp {
         let w = Weights::new(net, x);
         if serial(data.ndata() * nopt, nchunks) {
             grad.fill(0.0);
-            let mut bt = Batch::new(net);
+            let mut bt = self.spare.take(net);
             let mut sum = 0.0;
             for ci in 0..nchunks {
                 let (d0, nc) = chunk_items(ci, data.ndata());
@@ -298,6 +327,7 @@ impl Mlp {
                 sum += bt.softmax(net, labels);
                 bt.backward(net, x, xs, labels, grad, true);
             }
+            self.spare.put(bt);
             return sum;
         }
         self.partials.with(nchunks * nopt, |buf| {
@@ -305,7 +335,7 @@ impl Mlp {
                 buf,
                 nopt,
                 data.ndata() * nopt,
-                || Batch::new(net),
+                (net, &self.spare),
                 |bt, ci, g| {
                     let (d0, nc) = chunk_items(ci, data.ndata());
                     let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
@@ -351,7 +381,7 @@ impl Mlp {
                 nopt,
                 data.ndata() * nopt,
                 states,
-                || Batch::new(net),
+                (net, &self.spare),
                 |bt, ci, h, state| {
                     let (d0, nc) = chunk_items(ci, data.ndata());
                     let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
@@ -410,42 +440,45 @@ fn serial(work: usize, nchunks: usize) -> bool {
 }
 
 /// Map `f` over the chunks: chunk `ci` gets its block `out[ci·n..(ci+1)·n]` to fill, and
-/// per-worker scratch from `init`; in parallel when the call is large enough; the returned
-/// values in chunk order.
-fn map_chunks<S, T: Send>(
+/// a chunk batch of the network (the spare one on the serial path, one per worker otherwise);
+/// in parallel when the call is large enough; the returned values in chunk order.
+fn map_chunks<T: Send>(
     out: &mut [f64],
     n: usize,
     work: usize,
-    init: impl Fn() -> S + Sync + Send,
-    f: impl Fn(&mut S, usize, &mut [f64]) -> T + Sync + Send,
+    batches: (&Network, &SpareBatch),
+    f: impl Fn(&mut Batch, usize, &mut [f64]) -> T + Sync + Send,
 ) -> Vec<T> {
     let mut none = vec![(); out.len() / n];
-    map_chunks_with(out, n, work, &mut none, init, |s, ci, o, _| f(s, ci, o))
+    map_chunks_with(out, n, work, &mut none, batches, |b, ci, o, _| f(b, ci, o))
 }
 
 /// [`map_chunks`] with a per-chunk state: chunk `ci` also gets `states[ci]`.
-fn map_chunks_with<S, C: Send, T: Send>(
+fn map_chunks_with<C: Send, T: Send>(
     out: &mut [f64],
     n: usize,
     work: usize,
     states: &mut [C],
-    init: impl Fn() -> S + Sync + Send,
-    f: impl Fn(&mut S, usize, &mut [f64], &mut C) -> T + Sync + Send,
+    (net, spare): (&Network, &SpareBatch),
+    f: impl Fn(&mut Batch, usize, &mut [f64], &mut C) -> T + Sync + Send,
 ) -> Vec<T> {
     let nchunks = out.len() / n;
     assert_eq!(states.len(), nchunks, "one state per chunk");
     if serial(work, nchunks) {
-        let mut s = init();
-        out.chunks_exact_mut(n)
+        let mut b = spare.take(net);
+        let results = out
+            .chunks_exact_mut(n)
             .zip(states)
             .enumerate()
-            .map(|(ci, (o, c))| f(&mut s, ci, o, c))
-            .collect()
+            .map(|(ci, (o, c))| f(&mut b, ci, o, c))
+            .collect();
+        spare.put(b);
+        results
     } else {
         out.par_chunks_exact_mut(n)
             .zip(states)
             .enumerate()
-            .map_init(init, |s, (ci, (o, c))| f(s, ci, o, c))
+            .map_init(|| Batch::new(net), |b, (ci, (o, c))| f(b, ci, o, c))
             .collect()
     }
 }
