@@ -75,15 +75,17 @@ const C: [f64; 12] = [
 ];
 
 /// Reduction shared by [`tanh`] and [`exp_nonpos`]: for `y ∈ [−708, 0]`, returns
-/// `(2^k, expm1(r))` with `y = k ln 2 + r`, `|r| ≤ ln2/2`, so `exp(y) = 2^k (1 + expm1(r))`.
+/// `(2^k, expm1(r))` with `y = k ln 2 + r`, `|r| ≤ ln2/2` (to rounding), so
+/// `exp(y) = 2^k (1 + expm1(r))`. `k` is `y·log₂e` rounded by one FMA with the shifter;
+/// `r = (y − k·LN2_HI) − k·LN2_LO` by two FMAs (the first product is exact).
 /// `expm1(r)` is a degree-13 Taylor polynomial (truncation below 1e-17 relative) evaluated by
 /// Horner's rule with FMA; NaN propagates. [`exp_parts_vn`] is the same sequence of operations
 /// on blocks.
 #[inline(always)]
 fn exp_parts(y: f64) -> (f64, f64) {
-    let t = y * std::f64::consts::LOG2_E + SHIFTER;
-    let kf = t - SHIFTER;
-    let r = (y - kf * LN2_HI) - kf * LN2_LO;
+    let t = y.mul_add(std::f64::consts::LOG2_E, SHIFTER);
+    let nk = SHIFTER - t;
+    let r = nk.mul_add(LN2_LO, nk.mul_add(LN2_HI, y));
     let mut q = C[11];
     for &c in C[..11].iter().rev() {
         q = q.mul_add(r, c);
@@ -105,18 +107,13 @@ fn exp_parts_vn<S: Simd, const N: usize>(s: S, y: [S::V; N]) -> ([S::V; N], [S::
     // its intrinsics would become calls.
     let mut t = y;
     for i in 0..N {
-        t[i] = s.add(
-            s.mul(y[i], s.splat(std::f64::consts::LOG2_E)),
-            s.splat(SHIFTER),
-        );
+        t[i] = s.fma(y[i], s.splat(std::f64::consts::LOG2_E), s.splat(SHIFTER));
     }
     let mut r = y;
     for i in 0..N {
-        let kf = s.sub(t[i], s.splat(SHIFTER));
-        r[i] = s.sub(
-            s.sub(y[i], s.mul(kf, s.splat(LN2_HI))),
-            s.mul(kf, s.splat(LN2_LO)),
-        );
+        // −k (exact: t − SHIFTER is an integer).
+        let nk = s.sub(s.splat(SHIFTER), t[i]);
+        r[i] = s.fma(nk, s.splat(LN2_LO), s.fma(nk, s.splat(LN2_HI), y[i]));
     }
     let mut q = [s.splat(C[11]); N];
     for &c in C[..11].iter().rev() {
@@ -147,7 +144,7 @@ pub(crate) fn tanh(a: f64) -> f64 {
     let y = if -40.0 > y { -40.0 } else { y };
     let (scale, em_r) = exp_parts(y);
     let em = scale.mul_add(em_r, scale - 1.0);
-    (-em / (2.0 + em)).copysign(a)
+    (em / (-2.0 - em)).copysign(a)
 }
 
 /// [`tanh`] of every lane.
@@ -167,7 +164,8 @@ pub(crate) fn tanh_vn<S: Simd, const N: usize>(s: S, a: [S::V; N]) -> [S::V; N] 
     let mut out = a;
     for i in 0..N {
         let em = s.fma(scale[i], em_r[i], s.sub(scale[i], s.splat(1.0)));
-        let t = s.div(s.mul(s.splat(-1.0), em), s.add(s.splat(2.0), em));
+        // −em / (2 + em), written em / (−2 − em): the same value, one operation fewer.
+        let t = s.div(em, s.sub(s.splat(-2.0), em));
         out[i] = s.copysign(t, a[i]);
     }
     out
