@@ -307,7 +307,7 @@ impl Mlp {
 
     /// Sum over items of `−ln p` and of the item gradients (not averaged), reduced in order.
     /// On one thread each chunk's gradient is added to `grad` as it is computed (no buffer of
-    /// partial sums): the same additions in the same order as [`sum_in_order`], so the same
+    /// partial sums): the same additions in the same order as [`add_in_order`], so the same
     /// bits as on several threads.
     fn data_term_gradient(&self, x: &[f64], grad: &mut [f64]) -> f64 {
         let data = &self.data;
@@ -315,39 +315,59 @@ impl Mlp {
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
         let w = Weights::new(net, x);
-        if serial(data.ndata() * nopt, nchunks) {
-            grad.fill(0.0);
-            let mut bt = self.spare.take(net);
+        // The chunks `range` in order, each chunk's gradient added to `g` as computed.
+        let accumulate = |bt: &mut Batch, range: std::ops::Range<usize>, g: &mut [f64]| {
             let mut sum = 0.0;
-            for ci in 0..nchunks {
+            for ci in range {
                 let (d0, nc) = chunk_items(ci, data.ndata());
                 let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
                 let labels = &data.labels()[d0..d0 + nc];
                 bt.forward(net, &w, xs);
                 sum += bt.softmax(net, labels);
-                bt.backward(net, x, xs, labels, grad, true);
+                bt.backward(net, x, xs, labels, g, true);
             }
+            sum
+        };
+        grad.fill(0.0);
+        if serial(data.ndata() * nopt, nchunks) {
+            let mut bt = self.spare.take(net);
+            let sum = accumulate(&mut bt, 0..nchunks, grad);
             self.spare.put(bt);
             return sum;
         }
-        self.partials.with(nchunks * nopt, |buf| {
-            let sums: Vec<f64> = map_chunks(
-                buf,
-                nopt,
-                data.ndata() * nopt,
-                (net, &self.spare),
-                |bt, ci, g| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                    let labels = &data.labels()[d0..d0 + nc];
-                    bt.forward(net, &w, xs);
-                    let sum = bt.softmax(net, labels);
-                    bt.backward(net, x, xs, labels, g, false);
+        // In parallel: the first of one contiguous run of chunks per thread is accumulated
+        // into `grad` on this thread (the prefix of the serial order), while the others'
+        // chunks write their gradients separately; these are then added in chunk order. The
+        // same additions as the serial path, and half the partial sums on two threads.
+        let first = nchunks.div_ceil(rayon::current_num_threads());
+        self.partials.with((nchunks - first) * nopt, |buf| {
+            let (head, rest) = rayon::join(
+                || {
+                    let mut bt = self.spare.take(net);
+                    let sum = accumulate(&mut bt, 0..first, grad);
+                    self.spare.put(bt);
                     sum
                 },
+                || {
+                    map_chunks(
+                        buf,
+                        nopt,
+                        data.ndata() * nopt,
+                        (net, &self.spare),
+                        |bt, ci, g| {
+                            let (d0, nc) = chunk_items(first + ci, data.ndata());
+                            let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                            let labels = &data.labels()[d0..d0 + nc];
+                            bt.forward(net, &w, xs);
+                            let sum = bt.softmax(net, labels);
+                            bt.backward(net, x, xs, labels, g, false);
+                            sum
+                        },
+                    )
+                },
             );
-            sum_in_order(buf, nopt, grad);
-            sums.iter().fold(0.0, |a, b| a + b)
+            add_in_order(buf, nopt, grad);
+            rest.iter().fold(head, |a, b| a + b)
         })
     }
 
@@ -396,7 +416,8 @@ impl Mlp {
                     }
                 },
             );
-            sum_in_order(buf, nopt, hv);
+            hv.fill(0.0);
+            add_in_order(buf, nopt, hv);
         });
         if let Some(c) = guard.as_deref_mut() {
             if !hit {
@@ -406,12 +427,11 @@ impl Mlp {
     }
 }
 
-/// `out = Σ_c parts[c]` over the chunks' blocks of `n` values, added in chunk order (each
-/// entry's sum is sequential; ranges of entries run in parallel when large).
-fn sum_in_order(parts: &[f64], n: usize, out: &mut [f64]) {
+/// `out += parts[c]` for the chunks' blocks of `n` values, added one after another in chunk
+/// order (each entry's sum is sequential; ranges of entries run in parallel when large).
+fn add_in_order(parts: &[f64], n: usize, out: &mut [f64]) {
     const RANGE: usize = 1024;
     let sum_range = |(r, o): (usize, &mut [f64])| {
-        o.fill(0.0);
         let lo = r * RANGE;
         for p in parts.chunks_exact(n) {
             for (a, b) in o.iter_mut().zip(&p[lo..]) {
