@@ -379,8 +379,8 @@ mod x86 {
         }
         #[inline(always)]
         fn max(self, a: Self::V, b: Self::V) -> Self::V {
-            // `a > b ? a : b` (ordered compare, so a NaN selects b), as the portable code.
-            unsafe { _mm512_mask_blend_pd(_mm512_cmp_pd_mask::<_CMP_GT_OQ>(a, b), b, a) }
+            // VMAXPD is `a > b ? a : b` (a NaN or two zeros select b), as the portable code.
+            unsafe { _mm512_max_pd(a, b) }
         }
         #[inline(always)]
         fn abs(self, a: Self::V) -> Self::V {
