@@ -31,8 +31,12 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// zero gradient components, zero Hessian rows and columns, `Hv = P H P v`.
 ///
 /// **Derivatives.** Gradient by backpropagation; Hessian-vector products by Pearlmutter's
-/// R-operator (one forward and one backward sweep, about twice the cost of a gradient; `H` is
-/// never formed). The dense Hessian is exact: for the column block of each weight row
+/// R-operator (one forward and one backward sweep, about 1.7 times the cost of a gradient; `H`
+/// is never formed). The potential keeps the forward pass of the last product's point (the
+/// activations and probabilities of every item, and its inputs transposed when the first layer
+/// is narrow: at most `(Nin + hidden + 2·Nout)·Ndata` values), so further
+/// products at the same point, as eigenvector-following's Rayleigh-Ritz iterations make, cost
+/// about one gradient. The dense Hessian is exact: for the column block of each weight row
 /// `W_k[t, ·]` an R-pass per item for a unit perturbation of the pre-activation `a_{k+1}[t]`
 /// gives the block's rows from its own first row onward as one matrix product over the items;
 /// the remaining entries follow by symmetry (the result is exactly symmetric). Cost: about
