@@ -50,10 +50,12 @@ impl<'a> Weights<'a> {
         let w0t = use_gemm(net, 0, CHUNK).then(|| {
             let (nin, n1) = (net.sizes()[0], net.sizes()[1]);
             let w0 = &w[net.weight_range(0)];
+            // Written in order, read from the `N1` rows at once (writing in row order strides
+            // `N1` values per element and measured 1 % of a [784,10,10] call).
             let mut t = AlignedBuf::zeros(nin * n1);
-            for (j, row) in w0.chunks_exact(nin).enumerate() {
-                for (i, &v) in row.iter().enumerate() {
-                    t[i * n1 + j] = v;
+            for (i, out) in t.chunks_exact_mut(n1).enumerate() {
+                for (j, o) in out.iter_mut().enumerate() {
+                    *o = w0[j * nin + i];
                 }
             }
             t

@@ -545,11 +545,12 @@ impl Potential for Mlp {
         let n = self.data.ndata() as f64;
         let sum = self.data_term_gradient(x, grad);
         let two_lambda = 2.0 * self.lambda;
-        for g in grad.iter_mut() {
-            *g /= n;
+        let (regularised, rest) = grad.split_at_mut(self.reg_end());
+        for (g, xv) in regularised.iter_mut().zip(x) {
+            *g = *g / n + two_lambda * xv;
         }
-        for (g, xv) in grad[..self.reg_end()].iter_mut().zip(x) {
-            *g += two_lambda * xv;
+        for g in rest {
+            *g /= n;
         }
         if let Some(m) = &self.frozen {
             m.apply(grad);
