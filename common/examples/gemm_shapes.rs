@@ -1,284 +1,154 @@
-//! Time the first-layer products of an MNIST chunk (10×784 weights, 64 items) with OpenBLAS
-//! (cblas_dgemm) and matrixmultiply (through nalgebra).
+//! Time the first-layer products of an MNIST chunk (10×784 weights, 64 items by default) with
+//! OpenBLAS (through `common::linalg::gemm_row_major`, one OpenBLAS thread) and matrixmultiply
+//! (through nalgebra): the forward product in its three layouts, the weight gradient in two,
+//! and a call's worth of chunks streamed over a 6.3 MB input matrix.
+//!
+//! `cargo run --release -p common --example gemm_shapes [ITEMS]`
+use common::linalg::gemm_row_major as gemm;
 use nalgebra::{DMatrixView, DMatrixViewMut};
 use std::time::Instant;
 
-#[allow(non_camel_case_types)]
-type c_int = i32;
-extern "C" {
-    fn cblas_dgemm(
-        order: c_int,
-        ta: c_int,
-        tb: c_int,
-        m: c_int,
-        n: c_int,
-        k: c_int,
-        alpha: f64,
-        a: *const f64,
-        lda: c_int,
-        b: *const f64,
-        ldb: c_int,
-        beta: f64,
-        c: *mut f64,
-        ldc: c_int,
-    );
-    fn openblas_set_num_threads(n: c_int);
+/// Microseconds per call of `f`, over `reps` calls.
+fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        f();
+    }
+    t0.elapsed().as_secs_f64() / reps as f64 * 1e6
 }
 
 fn main() {
-    let _ = common::linalg::sym_eigenvalues; // link common (OpenBLAS)
-                                             // Items per product: the second argument (default 64, the chunk size).
+    common::linalg::set_blas_threads(1);
     let nb: usize = std::env::args()
-        .nth(2)
+        .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(64);
     let (t, s) = (10usize, 784usize);
     let w: Vec<f64> = (0..t * s).map(|i| (i % 13) as f64 * 0.01).collect();
+    let wt: Vec<f64> = (0..s * t).map(|i| w[(i % t) * s + i / t]).collect();
     let x: Vec<f64> = (0..nb * s).map(|i| (i % 7) as f64 * 0.1).collect();
     let d: Vec<f64> = (0..t * nb).map(|i| (i % 5) as f64 * 0.1).collect();
-    let mut c = vec![0.0; t * nb];
-    let mut g = vec![0.0; t * s];
+    let (mut c, mut ct) = (vec![0.0; t * nb], vec![0.0; nb * t]);
+    let (mut g, mut gt) = (vec![0.0; t * s], vec![0.0; s * t]);
     let reps = 20000 * 64 / nb;
-    if std::env::args().nth(1).as_deref() == Some("1") {
-        unsafe { openblas_set_num_threads(1) };
-    }
-    let forward = |c: &mut [f64]| unsafe {
-        cblas_dgemm(
-            101,
-            111,
-            112,
-            t as _,
-            nb as _,
-            s as _,
+
+    // Forward: node-major W·Xᵀ (tn), item-major X·Wt from a transposed copy (nn) or X·Wᵀ (nt).
+    let f_tn = time(reps, || {
+        gemm(
+            false,
+            true,
+            (t, nb, s),
             1.0,
-            w.as_ptr(),
-            s as _,
-            x.as_ptr(),
-            s as _,
+            (&w, s),
+            (&x, s),
             0.0,
-            c.as_mut_ptr(),
-            nb as _,
-        )
-    };
-    let gradient = |g: &mut [f64]| unsafe {
-        cblas_dgemm(
-            101,
-            111,
-            111,
-            t as _,
-            s as _,
-            nb as _,
-            1.0,
-            d.as_ptr(),
-            nb as _,
-            x.as_ptr(),
-            s as _,
-            0.0,
-            g.as_mut_ptr(),
-            s as _,
-        )
-    };
-    let t0 = Instant::now();
-    for _ in 0..reps {
-        forward(&mut c);
-    }
-    let tf = t0.elapsed().as_secs_f64() / reps as f64 * 1e6;
-    let t0 = Instant::now();
-    for _ in 0..reps {
-        gradient(&mut g);
-    }
-    let tg = t0.elapsed().as_secs_f64() / reps as f64 * 1e6;
-    println!("openblas: forward {tf:.2} us, gradient (beta 0) {tg:.2} us per {nb} items");
-    // Alternatives: item-major outputs from a pre-transposed W (row-major nn) or from W (nt);
-    // the transposed gradient (tn).
-    let wt: Vec<f64> = (0..s * t).map(|i| w[(i % t) * s + i / t]).collect();
-    let mut ct = vec![0.0; nb * t];
-    let mut gt = vec![0.0; s * t];
-    let time = |f: &mut dyn FnMut()| {
-        let t0 = Instant::now();
-        for _ in 0..reps {
-            f();
-        }
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6
-    };
-    let f2 = time(&mut || unsafe {
-        cblas_dgemm(
-            101,
-            111,
-            111,
-            nb as _,
-            t as _,
-            s as _,
-            1.0,
-            x.as_ptr(),
-            s as _,
-            wt.as_ptr(),
-            t as _,
-            0.0,
-            ct.as_mut_ptr(),
-            t as _,
+            (&mut c, nb),
         )
     });
-    let f3 = time(&mut || unsafe {
-        cblas_dgemm(
-            101,
-            111,
-            112,
-            nb as _,
-            t as _,
-            s as _,
+    let f_nn = time(reps, || {
+        gemm(
+            false,
+            false,
+            (nb, t, s),
             1.0,
-            x.as_ptr(),
-            s as _,
-            w.as_ptr(),
-            s as _,
+            (&x, s),
+            (&wt, t),
             0.0,
-            ct.as_mut_ptr(),
-            t as _,
+            (&mut ct, t),
         )
     });
-    let g2 = time(&mut || unsafe {
-        cblas_dgemm(
-            101,
-            112,
-            112,
-            s as _,
-            t as _,
-            nb as _,
+    let f_nt = time(reps, || {
+        gemm(
+            false,
+            true,
+            (nb, t, s),
             1.0,
-            x.as_ptr(),
-            s as _,
-            d.as_ptr(),
-            nb as _,
+            (&x, s),
+            (&w, s),
             0.0,
-            gt.as_mut_ptr(),
-            t as _,
+            (&mut ct, t),
         )
     });
-    println!("openblas: forward X·Wt {f2:.2} us, X·W^T {f3:.2} us; gradient X^T·D^T {g2:.2} us");
-    // Streaming, as a call over 1000 items does: each 64-item chunk's forward then gradient
-    // (beta 1) over a 6.3 MB input matrix, W·Xᵀ (tn) against X·Wt (nn, item-major output).
+    // Gradient: D·X (nn) or its transpose Xᵀ·Dᵀ (tt).
+    let g_nn = time(reps, || {
+        gemm(
+            false,
+            false,
+            (t, s, nb),
+            1.0,
+            (&d, nb),
+            (&x, s),
+            0.0,
+            (&mut g, s),
+        )
+    });
+    let g_tt = time(reps, || {
+        gemm(
+            true,
+            true,
+            (s, t, nb),
+            1.0,
+            (&x, s),
+            (&d, nb),
+            0.0,
+            (&mut gt, t),
+        )
+    });
+    println!("openblas, per {nb} items (us): forward W·Xᵀ {f_tn:.2}, X·Wt {f_nn:.2}, X·Wᵀ {f_nt:.2}; gradient D·X {g_nn:.2}, Xᵀ·Dᵀ {g_tt:.2}");
+
+    // Streaming, as a call over 1000 items does: each chunk's forward then gradient (β = 1)
+    // over a 6.3 MB input matrix.
     let items = 1000 / nb * nb;
     let big: Vec<f64> = (0..items * s).map(|i| (i % 11) as f64 * 0.1).collect();
-    let calls = 200;
-    for variant in ["W*X^T (tn)", "X*Wt (nn)", "W*X^T (tn)", "X*Wt (nn)"] {
-        let t0 = Instant::now();
-        for _ in 0..calls {
+    for (name, item_major) in [("W·Xᵀ", false), ("X·Wt", true)] {
+        let us = time(200, || {
             for chunk in big.chunks_exact(nb * s) {
-                unsafe {
-                    if variant.starts_with('W') {
-                        cblas_dgemm(
-                            101,
-                            111,
-                            112,
-                            t as _,
-                            nb as _,
-                            s as _,
-                            1.0,
-                            w.as_ptr(),
-                            s as _,
-                            chunk.as_ptr(),
-                            s as _,
-                            0.0,
-                            c.as_mut_ptr(),
-                            nb as _,
-                        );
-                    } else {
-                        cblas_dgemm(
-                            101,
-                            111,
-                            111,
-                            nb as _,
-                            t as _,
-                            s as _,
-                            1.0,
-                            chunk.as_ptr(),
-                            s as _,
-                            wt.as_ptr(),
-                            t as _,
-                            0.0,
-                            ct.as_mut_ptr(),
-                            t as _,
-                        );
-                    }
-                    cblas_dgemm(
-                        101,
-                        111,
-                        111,
-                        t as _,
-                        s as _,
-                        nb as _,
+                if item_major {
+                    gemm(
+                        false,
+                        false,
+                        (nb, t, s),
                         1.0,
-                        d.as_ptr(),
-                        nb as _,
-                        chunk.as_ptr(),
-                        s as _,
+                        (chunk, s),
+                        (&wt, t),
+                        0.0,
+                        (&mut ct, t),
+                    );
+                } else {
+                    gemm(
+                        false,
+                        true,
+                        (t, nb, s),
                         1.0,
-                        g.as_mut_ptr(),
-                        s as _,
+                        (&w, s),
+                        (chunk, s),
+                        0.0,
+                        (&mut c, nb),
                     );
                 }
+                gemm(
+                    false,
+                    false,
+                    (t, s, nb),
+                    1.0,
+                    (&d, nb),
+                    (chunk, s),
+                    1.0,
+                    (&mut g, s),
+                );
             }
-        }
-        println!(
-            "streaming {items} items, forward {variant} + gradient: {:.1} us per call",
-            t0.elapsed().as_secs_f64() / calls as f64 * 1e6
-        );
+        });
+        println!("streaming {items} items, forward {name} + gradient: {us:.1} us per call");
     }
-    let t0 = Instant::now();
-    for _ in 0..reps {
-        unsafe {
-            cblas_dgemm(
-                101,
-                111,
-                112,
-                t as _,
-                nb as _,
-                s as _,
-                1.0,
-                w.as_ptr(),
-                s as _,
-                x.as_ptr(),
-                s as _,
-                0.0,
-                c.as_mut_ptr(),
-                nb as _,
-            );
-            cblas_dgemm(
-                101,
-                111,
-                111,
-                t as _,
-                s as _,
-                nb as _,
-                1.0,
-                d.as_ptr(),
-                nb as _,
-                x.as_ptr(),
-                s as _,
-                1.0,
-                g.as_mut_ptr(),
-                s as _,
-            );
-        }
-    }
-    println!(
-        "openblas: {:.2} us per forward+gradient pair of {nb} items ({:.3} us per 64)",
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6,
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6 * 64.0 / nb as f64
-    );
-    let t0 = Instant::now();
-    for _ in 0..reps {
+
+    let mm = time(reps, || {
         let a = DMatrixView::from_slice_with_strides(&w, t, s, s, 1);
         let b = DMatrixView::from_slice_with_strides(&x, s, nb, 1, s);
         DMatrixViewMut::from_slice_with_strides_mut(&mut c, t, nb, nb, 1).gemm(1.0, &a, &b, 0.0);
         let a = DMatrixView::from_slice_with_strides(&d, t, nb, nb, 1);
         let b = DMatrixView::from_slice_with_strides(&x, nb, s, s, 1);
         DMatrixViewMut::from_slice_with_strides_mut(&mut g, t, s, s, 1).gemm(1.0, &a, &b, 1.0);
-    }
-    println!(
-        "matrixmultiply: {:.2} us per forward+gradient pair of {nb} items ({:.3} us per 64)",
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6,
-        t0.elapsed().as_secs_f64() / reps as f64 * 1e6 * 64.0 / nb as f64
-    );
+    });
+    println!("matrixmultiply: {mm:.2} us per forward+gradient pair of {nb} items");
+    std::hint::black_box((&c, &ct, &g, &gt));
 }
