@@ -71,26 +71,59 @@ impl std::ops::Deref for Weights<'_> {
     }
 }
 
-/// `dst` (node-major, `N1 × CHUNK`, the first `nc` items) `= W₀ · Xᵀ` for the chunk's inputs
-/// `xs` (item-major, `nc × Nin`), formed as `X · W₀ᵀ` into `tmp` (item-major, `nc × N1`) and
-/// transposed.
-fn first_layer_product(w0t: &[f64], xs: &[f64], nin: usize, tmp: &mut [f64], dst: &mut [f64]) {
-    let nc = xs.len() / nin;
-    let n1 = w0t.len() / nin;
-    let tmp = &mut tmp[..nc * n1];
-    gemm(
-        false,
-        false,
-        (nc, n1, nin),
-        1.0,
-        (xs, nin),
-        (w0t, n1),
-        0.0,
-        (&mut *tmp, n1),
-    );
-    for (b, row) in tmp.chunks_exact(n1).enumerate() {
-        for (t, &v) in row.iter().enumerate() {
-            dst[t * CHUNK + b] = v;
+/// `dst` (node-major, `N_{k+1} × CHUNK`, the first `nc` items) `= W_k · Z_k` for a layer whose
+/// weights make a matrix product: `Z_0` the chunk's inputs `xs` (item-major, `nc × Nin`;
+/// formed as `X · W₀ᵀ` from the transposed copy into `tmp`, item-major, and transposed), else
+/// `src`, layer `k` of a node-major buffer. `w` is the weights or a direction (R-pass).
+#[allow(clippy::too_many_arguments)]
+fn layer_product(
+    net: &Network,
+    k: usize,
+    w: &Weights,
+    xs: &[f64],
+    src: &[f64],
+    nc: usize,
+    tmp: &mut [f64],
+    dst: &mut [f64],
+) {
+    let (s_n, t_n) = (net.sizes()[k], net.sizes()[k + 1]);
+    match (k, &w.w0t) {
+        (0, Some(w0t)) => {
+            let tmp = &mut tmp[..nc * t_n];
+            let dims = (nc, t_n, s_n);
+            gemm(
+                false,
+                false,
+                dims,
+                1.0,
+                (xs, s_n),
+                (w0t, t_n),
+                0.0,
+                (&mut *tmp, t_n),
+            );
+            for (b, row) in tmp.chunks_exact(t_n).enumerate() {
+                for (t, &v) in row.iter().enumerate() {
+                    dst[t * CHUNK + b] = v;
+                }
+            }
+        }
+        _ => {
+            let (b, tb, ldb) = if k == 0 {
+                (xs, true, s_n)
+            } else {
+                (src, false, CHUNK)
+            };
+            let wk = (&w[net.weight_range(k)], s_n);
+            gemm(
+                false,
+                tb,
+                (t_n, nc, s_n),
+                1.0,
+                wk,
+                (b, ldb),
+                0.0,
+                (dst, CHUNK),
+            );
         }
     }
 }
@@ -433,18 +466,7 @@ impl Batch {
                 &lo[net.layer(k).start * CHUNK..]
             };
             if use_gemm(net, k, nc) {
-                match (k, &weights.w0t) {
-                    (0, Some(w0t)) => first_layer_product(w0t, xs, nin, &mut self.err, dst),
-                    _ => {
-                        let (b, tb, ldb) = if k == 0 {
-                            (xs, true, nin)
-                        } else {
-                            (src, false, CHUNK)
-                        };
-                        let dims = (t_n, nc, s_n);
-                        gemm(false, tb, dims, 1.0, (wk, s_n), (b, ldb), 0.0, (dst, CHUNK));
-                    }
-                }
+                layer_product(net, k, weights, xs, src, nc, &mut self.err, dst);
                 for (t, &bt) in bias.iter().enumerate() {
                     for v in &mut dst[t * CHUNK..t * CHUNK + nc] {
                         *v += bt;
@@ -797,18 +819,7 @@ impl Batch {
             let z = &self.act[net.layer(k + 1).start * CHUNK..][..t_n * CHUNK];
             if use_gemm(net, k, nc) {
                 let dims = (t_n, nc, s_n);
-                match (k, &direction.w0t) {
-                    (0, Some(v0t)) => first_layer_product(v0t, xs, nin, &mut self.rerr, dst),
-                    _ => {
-                        let (b, tb, ldb) = if k == 0 {
-                            (xs, true, nin)
-                        } else {
-                            (src, false, CHUNK)
-                        };
-                        let vb = (b, ldb);
-                        gemm(false, tb, dims, 1.0, (vk, s_n), vb, 0.0, (&mut *dst, CHUNK));
-                    }
-                }
+                layer_product(net, k, direction, xs, src, nc, &mut self.rerr, dst);
                 if k > 0 {
                     let rb = (rsrc, CHUNK);
                     gemm(
