@@ -36,6 +36,7 @@ use rayon::prelude::*;
 
 use super::batch::{softmax_r_delta, weighted_rows, weighted_rows_n, Batch, Weights, INTERLEAVE};
 use super::data::MlpData;
+use super::kept::Kept;
 use super::kernel::isa_dispatch;
 use super::loss::CHUNK;
 use super::network::Network;
@@ -88,16 +89,8 @@ impl Scratch {
 }
 
 /// The chunks' states of the last dense Hessian, kept by the potential so that the next call
-/// overwrites them instead of allocating (and faulting in) fresh buffers. A call that finds
-/// them in use (another thread evaluating the same potential) makes its own.
-#[derive(Debug, Default)]
-pub(crate) struct HessianCache(std::sync::Mutex<Vec<ChunkState>>);
-
-impl Clone for HessianCache {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
+/// overwrites them instead of allocating (and faulting in) fresh buffers.
+pub(crate) type HessianCache = Kept<Vec<ChunkState>>;
 
 /// `(1/N) Σ_d ∇²ℓ_d` (data term only), dense `NOPT × NOPT`, exactly symmetric.
 pub(crate) fn dense_data_hessian(
@@ -113,7 +106,7 @@ pub(crate) fn dense_data_hessian(
     let nmat = net.n_matrices();
     let nchunks = n.div_ceil(CHUNK);
     let mut local = Vec::new();
-    let mut guard = cache.0.try_lock().ok();
+    let mut guard = cache.try_hold();
     let states: &mut Vec<ChunkState> = guard.as_deref_mut().unwrap_or(&mut local);
     let nout = net.nout();
     let weights = Weights::new(net, w);

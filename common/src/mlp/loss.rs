@@ -8,6 +8,7 @@ use rayon::prelude::*;
 pub use super::batch::CHUNK;
 use super::batch::{Batch, ForwardState, Weights};
 use super::data::MlpData;
+use super::kept::Kept;
 use super::network::Network;
 use super::spec::MlpSpec;
 use super::MlpError;
@@ -61,7 +62,7 @@ pub struct Mlp {
     noregbias: bool,
     frozen: Option<FrozenMask>,
     /// Reused buffer of the per-chunk partial sums (`nchunks × NOPT`).
-    partials: Partials,
+    partials: Kept<Vec<f64>>,
     /// Reused chunk states of the dense Hessian.
     hessian_cache: super::hessian::HessianCache,
     /// The chunks' forward states of the last Hessian-vector product's point.
@@ -72,25 +73,17 @@ pub struct Mlp {
 
 /// A chunk's buffers kept between calls for the serial path (one thread or a small call), so
 /// that a call does not allocate and zero them afresh (measured: about 2 % of a [2,10,4]
-/// energy+gradient on 1000 items). A call that finds it in use (another thread evaluating the
-/// same potential) makes its own.
-#[derive(Debug, Default)]
-struct SpareBatch(std::sync::Mutex<Option<Batch>>);
-
-impl Clone for SpareBatch {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
+/// energy+gradient on 1000 items).
+type SpareBatch = Kept<Option<Batch>>;
 
 impl SpareBatch {
     fn take(&self, net: &Network) -> Batch {
-        let kept = self.0.try_lock().ok().and_then(|mut b| b.take());
+        let kept = self.try_hold().and_then(|mut b| b.take());
         kept.unwrap_or_else(|| Batch::new(net))
     }
 
     fn put(&self, b: Batch) {
-        if let Ok(mut slot) = self.0.try_lock() {
+        if let Some(mut slot) = self.try_hold() {
             *slot = Some(b);
         }
     }
@@ -99,47 +92,14 @@ impl SpareBatch {
 /// The forward pass of every chunk at the point of the last Hessian-vector product, so that
 /// further products at the same point (the Rayleigh-Ritz iterations of eigenvector-following
 /// evaluate many at one geometry) skip the forward pass and softmax; the results are the same
-/// bits either way. Keyed on the bits of the point. A call that finds it in use (another
-/// thread evaluating the same potential) computes without it.
-#[derive(Debug, Default)]
-struct HvCache(std::sync::Mutex<HvForward>);
+/// bits either way. Keyed on the bits of the point.
+type HvCache = Kept<HvForward>;
 
 #[derive(Debug, Default)]
 struct HvForward {
     /// The point, as bits; empty when `chunks` hold no complete set.
     x: Vec<u64>,
     chunks: Vec<ForwardState>,
-}
-
-impl Clone for HvCache {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-/// A reusable buffer for the per-chunk partial gradients or Hessian-vector products, so that
-/// a call does not allocate (and fault in) `nchunks × NOPT` fresh zeroed values. A call that
-/// finds it in use (another thread evaluating the same potential) allocates its own.
-#[derive(Debug, Default)]
-struct Partials(std::sync::Mutex<Vec<f64>>);
-
-impl Clone for Partials {
-    fn clone(&self) -> Self {
-        Self::default()
-    }
-}
-
-impl Partials {
-    /// Run `f` with a buffer of `len` values (contents unspecified).
-    fn with<T>(&self, len: usize, f: impl FnOnce(&mut [f64]) -> T) -> T {
-        let mut local = Vec::new();
-        let mut guard = self.0.try_lock().ok();
-        let buf = guard.as_deref_mut().unwrap_or(&mut local);
-        if buf.len() < len {
-            buf.resize(len, 0.0);
-        }
-        f(&mut buf[..len])
-    }
 }
 
 impl Mlp {
@@ -176,7 +136,7 @@ impl Mlp {
             lambda,
             noregbias,
             frozen: None,
-            partials: Partials::default(),
+            partials: Default::default(),
             hessian_cache: Default::default(),
             hv_cache: Default::default(),
             spare: Default::default(),
@@ -382,7 +342,7 @@ impl Mlp {
         let nopt = self.net.nopt();
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
-        let mut guard = self.hv_cache.0.try_lock().ok();
+        let mut guard = self.hv_cache.try_hold();
         let mut uncached = Vec::new();
         let (hit, states) = match guard.as_deref_mut() {
             Some(c) => {

@@ -27,6 +27,7 @@ mod batch;
 mod data;
 mod freeze;
 mod hessian;
+mod kept;
 mod kernel;
 pub mod keywords;
 mod loss;
