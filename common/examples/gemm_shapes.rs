@@ -29,72 +29,69 @@ fn main() {
     let x: Vec<f64> = (0..nb * s).map(|i| (i % 7) as f64 * 0.1).collect();
     let d: Vec<f64> = (0..t * nb).map(|i| (i % 5) as f64 * 0.1).collect();
     let (mut c, mut ct) = (vec![0.0; t * nb], vec![0.0; nb * t]);
-    let (mut g, mut gt) = (vec![0.0; t * s], vec![0.0; s * t]);
+    let mut g = vec![0.0; t * s];
     let reps = 20000 * 64 / nb;
 
-    // Forward: node-major W·Xᵀ (tn), item-major X·Wt from a transposed copy (nn) or X·Wᵀ (nt).
-    let f_tn = time(reps, || {
-        gemm(
-            false,
-            true,
+    // Forward: node-major W·Xᵀ (tn), item-major X·Wt from a transposed copy (nn) or X·Wᵀ (nt);
+    // gradient: D·X (nn) or its transpose Xᵀ·Dᵀ (tt). Each: name, transpositions, (m, n, k),
+    // A and its row stride, B and its row stride, the output's row stride.
+    type Case<'a> = (
+        &'a str,
+        (bool, bool),
+        (usize, usize, usize),
+        (&'a [f64], usize),
+        (&'a [f64], usize),
+        usize,
+    );
+    let cases: [Case; 5] = [
+        (
+            "forward W·Xᵀ",
+            (false, true),
             (t, nb, s),
-            1.0,
             (&w, s),
             (&x, s),
-            0.0,
-            (&mut c, nb),
-        )
-    });
-    let f_nn = time(reps, || {
-        gemm(
-            false,
-            false,
+            nb,
+        ),
+        (
+            "forward X·Wt",
+            (false, false),
             (nb, t, s),
-            1.0,
             (&x, s),
             (&wt, t),
-            0.0,
-            (&mut ct, t),
-        )
-    });
-    let f_nt = time(reps, || {
-        gemm(
-            false,
-            true,
+            t,
+        ),
+        (
+            "forward X·Wᵀ",
+            (false, true),
             (nb, t, s),
-            1.0,
             (&x, s),
             (&w, s),
-            0.0,
-            (&mut ct, t),
-        )
-    });
-    // Gradient: D·X (nn) or its transpose Xᵀ·Dᵀ (tt).
-    let g_nn = time(reps, || {
-        gemm(
-            false,
-            false,
+            t,
+        ),
+        (
+            "gradient D·X",
+            (false, false),
             (t, s, nb),
-            1.0,
             (&d, nb),
             (&x, s),
-            0.0,
-            (&mut g, s),
-        )
-    });
-    let g_tt = time(reps, || {
-        gemm(
-            true,
-            true,
+            s,
+        ),
+        (
+            "gradient Xᵀ·Dᵀ",
+            (true, true),
             (s, t, nb),
-            1.0,
             (&x, s),
             (&d, nb),
-            0.0,
-            (&mut gt, t),
-        )
-    });
-    println!("openblas, per {nb} items (us): forward W·Xᵀ {f_tn:.2}, X·Wt {f_nn:.2}, X·Wᵀ {f_nt:.2}; gradient D·X {g_nn:.2}, Xᵀ·Dᵀ {g_tt:.2}");
+            t,
+        ),
+    ];
+    let mut out = vec![0.0; t * s];
+    print!("openblas, us per {nb} items:");
+    for (name, (ta, tb), dims, a, b, ldc) in cases {
+        let us = time(reps, || gemm(ta, tb, dims, 1.0, a, b, 0.0, (&mut out, ldc)));
+        print!("  {name} {us:.2}");
+    }
+    println!();
 
     // Streaming, as a call over 1000 items does: each chunk's forward then gradient (β = 1)
     // over a 6.3 MB input matrix.
@@ -150,5 +147,5 @@ fn main() {
         DMatrixViewMut::from_slice_with_strides_mut(&mut g, t, s, s, 1).gemm(1.0, &a, &b, 1.0);
     });
     println!("matrixmultiply: {mm:.2} us per forward+gradient pair of {nb} items");
-    std::hint::black_box((&c, &ct, &g, &gt));
+    std::hint::black_box((&c, &ct, &g, &out));
 }
