@@ -97,8 +97,11 @@ type HvCache = Kept<HvForward>;
 
 #[derive(Debug, Default)]
 struct HvForward {
-    /// The point, as bits; empty when `chunks` hold no complete set.
+    /// The point, as bits.
     x: Vec<u64>,
+    /// Whether `chunks` hold the whole forward pass at `x` (false while a call runs, so that
+    /// a call that does not finish leaves nothing to reuse).
+    complete: bool,
     chunks: Vec<ForwardState>,
 }
 
@@ -346,9 +349,13 @@ impl Mlp {
         let mut uncached = Vec::new();
         let (hit, states) = match guard.as_deref_mut() {
             Some(c) => {
-                let hit = c.x.len() == x.len() && c.x.iter().zip(x).all(|(a, b)| *a == b.to_bits());
+                let same =
+                    c.x.len() == x.len() && c.x.iter().zip(x).all(|(a, b)| *a == b.to_bits());
+                let hit = c.complete && same;
+                c.complete = false;
                 if !hit {
                     c.x.clear();
+                    c.x.extend(x.iter().map(|v| v.to_bits()));
                     c.chunks.resize_with(nchunks, ForwardState::default);
                 }
                 (hit, &mut c.chunks[..])
@@ -384,9 +391,7 @@ impl Mlp {
             add_in_order(buf, nopt, hv);
         });
         if let Some(c) = guard.as_deref_mut() {
-            if !hit {
-                c.x.extend(x.iter().map(|v| v.to_bits()));
-            }
+            c.complete = true;
         }
     }
 }
