@@ -145,6 +145,8 @@ pub(crate) struct Batch {
     /// Inputs transposed (`Nin × CHUNK`), when the first layer is not a matrix product
     /// (allocated on first use).
     xt: AlignedBuf,
+    /// Whether the last forward pass filled `xt`.
+    xt_used: bool,
     act: AlignedBuf,
     del: AlignedBuf,
     /// `e = Wᵀδ` of one layer (`max width × CHUNK`).
@@ -365,6 +367,7 @@ impl Batch {
     pub(crate) fn new(net: &Network) -> Self {
         Self {
             xt: AlignedBuf::default(),
+            xt_used: false,
             act: AlignedBuf::zeros(net.n_nodes() * CHUNK),
             del: AlignedBuf::zeros(net.n_nodes() * CHUNK),
             err: AlignedBuf::zeros(net.max_node_width() * CHUNK),
@@ -380,13 +383,15 @@ impl Batch {
     }
 
     /// Move this chunk's forward state (after [`Batch::hessian_vector`]) into `f`, no copy:
-    /// the batch takes `f`'s old buffers, reallocated (zeroed) where their sizes differ.
+    /// the batch takes `f`'s old buffers, reallocated (zeroed) where their sizes differ. The
+    /// transposed inputs go only where the chunk's forward pass used them (a first layer of
+    /// matrix products reads the inputs in place: its states hold no copy).
     pub(crate) fn store_forward(&mut self, f: &mut ForwardState) {
-        for (mine, kept) in [
-            (&mut self.xt, &mut f.xt),
-            (&mut self.act, &mut f.act),
-            (&mut self.p, &mut f.p),
-        ] {
+        let mut pairs = vec![(&mut self.act, &mut f.act), (&mut self.p, &mut f.p)];
+        if self.xt_used {
+            pairs.push((&mut self.xt, &mut f.xt));
+        }
+        for (mine, kept) in pairs {
             if kept.len() != mine.len() {
                 *kept = AlignedBuf::zeros(mine.len());
             }
@@ -399,6 +404,7 @@ impl Batch {
     /// state stored by [`Batch::store_forward`] can run [`Batch::hessian_vector`] without its
     /// forward pass.
     pub(crate) fn swap_forward(&mut self, f: &mut ForwardState) {
+        self.xt_used = !f.xt.is_empty();
         std::mem::swap(&mut self.xt, &mut f.xt);
         std::mem::swap(&mut self.act, &mut f.act);
         std::mem::swap(&mut self.p, &mut f.p);
@@ -439,7 +445,8 @@ impl Batch {
         let nc = xs.len() / nin;
         debug_assert!((1..=CHUNK).contains(&nc) && xs.len() == nc * nin);
         self.nc = nc;
-        if !use_gemm(net, 0, nc) {
+        self.xt_used = !use_gemm(net, 0, nc);
+        if self.xt_used {
             if self.xt.is_empty() {
                 self.xt = AlignedBuf::zeros(nin * CHUNK);
             }
@@ -1066,6 +1073,36 @@ mod tests {
         let mut hv = vec![0.0; net.nopt()];
         b.hessian_vector_impl(s, &net, &w, &v, &xs, &labels, &mut hv, true);
         (sum, g, hv)
+    }
+
+    /// A first layer of matrix products reads the inputs in place: its chunks' kept forward
+    /// states hold no transposed copy, while a chunk too small for the products (the loop path)
+    /// keeps its own; a batch that served both keeps working for either.
+    #[test]
+    fn kept_forward_states_hold_transposed_inputs_only_where_used() {
+        let net = Network::new(vec![200, 6, 3], true).unwrap();
+        let mut r = Stream::new(9, 1);
+        let w: Vec<f64> = (0..net.nopt()).map(|_| r.uniform_in(-0.1, 0.1)).collect();
+        let w = Weights::new(&net, &w);
+        let items =
+            |nc: usize| -> Vec<f64> { (0..nc * 200).map(|i| (i % 17) as f64 * 0.1).collect() };
+        let mut b = Batch::new(&net);
+        let (mut full, mut small, mut again) = Default::default();
+        b.forward(&net, &w, &items(CHUNK));
+        b.store_forward(&mut full);
+        b.forward(&net, &w, &items(5));
+        b.store_forward(&mut small);
+        b.forward(&net, &w, &items(CHUNK));
+        b.store_forward(&mut again);
+        let (full, small, again): (ForwardState, ForwardState, ForwardState) = (full, small, again);
+        assert!(full.xt.is_empty() && again.xt.is_empty());
+        assert_eq!(small.xt.len(), 200 * CHUNK);
+        assert_eq!((full.nc, small.nc), (CHUNK, 5));
+        assert_eq!(
+            full.act[..],
+            again.act[..],
+            "the same forward pass, the same state"
+        );
     }
 
     #[test]
