@@ -128,6 +128,18 @@ fn layer_product(
     }
 }
 
+/// The chunk's inputs `xs` (item-major, `nc × Nin`) into `xt` (`Nin × CHUNK`, node-major), the
+/// lanes past the items zero.
+pub(crate) fn transpose_inputs(xs: &[f64], nin: usize, xt: &mut [f64]) {
+    let nc = xs.len() / nin;
+    for (s, row) in xt.chunks_exact_mut(CHUNK).take(nin).enumerate() {
+        for (r, x) in row.iter_mut().zip(xs.chunks_exact(nin)) {
+            *r = x[s];
+        }
+        row[nc..].fill(0.0);
+    }
+}
+
 /// A chunk's forward state, the buffers a Hessian-vector product reads after its forward pass
 /// and softmax (inputs transposed, activations, probabilities), kept between products at one
 /// point (see [`Batch::store_forward`], [`Batch::swap_forward`]). Empty until first stored.
@@ -450,15 +462,7 @@ impl Batch {
             if self.xt.is_empty() {
                 self.xt = AlignedBuf::zeros(nin * CHUNK);
             }
-            for (b, x) in xs.chunks_exact(nin).enumerate() {
-                for (s, &v) in x.iter().enumerate() {
-                    self.xt[s * CHUNK + b] = v;
-                }
-            }
-            // Lanes past the chunk's items (up to a whole block of LANES) hold zeros.
-            for s in 0..nin {
-                self.xt[s * CHUNK + nc..s * CHUNK + padded(nc)].fill(0.0);
-            }
+            transpose_inputs(xs, nin, &mut self.xt);
         }
         let nmat = net.n_matrices();
         for k in 0..nmat {

@@ -34,7 +34,9 @@
 use nalgebra::DMatrix;
 use rayon::prelude::*;
 
-use super::batch::{softmax_r_delta, weighted_rows, weighted_rows_n, Batch, Weights, INTERLEAVE};
+use super::batch::{
+    softmax_r_delta, transpose_inputs, weighted_rows, weighted_rows_n, Batch, Weights, INTERLEAVE,
+};
 use super::data::MlpData;
 use super::kept::Kept;
 use super::kernel::isa_dispatch;
@@ -135,12 +137,7 @@ pub(crate) fn dense_data_hessian(
             bt.backward(net, w, xs, labels, g, false);
             let super::batch::BatchStates { act, del, err, p } = bt.states();
             st.nc = nc;
-            st.xt.fill(0.0);
-            for (b, x) in xs.chunks_exact(nin).enumerate() {
-                for (si, &v) in x.iter().enumerate() {
-                    st.xt[si * CHUNK + b] = v;
-                }
-            }
+            transpose_inputs(xs, nin, &mut st.xt);
             st.act.copy_from_slice(act);
             st.del.copy_from_slice(del);
             st.err.copy_from_slice(err.expect("errors kept"));
