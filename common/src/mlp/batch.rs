@@ -62,6 +62,12 @@ impl<'a> Weights<'a> {
         });
         Self { w, w0t }
     }
+
+    /// The weights without the transposed copy, for passes that do not form the first
+    /// layer's product (an R-pass on a kept forward state).
+    pub(crate) fn plain(w: &'a [f64]) -> Self {
+        Self { w, w0t: None }
+    }
 }
 
 impl std::ops::Deref for Weights<'_> {

@@ -365,7 +365,13 @@ impl Mlp {
                 (false, &mut uncached[..])
             }
         };
-        let (w, dir) = (Weights::new(net, x), Weights::new(net, v));
+        // On a kept forward state only the direction's first-layer product is formed.
+        let w = if hit {
+            Weights::plain(x)
+        } else {
+            Weights::new(net, x)
+        };
+        let dir = Weights::new(net, v);
         self.partials.with(nchunks * nopt, |buf| {
             map_chunks_with(
                 buf,
