@@ -8,6 +8,7 @@ use rayon::prelude::*;
 pub use super::batch::CHUNK;
 use super::batch::{Batch, ForwardState, Weights};
 use super::data::MlpData;
+use super::ends::from_both_ends;
 use super::kept::Kept;
 use super::network::Network;
 use super::spec::MlpSpec;
@@ -47,8 +48,9 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// a 0.5 GB matrix) about 0.5 s with 20 items.
 ///
 /// **Evaluation and determinism.** Items are processed in fixed chunks of [`CHUNK`] in parallel
-/// (rayon), and per-chunk partial sums are added sequentially in chunk order, so every result
-/// is bit-identical for any number of threads. Within a chunk the layers are evaluated for all
+/// (rayon: the calling thread takes chunks from the front, the pool's other threads from the
+/// back, so a late-waking thread costs no idle wait), and per-chunk partial sums are added
+/// sequentially in chunk order, so every result is bit-identical for any number of threads. Within a chunk the layers are evaluated for all
 /// items at once (8-lane blocks with FMA, compiled for AVX-512, AVX2 or portable code and
 /// bit-identical on all three; weight matrices with at least 1024 entries use OpenBLAS
 /// `dgemm`). `tanh` and the softmax `exp` use branch-free vectorisable implementations within
@@ -282,58 +284,52 @@ impl Mlp {
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
         let w = Weights::new(net, x);
-        // The chunks `range` in order, each chunk's gradient added to `g` as computed.
-        let accumulate = |bt: &mut Batch, range: std::ops::Range<usize>, g: &mut [f64]| {
-            let mut sum = 0.0;
-            for ci in range {
-                let (d0, nc) = chunk_items(ci, data.ndata());
-                let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                let labels = &data.labels()[d0..d0 + nc];
-                bt.forward(net, &w, xs);
-                sum += bt.softmax(net, labels);
-                bt.backward(net, x, xs, labels, g, true);
-            }
+        // Chunk `ci`'s `−ln p` sum, its gradient added to `g`.
+        let accumulate = |bt: &mut Batch, ci: usize, g: &mut [f64]| {
+            let (d0, nc) = chunk_items(ci, data.ndata());
+            let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+            let labels = &data.labels()[d0..d0 + nc];
+            bt.forward(net, &w, xs);
+            let sum = bt.softmax(net, labels);
+            bt.backward(net, x, xs, labels, g, true);
             sum
         };
         grad.fill(0.0);
         if serial(data.ndata() * nopt, nchunks) {
             let mut bt = self.spare.take(net);
-            let sum = accumulate(&mut bt, 0..nchunks, grad);
+            let sum = (0..nchunks).fold(0.0, |sum, ci| sum + accumulate(&mut bt, ci, grad));
             self.spare.put(bt);
             return sum;
         }
-        // In parallel: the first of one contiguous run of chunks per thread is accumulated
-        // into `grad` on this thread (the prefix of the serial order), while the others'
-        // chunks write their gradients separately; these are then added in chunk order. The
-        // same additions as the serial path, and half the partial sums on two threads.
-        let first = nchunks.div_ceil(rayon::current_num_threads());
-        self.partials.with((nchunks - first) * nopt, |buf| {
-            let (head, rest) = rayon::join(
-                || {
-                    let mut bt = self.spare.take(net);
-                    let sum = accumulate(&mut bt, 0..first, grad);
-                    self.spare.put(bt);
+        // In parallel: this thread takes the chunks from the front, in order, adding each
+        // gradient to `grad` as computed (the prefix of the serial order), while the other
+        // threads take chunks from the back, down to this thread's share at most, writing
+        // their gradients separately; these are then added in chunk order. The same additions
+        // as the serial path.
+        let threads = rayon::current_num_threads();
+        let floor = nchunks.div_ceil(threads);
+        self.partials.with((nchunks - floor) * nopt, |buf| {
+            let mut bt = self.spare.take(net);
+            let mut head = 0.0;
+            let mut blocks = chunk_blocks(floor, buf, nopt);
+            let (k, rest) = from_both_ends(
+                &mut blocks,
+                floor,
+                threads - 1,
+                |ci, _| head += accumulate(&mut bt, ci, grad),
+                || Batch::new(net),
+                |bt, ci, g| {
+                    let (d0, nc) = chunk_items(ci, data.ndata());
+                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+                    let labels = &data.labels()[d0..d0 + nc];
+                    bt.forward(net, &w, xs);
+                    let sum = bt.softmax(net, labels);
+                    bt.backward(net, x, xs, labels, g, false);
                     sum
                 },
-                || {
-                    map_chunks(
-                        buf,
-                        nopt,
-                        data.ndata() * nopt,
-                        (net, &self.spare),
-                        |bt, ci, g| {
-                            let (d0, nc) = chunk_items(first + ci, data.ndata());
-                            let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                            let labels = &data.labels()[d0..d0 + nc];
-                            bt.forward(net, &w, xs);
-                            let sum = bt.softmax(net, labels);
-                            bt.backward(net, x, xs, labels, g, false);
-                            sum
-                        },
-                    )
-                },
             );
-            add_in_order(buf, nopt, grad);
+            self.spare.put(bt);
+            add_in_order(&buf[(k - floor) * nopt..], nopt, grad);
             rest.iter().fold(head, |a, b| a + b)
         })
     }
@@ -372,34 +368,70 @@ impl Mlp {
             Weights::new(net, x)
         };
         let dir = Weights::new(net, v);
-        self.partials.with(nchunks * nopt, |buf| {
-            map_chunks_with(
-                buf,
-                nopt,
-                data.ndata() * nopt,
-                states,
-                (net, &self.spare),
-                |bt, ci, h, state| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                    let labels = &data.labels()[d0..d0 + nc];
-                    if hit {
-                        bt.swap_forward(state);
-                        bt.hessian_vector(net, &w, &dir, xs, labels, h, false);
-                        bt.swap_forward(state);
-                    } else {
-                        bt.hessian_vector(net, &w, &dir, xs, labels, h, true);
-                        bt.store_forward(state);
-                    }
-                },
-            );
-            hv.fill(0.0);
-            add_in_order(buf, nopt, hv);
+        // Chunk `ci`'s product written to `h`; its forward state kept in, or taken from, `state`.
+        let product = |bt: &mut Batch, ci: usize, h: &mut [f64], state: &mut ForwardState| {
+            let (d0, nc) = chunk_items(ci, data.ndata());
+            let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
+            let labels = &data.labels()[d0..d0 + nc];
+            if hit {
+                bt.swap_forward(state);
+                bt.hessian_vector(net, &w, &dir, xs, labels, h, false);
+                bt.swap_forward(state);
+            } else {
+                bt.hessian_vector(net, &w, &dir, xs, labels, h, true);
+                bt.store_forward(state);
+            }
+        };
+        // As for the gradient: this thread adds its chunks' products to `hv` in order, the
+        // others' are added in order after them.
+        let threads = rayon::current_num_threads();
+        let parallel = !serial(data.ndata() * nopt, nchunks);
+        let floor = if parallel {
+            nchunks.div_ceil(threads)
+        } else {
+            nchunks
+        };
+        hv.fill(0.0);
+        self.partials.with((nchunks - floor + 1) * nopt, |buf| {
+            let (scratch, buf) = buf.split_at_mut(nopt);
+            let mut chunks: Vec<_> = states
+                .iter_mut()
+                .zip(chunk_blocks(floor, buf, nopt))
+                .collect();
+            let mut bt = self.spare.take(net);
+            let mut front = |ci: usize, (state, _): &mut (&mut ForwardState, &mut [f64])| {
+                product(&mut bt, ci, scratch, state);
+                for (a, b) in hv.iter_mut().zip(&*scratch) {
+                    *a += b;
+                }
+            };
+            if parallel {
+                let (k, _) = from_both_ends(
+                    &mut chunks,
+                    floor,
+                    threads - 1,
+                    front,
+                    || Batch::new(net),
+                    |bt, ci, (state, h)| product(bt, ci, h, state),
+                );
+                add_in_order(&buf[(k - floor) * nopt..], nopt, hv);
+            } else {
+                for (ci, c) in chunks.iter_mut().enumerate() {
+                    front(ci, c);
+                }
+            }
+            self.spare.put(bt);
         });
         if let Some(c) = guard.as_deref_mut() {
             c.complete = true;
         }
     }
+}
+
+/// One block of `n` values of `buf` for each chunk from `floor` on, an empty one before.
+fn chunk_blocks(floor: usize, buf: &mut [f64], n: usize) -> Vec<&mut [f64]> {
+    let none = std::iter::repeat_with(|| &mut [][..]).take(floor);
+    none.chain(buf.chunks_exact_mut(n)).collect()
 }
 
 /// `out += parts[c]` for the chunks' blocks of `n` values, added one after another in chunk

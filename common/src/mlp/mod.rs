@@ -25,6 +25,7 @@
 mod auc;
 mod batch;
 mod data;
+mod ends;
 mod freeze;
 mod hessian;
 mod kept;
