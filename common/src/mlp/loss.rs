@@ -254,24 +254,33 @@ impl Mlp {
     fn data_term(&self, data: &MlpData, x: &[f64]) -> f64 {
         let net = &self.net;
         let nchunks = data.ndata().div_ceil(CHUNK);
-        let mut unused = vec![0.0; nchunks];
-        let x = Weights::new(net, x);
-        let parts: Vec<f64> = map_chunks(
-            &mut unused,
-            1,
-            data.ndata() * net.nopt(),
-            (net, &self.spare),
-            |bt, ci, _| {
-                let (d0, nc) = chunk_items(ci, data.ndata());
-                bt.forward(
-                    net,
-                    &x,
-                    &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
-                );
-                bt.softmax(net, &data.labels()[d0..d0 + nc])
-            },
-        );
-        parts.iter().fold(0.0, |a, b| a + b)
+        let w = Weights::new(net, x);
+        let energy = |bt: &mut Batch, ci: usize| {
+            let (d0, nc) = chunk_items(ci, data.ndata());
+            bt.forward(
+                net,
+                &w,
+                &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()],
+            );
+            bt.softmax(net, &data.labels()[d0..d0 + nc])
+        };
+        let mut bt = self.spare.take(net);
+        let sum = if serial(data.ndata() * net.nopt(), nchunks) {
+            (0..nchunks).fold(0.0, |sum, ci| sum + energy(&mut bt, ci))
+        } else {
+            let mut head = 0.0;
+            let (_, rest) = from_both_ends(
+                &mut vec![(); nchunks],
+                0,
+                rayon::current_num_threads() - 1,
+                |ci, _| head += energy(&mut bt, ci),
+                || Batch::new(net),
+                |b, ci, _| energy(b, ci),
+            );
+            rest.iter().fold(head, |a, b| a + b)
+        };
+        self.spare.put(bt);
+        sum
     }
 
     /// Sum over items of `−ln p` and of the item gradients (not averaged), reduced in order.
@@ -464,50 +473,6 @@ const PARALLEL_WORK: usize = 50_000;
 /// [2,10,4] energy+gradient on 1000 items).
 fn serial(work: usize, nchunks: usize) -> bool {
     work < PARALLEL_WORK || nchunks < 2 || rayon::current_num_threads() < 2
-}
-
-/// Map `f` over the chunks: chunk `ci` gets its block `out[ci·n..(ci+1)·n]` to fill, and
-/// a chunk batch of the network (the spare one on the serial path, one per worker otherwise);
-/// in parallel when the call is large enough; the returned values in chunk order.
-fn map_chunks<T: Send>(
-    out: &mut [f64],
-    n: usize,
-    work: usize,
-    batches: (&Network, &SpareBatch),
-    f: impl Fn(&mut Batch, usize, &mut [f64]) -> T + Sync + Send,
-) -> Vec<T> {
-    let mut none = vec![(); out.len() / n];
-    map_chunks_with(out, n, work, &mut none, batches, |b, ci, o, _| f(b, ci, o))
-}
-
-/// [`map_chunks`] with a per-chunk state: chunk `ci` also gets `states[ci]`.
-fn map_chunks_with<C: Send, T: Send>(
-    out: &mut [f64],
-    n: usize,
-    work: usize,
-    states: &mut [C],
-    (net, spare): (&Network, &SpareBatch),
-    f: impl Fn(&mut Batch, usize, &mut [f64], &mut C) -> T + Sync + Send,
-) -> Vec<T> {
-    let nchunks = out.len() / n;
-    assert_eq!(states.len(), nchunks, "one state per chunk");
-    if serial(work, nchunks) {
-        let mut b = spare.take(net);
-        let results = out
-            .chunks_exact_mut(n)
-            .zip(states)
-            .enumerate()
-            .map(|(ci, (o, c))| f(&mut b, ci, o, c))
-            .collect();
-        spare.put(b);
-        results
-    } else {
-        out.par_chunks_exact_mut(n)
-            .zip(states)
-            .enumerate()
-            .map_init(|| Batch::new(net), |b, (ci, (o, c))| f(b, ci, o, c))
-            .collect()
-    }
 }
 
 fn check_data(net: &Network, data: &MlpData) -> Result<(), MlpError> {
