@@ -1,5 +1,6 @@
 //! A loop of one MLP quantity on random data, for profilers:
-//! `cargo run --release -p common --example mlp_loop -- eg|hv|hess NIN H NOUT NDATA SECONDS`.
+//! `cargo run --release -p common --example mlp_loop -- eg|hv|hvn|hess NIN H NOUT NDATA SECONDS`
+//! (`hv`: products at one point, the forward pass reused; `hvn`: at two points in turn).
 
 use common::mlp::{Mlp, MlpData, Network};
 use common::potential::Potential;
@@ -19,6 +20,7 @@ fn main() {
     let mlp = Mlp::from_network(net, MlpData::new(nin, inputs, labels), 1e-4, false).unwrap();
     let x: Vec<f64> = (0..mlp.nopt()).map(|_| s.uniform_in(-1.0, 1.0)).collect();
     let v: Vec<f64> = (0..mlp.nopt()).map(|_| s.uniform_in(-1.0, 1.0)).collect();
+    let x2: Vec<f64> = x.iter().map(|a| a * 0.999).collect();
     let mut g = vec![0.0; mlp.nopt()];
     common::linalg::set_blas_threads(1);
     let threads = std::env::var("THREADS")
@@ -35,6 +37,7 @@ fn main() {
         while t.elapsed().as_secs_f64() < secs {
             match mode.as_str() {
                 "hv" => mlp.hessian_vector(&x, &v, &mut g),
+                "hvn" => mlp.hessian_vector(if calls % 2 == 0 { &x } else { &x2 }, &v, &mut g),
                 "hess" => {
                     std::hint::black_box(mlp.hessian(&x));
                 }
