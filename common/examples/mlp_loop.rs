@@ -37,7 +37,9 @@ fn main() {
         while t.elapsed().as_secs_f64() < secs {
             match mode.as_str() {
                 "hv" => mlp.hessian_vector(&x, &v, &mut g),
-                "hvn" => mlp.hessian_vector(if calls % 2 == 0 { &x } else { &x2 }, &v, &mut g),
+                "hvn" => {
+                    mlp.hessian_vector(if calls.is_multiple_of(2) { &x } else { &x2 }, &v, &mut g)
+                }
                 "hess" => {
                     std::hint::black_box(mlp.hessian(&x));
                 }

@@ -293,20 +293,20 @@ impl Mlp {
         let nchunks = data.ndata().div_ceil(CHUNK);
         let net = &self.net;
         let w = Weights::new(net, x);
-        // Chunk `ci`'s `−ln p` sum, its gradient added to `g`.
-        let accumulate = |bt: &mut Batch, ci: usize, g: &mut [f64]| {
+        // Chunk `ci`'s `−ln p` sum; its gradient written to `g`, or added with `add`.
+        let chunk = |bt: &mut Batch, ci: usize, g: &mut [f64], add: bool| {
             let (d0, nc) = chunk_items(ci, data.ndata());
             let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
             let labels = &data.labels()[d0..d0 + nc];
             bt.forward(net, &w, xs);
             let sum = bt.softmax(net, labels);
-            bt.backward(net, x, xs, labels, g, true);
+            bt.backward(net, x, xs, labels, g, add);
             sum
         };
         grad.fill(0.0);
         if serial(data.ndata() * nopt, nchunks) {
             let mut bt = self.spare.take(net);
-            let sum = (0..nchunks).fold(0.0, |sum, ci| sum + accumulate(&mut bt, ci, grad));
+            let sum = (0..nchunks).fold(0.0, |sum, ci| sum + chunk(&mut bt, ci, grad, true));
             self.spare.put(bt);
             return sum;
         }
@@ -325,17 +325,9 @@ impl Mlp {
                 &mut blocks,
                 floor,
                 threads - 1,
-                |ci, _| head += accumulate(&mut bt, ci, grad),
+                |ci, _| head += chunk(&mut bt, ci, grad, true),
                 || Batch::new(net),
-                |bt, ci, g| {
-                    let (d0, nc) = chunk_items(ci, data.ndata());
-                    let xs = &data.inputs()[d0 * net.nin()..(d0 + nc) * net.nin()];
-                    let labels = &data.labels()[d0..d0 + nc];
-                    bt.forward(net, &w, xs);
-                    let sum = bt.softmax(net, labels);
-                    bt.backward(net, x, xs, labels, g, false);
-                    sum
-                },
+                |bt, ci, g| chunk(bt, ci, g, false),
             );
             self.spare.put(bt);
             add_in_order(&buf[(k - floor) * nopt..], nopt, grad);
