@@ -1,6 +1,7 @@
 //! Time the first-layer products of an MNIST chunk (10×784 weights, 64 items by default) with
 //! OpenBLAS (through `common::linalg::gemm_row_major`, one OpenBLAS thread) and matrixmultiply
-//! (through nalgebra): the forward product in its three layouts, the weight gradient in two,
+//! (through nalgebra): the forward product in its four layouts (the inputs item-major or, as a
+//! transposed copy, input-major), the weight gradient in two,
 //! and a call's worth of chunks streamed over a 6.3 MB input matrix.
 //!
 //! `cargo run --release -p common --example gemm_shapes [ITEMS]`
@@ -28,6 +29,7 @@ fn main() {
     let wt: Vec<f64> = (0..s * t).map(|i| w[(i % t) * s + i / t]).collect();
     let x: Vec<f64> = (0..nb * s).map(|i| (i % 7) as f64 * 0.1).collect();
     let d: Vec<f64> = (0..t * nb).map(|i| (i % 5) as f64 * 0.1).collect();
+    let xt: Vec<f64> = (0..s * nb).map(|i| x[(i % nb) * s + i / nb]).collect();
     let (mut c, mut ct) = (vec![0.0; t * nb], vec![0.0; nb * t]);
     let mut g = vec![0.0; t * s];
     let reps = 20000 * 64 / nb;
@@ -43,7 +45,15 @@ fn main() {
         (&'a [f64], usize),
         usize,
     );
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
+        (
+            "forward W·XT",
+            (false, false),
+            (t, nb, s),
+            (&w, s),
+            (&xt, nb),
+            nb,
+        ),
         (
             "forward W·Xᵀ",
             (false, true),
@@ -85,7 +95,7 @@ fn main() {
             t,
         ),
     ];
-    let mut out = vec![0.0; t * s];
+    let mut out = vec![0.0; (t * s).max(nb * t)];
     print!("openblas, us per {nb} items:");
     for (name, (ta, tb), dims, a, b, ldc) in cases {
         let us = time(reps, || gemm(ta, tb, dims, 1.0, a, b, 0.0, (&mut out, ldc)));
