@@ -10,7 +10,10 @@
 //! one vector, as eigenvector-following's Rayleigh-Ritz iterations call it (many products at
 //! one geometry: the potential reuses the point's forward pass), and at a new point every call
 //! (two points alternating). Each figure is the median of five rounds, each round as many
-//! calls as fit in a fifth of the time budget (`--seconds`, default 2 s per quantity).
+//! calls as fit in a fifth of the time budget (`--seconds`, default 2 s per quantity). On more
+//! than one thread the energy+gradient is also timed on one thread, its rounds alternating
+//! with the `T`-thread rounds (so that the speed-up compares the same minutes of a machine
+//! whose speed drifts), and the report gives the speed-up.
 
 use anyhow::{bail, Context, Result};
 use common::mlp::{Mlp, MlpData, MlpSpec};
@@ -119,6 +122,9 @@ pub struct BenchResult {
     pub nopt: usize,
     /// Energy+gradient, microseconds per call.
     pub energy_gradient_us: f64,
+    /// Energy+gradient on one thread, in rounds alternating with the others (None when the
+    /// run is on one thread).
+    pub energy_gradient_one_thread_us: Option<f64>,
     /// Hessian-vector product at one point, microseconds per call.
     pub hessian_vector_us: f64,
     /// Hessian-vector product at a new point every call, microseconds per call.
@@ -127,22 +133,49 @@ pub struct BenchResult {
     pub hessian_ms: Option<f64>,
 }
 
-/// Median seconds per call of `f` over five rounds within `budget`.
+/// Rounds per figure.
+const ROUNDS: u32 = 5;
+
+/// Seconds per call of `f` over one round of about `length` (at least one call).
+fn round(length: Duration, f: &mut impl FnMut()) -> f64 {
+    let t = Instant::now();
+    let mut n = 0u64;
+    while n == 0 || t.elapsed() < length {
+        f();
+        n += 1;
+    }
+    t.elapsed().as_secs_f64() / n as f64
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Median seconds per call of `f` over [`ROUNDS`] rounds within `budget`.
 fn per_call(budget: Duration, mut f: impl FnMut()) -> f64 {
     f();
-    let round = budget / 5;
-    let mut rounds = Vec::with_capacity(5);
-    for _ in 0..5 {
-        let t = Instant::now();
-        let mut n = 0u64;
-        while n == 0 || t.elapsed() < round {
-            f();
-            n += 1;
-        }
-        rounds.push(t.elapsed().as_secs_f64() / n as f64);
+    median(
+        (0..ROUNDS)
+            .map(|_| round(budget / ROUNDS, &mut f))
+            .collect(),
+    )
+}
+
+/// [`per_call`] of `f` in `pool` and of `g` in `other`, their rounds alternating.
+fn per_call_alternating(
+    budget: Duration,
+    (pool, mut f): (&rayon::ThreadPool, impl FnMut() + Send),
+    (other, mut g): (&rayon::ThreadPool, impl FnMut() + Send),
+) -> (f64, f64) {
+    pool.install(&mut f);
+    other.install(&mut g);
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        a.push(pool.install(|| round(budget / ROUNDS, &mut f)));
+        b.push(other.install(|| round(budget / ROUNDS, &mut g)));
     }
-    rounds.sort_by(f64::total_cmp);
-    rounds[2]
+    (median(a), median(b))
 }
 
 /// The network on `n` random items (seed 1) and a random point.
@@ -167,14 +200,28 @@ pub fn run(a: &BenchArgs) -> Result<BenchResult> {
     }
     let pool = builder.build().context("cannot start the thread pool")?;
     let budget = Duration::from_secs_f64(a.seconds);
-    pool.install(|| {
-        let n = mlp.nopt();
+    let n = mlp.nopt();
+    let (mlp_ref, x_ref) = (&mlp, &x);
+    // A loop body of energy+gradient calls, with its own gradient buffer.
+    let eg_call = || {
         let mut g = vec![0.0; n];
+        move || {
+            std::hint::black_box(mlp_ref.energy_gradient(x_ref, &mut g));
+        }
+    };
+    let (eg, eg_one) = if pool.current_num_threads() > 1 {
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .context("cannot start the thread pool")?;
+        let (eg, eg_one) = per_call_alternating(budget, (&pool, eg_call()), (&one, eg_call()));
+        (eg, Some(eg_one))
+    } else {
+        (pool.install(|| per_call(budget, eg_call())), None)
+    };
+    pool.install(|| {
         let mut hv = vec![0.0; n];
         let v: Vec<f64> = (0..n).map(|i| ((i % 7) as f64 - 3.0) * 0.1).collect();
-        let eg = per_call(budget, || {
-            std::hint::black_box(mlp.energy_gradient(&x, &mut g));
-        });
         let hvt = per_call(budget, || mlp.hessian_vector(&x, &v, &mut hv));
         let x2: Vec<f64> = x.iter().map(|a| a * 0.999).collect();
         let mut at_x2 = false;
@@ -191,6 +238,7 @@ pub fn run(a: &BenchArgs) -> Result<BenchResult> {
             threads: rayon::current_num_threads(),
             nopt: n,
             energy_gradient_us: eg * 1e6,
+            energy_gradient_one_thread_us: eg_one.map(|t| t * 1e6),
             hessian_vector_us: hvt * 1e6,
             hessian_vector_new_point_us: hvt_new * 1e6,
             hessian_ms: hess.map(|h| h * 1e3),
@@ -205,12 +253,14 @@ pub fn render(a: &BenchArgs, r: &BenchResult) -> String {
         .map_or("null".to_string(), |h| format!("{h:.4}"));
     if a.json {
         return format!(
-            "{{\"network\": \"{}\", \"nopt\": {}, \"data\": {}, \"threads\": {}, \"energy_gradient_us\": {:.3}, \"hessian_vector_us\": {:.3}, \"hessian_vector_new_point_us\": {:.3}, \"hessian_ms\": {}}}\n",
+            "{{\"network\": \"{}\", \"nopt\": {}, \"data\": {}, \"threads\": {}, \"energy_gradient_us\": {:.3}, \"energy_gradient_one_thread_us\": {}, \"hessian_vector_us\": {:.3}, \"hessian_vector_new_point_us\": {:.3}, \"hessian_ms\": {}}}\n",
             a.line,
             r.nopt,
             a.data,
             r.threads,
             r.energy_gradient_us,
+            r.energy_gradient_one_thread_us
+                .map_or("null".to_string(), |t| format!("{t:.3}")),
             r.hessian_vector_us,
             r.hessian_vector_new_point_us,
             hess_json
@@ -220,11 +270,19 @@ pub fn render(a: &BenchArgs, r: &BenchResult) -> String {
         format!("skipped (more than {DENSE_HESSIAN_MAX} variables)"),
         |h| format!("{h:.4} ms per call"),
     );
+    let speed_up = r
+        .energy_gradient_one_thread_us
+        .map_or(String::new(), |one| {
+            format!(
+                " ({:.2} x faster than one thread, {one:.3} us, in alternating rounds)",
+                one / r.energy_gradient_us
+            )
+        });
     format!(
         "network           {} ({} variables{})\n\
          data              {} random items\n\
          threads           {}\n\
-         energy+gradient   {:.3} us per call\n\
+         energy+gradient   {:.3} us per call{speed_up}\n\
          Hessian-vector    {:.3} us per call ({:.2} x energy+gradient) at one point\n\
          \x20                 {:.3} us per call ({:.2} x) at a new point each call\n\
          dense Hessian     {hess}\n",
@@ -273,7 +331,7 @@ mod tests {
 
     #[test]
     fn json_line_holds_every_figure() {
-        let a = args("MLPVB3 2 1 3 2 20 0.0 --json --seconds 0.05").unwrap();
+        let a = args("MLPVB3 2 1 3 2 20 0.0 --json --seconds 0.05 --threads 1").unwrap();
         let r = run(&a).unwrap();
         assert!(r.energy_gradient_us > 0.0 && r.hessian_vector_us > 0.0);
         let line = render(&a, &r);
@@ -283,6 +341,7 @@ mod tests {
         );
         for k in [
             "energy_gradient_us",
+            "\"energy_gradient_one_thread_us\": null",
             "hessian_vector_us",
             "hessian_vector_new_point_us",
             "hessian_ms",
@@ -291,6 +350,25 @@ mod tests {
             assert!(line.contains(k), "{line}");
         }
         assert_eq!(line.lines().count(), 1);
+    }
+
+    /// On two threads the energy+gradient is also timed on one, and both reports say so.
+    #[test]
+    fn several_threads_report_the_speed_up_against_one() {
+        let a = args("MLPVB3 2 1 3 2 20 0.0 --threads 2 --seconds 0.05").unwrap();
+        let r = run(&a).unwrap();
+        assert_eq!(r.threads, 2);
+        let one = r
+            .energy_gradient_one_thread_us
+            .expect("timed on one thread");
+        assert!(one > 0.0);
+        let text = render(&a, &r);
+        assert!(text.contains("faster than one thread"), "{text}");
+        let json = render(&BenchArgs { json: true, ..a }, &r);
+        assert!(
+            json.contains(&format!("\"energy_gradient_one_thread_us\": {one:.3}")),
+            "{json}"
+        );
     }
 
     #[test]

@@ -92,8 +92,10 @@ usage: landscape bench NETWORK-LINE [NOREGBIAS] [--data N] [--threads T] [--seco
     Per-call times of the network's energy+gradient, Hessian-vector product (at one point,
     as eigenvector-following calls it, and at a new point every call) and dense Hessian on
     N random items (default the line's Ndata) with T threads (default all), e.g.
-    landscape bench MLPVB3 2 1 10 4 1000 1.0D-4 --threads 1. --json prints one JSON line
-    (network, nopt, data, threads, energy_gradient_us, hessian_vector_us,
+    landscape bench MLPVB3 2 1 10 4 1000 1.0D-4 --threads 1. With T > 1 the energy+gradient
+    is also timed on one thread, in rounds alternating with the T-thread rounds, for the
+    speed-up. --json prints one JSON line (network, nopt, data, threads, energy_gradient_us,
+    energy_gradient_one_thread_us (null on one thread), hessian_vector_us,
     hessian_vector_new_point_us, hessian_ms).
 
 usage: landscape convert-mnist DIGITS_DIR OUT
