@@ -338,6 +338,45 @@ mod mlp_derivatives {
         check_threads(random_mlp(vec![40, 30, 40, 3], 150, 1e-4, 54), 55);
     }
 
+    /// Calls made from inside a parallel loop: with more threads than loop items some threads
+    /// help with other items' chunks, with fewer every call runs on its caller; either way the
+    /// same bits as one thread, and no deadlock.
+    #[test]
+    fn calls_nested_in_a_parallel_loop_match_one_thread() {
+        use rayon::prelude::*;
+        let p = random_mlp(vec![2, 10, 4], 1000, 1e-4, 80);
+        let mut rng = ChaCha8Rng::seed_from_u64(81);
+        let points: Vec<Vec<f64>> = (0..12)
+            .map(|_| random_point(&mut rng, p.nopt(), 1.0))
+            .collect();
+        let eval = |x: &Vec<f64>| {
+            let mut g = vec![0.0; p.nopt()];
+            let e = p.energy_gradient(x, &mut g);
+            let v = vec![0.5; p.nopt()];
+            let mut bits: Vec<u64> = g
+                .iter()
+                .chain(&hv(&p, x, &v))
+                .map(|a| a.to_bits())
+                .collect();
+            bits.push(e.to_bits());
+            bits
+        };
+        let pool = |n| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap()
+        };
+        let one: Vec<_> = pool(1).install(|| points.iter().map(eval).collect());
+        for threads in [2, 4, 6] {
+            let pool = pool(threads);
+            for _ in 0..5 {
+                let nested: Vec<_> = pool.install(|| points.par_iter().map(eval).collect());
+                assert!(one == nested, "nested calls differ on {threads} threads");
+            }
+        }
+    }
+
     /// Energy, gradient, Hv, Hessian and probabilities are bit-identical for 1, 2, 3 threads.
     fn check_threads(p: Mlp, seed: u64) {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
