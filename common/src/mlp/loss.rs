@@ -50,10 +50,10 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// **Evaluation and determinism.** Items are processed in fixed chunks of [`CHUNK`] in parallel
 /// (rayon: the calling thread takes chunks from the front, the pool's other threads from the
 /// back, so a late-waking thread costs no idle wait), and per-chunk partial sums are added
-/// sequentially in chunk order, so every result is bit-identical for any number of threads. Within a chunk the layers are evaluated for all
-/// items at once (8-lane blocks with FMA, compiled for AVX-512, AVX2 or portable code and
-/// bit-identical on all three; weight matrices with at least 1024 entries use OpenBLAS
-/// `dgemm`). `tanh` and the softmax `exp` use branch-free vectorisable implementations within
+/// sequentially in chunk order, so every result is bit-identical for any number of threads.
+/// Within a chunk the layers are evaluated for all items at once (8-lane blocks with FMA,
+/// compiled for AVX-512, AVX2 or portable code and bit-identical on all three; weight matrices
+/// with at least 1024 entries use OpenBLAS `dgemm`). `tanh` and the softmax `exp` use branch-free vectorisable implementations within
 /// a few units in the last place of the C library. [`Potential::energy`] and
 /// [`Potential::energy_gradient`] return the same energy bits.
 #[derive(Debug, Clone)]
