@@ -53,9 +53,10 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// sequentially in chunk order, so every result is bit-identical for any number of threads.
 /// Within a chunk the layers are evaluated for all items at once (8-lane blocks with FMA,
 /// compiled for AVX-512, AVX2 or portable code and bit-identical on all three; weight matrices
-/// with at least 1024 entries use OpenBLAS `dgemm`). `tanh` and the softmax `exp` use branch-free vectorisable implementations within
-/// a few units in the last place of the C library. [`Potential::energy`] and
-/// [`Potential::energy_gradient`] return the same energy bits.
+/// with at least 1024 entries use OpenBLAS `dgemm`). `tanh` and the softmax `exp` use
+/// branch-free vectorisable implementations within a few units in the last place of the C
+/// library. [`Potential::energy`] and [`Potential::energy_gradient`] return the same energy
+/// bits.
 #[derive(Debug, Clone)]
 pub struct Mlp {
     net: Network,
