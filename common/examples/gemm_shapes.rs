@@ -34,7 +34,8 @@ fn main() {
     let mut g = vec![0.0; t * s];
     let reps = 20000 * 64 / nb;
 
-    // Forward: node-major W·Xᵀ (tn), item-major X·Wt from a transposed copy (nn) or X·Wᵀ (nt);
+    // Forward: node-major W·XT from an input-major copy of the inputs (nn) or W·Xᵀ (tn),
+    // item-major X·Wt from a transposed copy of the weights (nn) or X·Wᵀ (nt);
     // gradient: D·X (nn) or its transpose Xᵀ·Dᵀ (tt). Each: name, transpositions, (m, n, k),
     // A and its row stride, B and its row stride, the output's row stride.
     type Case<'a> = (
@@ -45,55 +46,14 @@ fn main() {
         (&'a [f64], usize),
         usize,
     );
+    #[rustfmt::skip]
     let cases: [Case; 6] = [
-        (
-            "forward W·XT",
-            (false, false),
-            (t, nb, s),
-            (&w, s),
-            (&xt, nb),
-            nb,
-        ),
-        (
-            "forward W·Xᵀ",
-            (false, true),
-            (t, nb, s),
-            (&w, s),
-            (&x, s),
-            nb,
-        ),
-        (
-            "forward X·Wt",
-            (false, false),
-            (nb, t, s),
-            (&x, s),
-            (&wt, t),
-            t,
-        ),
-        (
-            "forward X·Wᵀ",
-            (false, true),
-            (nb, t, s),
-            (&x, s),
-            (&w, s),
-            t,
-        ),
-        (
-            "gradient D·X",
-            (false, false),
-            (t, s, nb),
-            (&d, nb),
-            (&x, s),
-            s,
-        ),
-        (
-            "gradient Xᵀ·Dᵀ",
-            (true, true),
-            (s, t, nb),
-            (&x, s),
-            (&d, nb),
-            t,
-        ),
+        ("forward W·XT", (false, false), (t, nb, s), (&w, s), (&xt, nb), nb),
+        ("forward W·Xᵀ", (false, true), (t, nb, s), (&w, s), (&x, s), nb),
+        ("forward X·Wt", (false, false), (nb, t, s), (&x, s), (&wt, t), t),
+        ("forward X·Wᵀ", (false, true), (nb, t, s), (&x, s), (&w, s), t),
+        ("gradient D·X", (false, false), (t, s, nb), (&d, nb), (&x, s), s),
+        ("gradient Xᵀ·Dᵀ", (true, true), (s, t, nb), (&x, s), (&d, nb), t),
     ];
     let mut out = vec![0.0; (t * s).max(nb * t)];
     print!("openblas, us per {nb} items:");
