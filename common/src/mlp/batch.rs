@@ -200,42 +200,102 @@ fn padded(nc: usize) -> usize {
     nc.next_multiple_of(LANES)
 }
 
-/// `Σ_b a_b c_b` over the first `nb` entries (whole blocks): one partial sum per lane (FMA),
-/// then [`Simd::reduce`].
+/// `out[t·ns + s] (+)= Σ_b a_t(b) c_s(b)` for every `t < nt`, `s < ns`, and with `sums`
+/// also `sums[t] (+)= Σ_b a_t(b)`, where `a_t` and `c_s` are rows of node-major buffers
+/// (`CHUNK` items per node) summed over their first `nb` entries (whole blocks); with `add`
+/// each result is added to what `out` (`sums`) holds. The weight and bias gradients of a
+/// small layer (`a` = δ, `c` = the layer's inputs).
+///
+/// Register tiles of up to [`TILE`] × [`TILE`] dot products (and their `TILE` sums) share
+/// each block's loads of `a` and `c`; every entry keeps its own FMA chain, one partial sum
+/// per lane in block order, then [`Simd::reduce`] (a sum: `+` in block order), so its bits do
+/// not depend on the tiling.
 #[inline(always)]
-fn dot_blocks<S: Simd>(s: S, a: &[f64], c: &[f64], nb: usize) -> f64 {
-    let mut acc = s.splat(0.0);
-    for (x, y) in a[..nb].chunks_exact(LANES).zip(c[..nb].chunks_exact(LANES)) {
-        acc = s.fma(s.load(block(x, 0)), s.load(block(y, 0)), acc);
-    }
-    s.reduce(acc)
-}
-
-/// `out[j] (+)= dot_blocks(a, rows_j)` for every `j < out.len()`, where `rows_j` is node `j`'s
-/// row of a node-major buffer (`CHUNK` items per node): [`DOTS`] at a time, their FMA chains
-/// interleaved and sharing the loads of `a`; every entry the same operations in the same
-/// order as [`dot_blocks`], so the same bits. With `add`, the dot products are added to `out`.
-#[inline(always)]
-fn dots_into<S: Simd>(s: S, a: &[f64], rows: &[f64], out: &mut [f64], nb: usize, add: bool) {
-    let n = out.len();
-    let mut j = 0;
-    while j + DOTS <= n {
-        let mut acc = [s.splat(0.0); DOTS];
-        for b0 in (0..nb).step_by(LANES) {
-            let x = s.load(block(a, b0));
-            for (u, acc) in acc.iter_mut().enumerate() {
-                *acc = s.fma(x, s.load(block(rows, (j + u) * CHUNK + b0)), *acc);
+#[allow(clippy::too_many_arguments)]
+fn outer_dots<S: Simd>(
+    s: S,
+    (a, nt): (&[f64], usize),
+    (c, ns): (&[f64], usize),
+    out: &mut [f64],
+    mut sums: Option<&mut [f64]>,
+    nb: usize,
+    add: bool,
+) {
+    for t0 in (0..nt).step_by(TILE) {
+        for s0 in (0..ns).step_by(TILE) {
+            let sums = if s0 == 0 { sums.as_deref_mut() } else { None };
+            let (ti, tj) = ((nt - t0).min(TILE), (ns - s0).min(TILE));
+            let at = (t0, s0, ns);
+            macro_rules! tiles {
+                ($(($i:literal, $j:literal)),*) => {
+                    match (ti, tj) {
+                        $(($i, $j) => dot_tile::<S, $i, $j>(s, a, c, at, out, sums, nb, add),)*
+                        _ => unreachable!("tiles are at most {TILE} × {TILE}"),
+                    }
+                };
+            }
+            tiles! {
+                (1, 1), (1, 2), (1, 3), (1, 4), (2, 1), (2, 2), (2, 3), (2, 4),
+                (3, 1), (3, 2), (3, 3), (3, 4), (4, 1), (4, 2), (4, 3), (4, 4)
             }
         }
-        for (u, acc) in acc.into_iter().enumerate() {
-            let v = s.reduce(acc);
-            out[j + u] = if add { out[j + u] + v } else { v };
-        }
-        j += DOTS;
     }
-    for (jj, o) in out.iter_mut().enumerate().skip(j) {
-        let v = dot_blocks(s, a, &rows[jj * CHUNK..], nb);
-        *o = if add { *o + v } else { v };
+}
+
+/// Rows per side of an [`outer_dots`] tile: 16 accumulators, 4 sums and 8 loaded blocks fit
+/// in AVX-512's 32 registers.
+const TILE: usize = 4;
+
+/// One [`outer_dots`] tile: rows `t0..t0+TI` of `a` against rows `s0..s0+TJ` of `c`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn dot_tile<S: Simd, const TI: usize, const TJ: usize>(
+    s: S,
+    a: &[f64],
+    c: &[f64],
+    (t0, s0, ns): (usize, usize, usize),
+    out: &mut [f64],
+    sums: Option<&mut [f64]>,
+    nb: usize,
+    add: bool,
+) {
+    let zero = s.splat(0.0);
+    let mut acc = [[zero; TJ]; TI];
+    let mut sum = [zero; TI];
+    let with_sums = sums.is_some();
+    for b0 in (0..nb).step_by(LANES) {
+        let mut x = [zero; TI];
+        for (i, x) in x.iter_mut().enumerate() {
+            *x = s.load(block(a, (t0 + i) * CHUNK + b0));
+        }
+        let mut y = [zero; TJ];
+        for (j, y) in y.iter_mut().enumerate() {
+            *y = s.load(block(c, (s0 + j) * CHUNK + b0));
+        }
+        for (row, &x) in acc.iter_mut().zip(&x) {
+            for (acc, &y) in row.iter_mut().zip(&y) {
+                *acc = s.fma(x, y, *acc);
+            }
+        }
+        if with_sums {
+            for (sum, &x) in sum.iter_mut().zip(&x) {
+                *sum = s.add(*sum, x);
+            }
+        }
+    }
+    for (i, row) in acc.iter().enumerate() {
+        for (j, &v) in row.iter().enumerate() {
+            let o = &mut out[(t0 + i) * ns + s0 + j];
+            let v = s.reduce(v);
+            *o = if add { *o + v } else { v };
+        }
+    }
+    if let Some(sums) = sums {
+        for (i, &v) in sum.iter().enumerate() {
+            let o = &mut sums[t0 + i];
+            let v = s.reduce(v);
+            *o = if add { *o + v } else { v };
+        }
     }
 }
 
@@ -261,9 +321,6 @@ pub(crate) fn weighted_rows_n<S: Simd, const N: usize>(
     }
     acc
 }
-
-/// Dot products computed together by [`dots_into`].
-const DOTS: usize = 4;
 
 /// `acc + Σ_{j<n} w[j·stride] · v_j` on the block of items at `b0`, where `v_j` is node `j`'s
 /// row of a node-major buffer (`CHUNK` items per node): a weight row (`stride` 1) or column
@@ -670,16 +727,18 @@ impl Batch {
                 };
                 let dims = (t_n, s_n, nc);
                 gemm(false, tb, dims, 1.0, (d, CHUNK), (b, ldb), beta, (gk, s_n));
-            } else {
-                // gW[t][s] += Σ_b δ_t(b) z_s(b): zero δ lanes past the items add nothing.
-                let nb = padded(nc);
-                for (t, grow) in gk.chunks_exact_mut(s_n).enumerate() {
-                    dots_into(s, &d[t * CHUNK..], src, grow, nb, add);
+                for (t, gb) in g[net.bias_range(k)].iter_mut().enumerate() {
+                    let v = sum_blocks(s, &d[t * CHUNK..], padded(nc));
+                    *gb = if add { *gb + v } else { v };
                 }
-            }
-            for (t, gb) in g[net.bias_range(k)].iter_mut().enumerate() {
-                let v = sum_blocks(s, &d[t * CHUNK..], padded(nc));
-                *gb = if add { *gb + v } else { v };
+            } else {
+                // gW[t][s] += Σ_b δ_t(b) z_s(b), gb[t] += Σ_b δ_t(b): zero δ lanes past the
+                // items add nothing.
+                let (gw, gb) = g.split_at_mut(net.bias_range(k).start);
+                let gb = &mut gb[..net.bias_range(k).len()];
+                let gw = &mut gw[net.weight_range(k)];
+                let gb = (!gb.is_empty()).then_some(gb);
+                outer_dots(s, (d, t_n), (src, s_n), gw, gb, padded(nc), add);
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];
@@ -956,16 +1015,18 @@ impl Batch {
                     let rb = (rsrc, CHUNK);
                     gemm(false, true, dims, 1.0, (d, CHUNK), rb, 1.0, (&mut *hk, s_n));
                 }
-            } else {
-                for (t, hrow) in hk.chunks_exact_mut(s_n).enumerate() {
-                    dots_into(s, &rd[t * CHUNK..], src, hrow, nb, false);
-                    if k > 0 {
-                        dots_into(s, &d[t * CHUNK..], rsrc, hrow, nb, true);
-                    }
+                for (t, hb) in hv[net.bias_range(k)].iter_mut().enumerate() {
+                    *hb = sum_blocks(s, &rd[t * CHUNK..], nb);
                 }
-            }
-            for (t, hb) in hv[net.bias_range(k)].iter_mut().enumerate() {
-                *hb = sum_blocks(s, &rd[t * CHUNK..], nb);
+            } else {
+                let (hw, hb) = hv.split_at_mut(net.bias_range(k).start);
+                let hb = &mut hb[..net.bias_range(k).len()];
+                let hw = &mut hw[net.weight_range(k)];
+                let hb = (!hb.is_empty()).then_some(hb);
+                outer_dots(s, (rd, t_n), (src, s_n), hw, hb, nb, false);
+                if k > 0 {
+                    outer_dots(s, (d, t_n), (rsrc, s_n), hw, None, nb, true);
+                }
             }
             if k > 0 {
                 let wk = &w[net.weight_range(k)];
@@ -1115,6 +1176,62 @@ mod tests {
             again.act[..],
             "the same forward pass, the same state"
         );
+    }
+
+    /// Every entry of the tiled weight-gradient sums has the bits of its own dot product (sum)
+    /// over the blocks, computed alone in block order, for every tile shape and remainder,
+    /// written or added, with and without the sums.
+    #[test]
+    fn tiled_dot_products_give_each_entry_its_own_bits() {
+        let s = Portable;
+        let mut r = Stream::new(11, 4);
+        for (nt, ns) in [(1, 1), (4, 4), (10, 2), (4, 10), (7, 9), (5, 3), (9, 8)] {
+            for nb in [LANES, 5 * LANES, CHUNK] {
+                let a: Vec<f64> = (0..nt * CHUNK).map(|_| r.uniform_in(-1.0, 1.0)).collect();
+                let c: Vec<f64> = (0..ns * CHUNK).map(|_| r.uniform_in(-1.0, 1.0)).collect();
+                let before: Vec<f64> = (0..nt * ns).map(|_| r.uniform_in(-1.0, 1.0)).collect();
+                let sums_before: Vec<f64> = (0..nt).map(|_| r.uniform_in(-1.0, 1.0)).collect();
+                for add in [false, true] {
+                    for with_sums in [false, true] {
+                        let (mut out, mut sums) = (before.clone(), sums_before.clone());
+                        let sums_arg = with_sums.then_some(&mut sums[..]);
+                        outer_dots(s, (&a, nt), (&c, ns), &mut out, sums_arg, nb, add);
+                        for t in 0..nt {
+                            let mut sum = [0.0; W];
+                            for b0 in (0..nb).step_by(LANES) {
+                                for (l, u) in sum.iter_mut().enumerate() {
+                                    *u += a[t * CHUNK + b0 + l];
+                                }
+                            }
+                            for si in 0..ns {
+                                let mut dot = [0.0; W];
+                                for b0 in (0..nb).step_by(LANES) {
+                                    for (l, d) in dot.iter_mut().enumerate() {
+                                        let (x, y) =
+                                            (a[t * CHUNK + b0 + l], c[si * CHUNK + b0 + l]);
+                                        *d = x.mul_add(y, *d);
+                                    }
+                                }
+                                let v = s.reduce(dot);
+                                let want = if add { before[t * ns + si] + v } else { v };
+                                assert_eq!(
+                                    out[t * ns + si].to_bits(),
+                                    want.to_bits(),
+                                    "{nt}x{ns} ({t}, {si})"
+                                );
+                            }
+                            let v = s.reduce(sum);
+                            let want = match (with_sums, add) {
+                                (false, _) => sums_before[t],
+                                (true, false) => v,
+                                (true, true) => sums_before[t] + v,
+                            };
+                            assert_eq!(sums[t].to_bits(), want.to_bits(), "{nt}x{ns} sum {t}");
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
