@@ -11,7 +11,7 @@ use crate::linalg::gemm_row_major as gemm;
 
 use super::kernel::{isa_dispatch, tanh_slice, tanh_v, tanh_vn};
 use super::network::Network;
-use crate::simd::{block, block_mut, AlignedBuf, Simd, W};
+use crate::simd::{block, block_mut, block_mut_unchecked, block_unchecked, AlignedBuf, Simd, W};
 
 /// Number of data items per chunk: the unit of parallel work. Fixed (independent of the thread
 /// count), and per-chunk partial sums are reduced sequentially in chunk order, so every result
@@ -200,6 +200,22 @@ fn padded(nc: usize) -> usize {
     nc.next_multiple_of(LANES)
 }
 
+/// Whether a node-major buffer of length `len` (`CHUNK` values per node) holds entries
+/// `from..from + width` of each of its first `rows` rows, within a row (`from + width ≤
+/// CHUNK`): every block `j·CHUNK + b` with `j < rows` and `from ≤ b`, `b + LANES ≤ from +
+/// width` then lies inside it. The one check before a loop of unchecked loads
+/// ([`block_unchecked`]); no overflow can make it pass.
+#[inline(always)]
+fn rows_hold(len: usize, rows: usize, (from, width): (usize, usize)) -> bool {
+    let end = from.saturating_add(width);
+    end <= CHUNK
+        && (rows == 0
+            || (rows - 1)
+                .checked_mul(CHUNK)
+                .and_then(|first| first.checked_add(end))
+                .is_some_and(|last| last <= len))
+}
+
 /// `out[t·ns + s] (+)= Σ_b a_t(b) c_s(b)` for every `t < nt`, `s < ns`, and with `sums`
 /// also `sums[t] (+)= Σ_b a_t(b)`, where `a_t` and `c_s` are rows of node-major buffers
 /// (`CHUNK` items per node) summed over their first `nb` entries (whole blocks); with `add`
@@ -259,18 +275,25 @@ fn dot_tile<S: Simd, const TI: usize, const TJ: usize>(
     nb: usize,
     add: bool,
 ) {
+    assert!(nb.is_multiple_of(LANES));
+    assert!(
+        rows_hold(a.len(), t0.saturating_add(TI), (0, nb))
+            && rows_hold(c.len(), s0.saturating_add(TJ), (0, nb))
+    );
     let zero = s.splat(0.0);
     let mut acc = [[zero; TJ]; TI];
     let mut sum = [zero; TI];
     let with_sums = sums.is_some();
     for b0 in (0..nb).step_by(LANES) {
+        // SAFETY (both loads): rows below t0 + TI of `a` and s0 + TJ of `c`, blocks ending at
+        // b0 + LANES ≤ nb, which both buffers hold (asserted above).
         let mut x = [zero; TI];
         for (i, x) in x.iter_mut().enumerate() {
-            *x = s.load(block(a, (t0 + i) * CHUNK + b0));
+            *x = s.load(unsafe { block_unchecked(a, (t0 + i) * CHUNK + b0) });
         }
         let mut y = [zero; TJ];
         for (j, y) in y.iter_mut().enumerate() {
-            *y = s.load(block(c, (s0 + j) * CHUNK + b0));
+            *y = s.load(unsafe { block_unchecked(c, (s0 + j) * CHUNK + b0) });
         }
         for (row, &x) in acc.iter_mut().zip(&x) {
             for (acc, &y) in row.iter_mut().zip(&y) {
@@ -313,13 +336,23 @@ pub(crate) fn weighted_rows_n<S: Simd, const N: usize>(
     v: &[f64],
     b0: usize,
 ) -> [S::V; N] {
+    assert!(weights_hold(w.len(), n, stride) && rows_hold(v.len(), n, (b0, N * LANES)));
     for j in 0..n {
-        let wj = s.splat(w[j * stride]);
+        // SAFETY: j < n, so j·stride < w.len() and each block ends by row j's entry
+        // b0 + N·LANES, inside `v` (asserted above).
+        let wj = s.splat(unsafe { *w.get_unchecked(j * stride) });
         for (u, a) in acc.iter_mut().enumerate() {
-            *a = s.fma(wj, s.load(block(v, j * CHUNK + b0 + u * LANES)), *a);
+            let x = unsafe { block_unchecked(v, j * CHUNK + b0 + u * LANES) };
+            *a = s.fma(wj, s.load(x), *a);
         }
     }
     acc
+}
+
+/// Whether `w` (of length `len`) holds `w[j·stride]` for every `j < n`.
+#[inline(always)]
+fn weights_hold(len: usize, n: usize, stride: usize) -> bool {
+    n == 0 || (n - 1).checked_mul(stride).is_some_and(|last| last < len)
 }
 
 /// `acc + Σ_{j<n} w[j·stride] · v_j` on the block of items at `b0`, where `v_j` is node `j`'s
@@ -336,12 +369,16 @@ pub(crate) fn weighted_rows<S: Simd>(
     v: &[f64],
     b0: usize,
 ) -> S::V {
+    assert!(weights_hold(w.len(), n, stride) && rows_hold(v.len(), n, (b0, LANES)));
     for j in 0..n {
-        acc = s.fma(
-            s.splat(w[j * stride]),
-            s.load(block(v, j * CHUNK + b0)),
-            acc,
-        );
+        // SAFETY: as in `weighted_rows_n` with N = 1.
+        let (wj, x) = unsafe {
+            (
+                *w.get_unchecked(j * stride),
+                block_unchecked(v, j * CHUNK + b0),
+            )
+        };
+        acc = s.fma(s.splat(wj), s.load(x), acc);
     }
     acc
 }
@@ -357,15 +394,24 @@ pub(crate) fn softmax_r_delta<S: Simd>(
     nout: usize,
     b0: usize,
 ) {
+    let end = (b0, LANES);
+    assert!(rows_hold(p.len(), nout, end) && rows_hold(ry.len(), nout, end));
+    assert!(rows_hold(rd.len(), nout, end));
+    // SAFETY (every block below): rows o < nout, blocks ending at b0 + LANES (asserted).
     let mut pr = s.splat(0.0);
     for o in 0..nout {
-        let po = s.load(block(p, o * CHUNK + b0));
-        pr = s.fma(po, s.load(block(ry, o * CHUNK + b0)), pr);
+        let po = s.load(unsafe { block_unchecked(p, o * CHUNK + b0) });
+        pr = s.fma(
+            po,
+            s.load(unsafe { block_unchecked(ry, o * CHUNK + b0) }),
+            pr,
+        );
     }
     for o in 0..nout {
-        let po = s.load(block(p, o * CHUNK + b0));
-        let ryo = s.load(block(ry, o * CHUNK + b0));
-        s.store(block_mut(rd, o * CHUNK + b0), s.mul(po, s.sub(ryo, pr)));
+        let po = s.load(unsafe { block_unchecked(p, o * CHUNK + b0) });
+        let ryo = s.load(unsafe { block_unchecked(ry, o * CHUNK + b0) });
+        let out = unsafe { block_mut_unchecked(rd, o * CHUNK + b0) };
+        s.store(out, s.mul(po, s.sub(ryo, pr)));
     }
 }
 
@@ -379,23 +425,31 @@ fn softmax_blocks<S: Simd, const N: usize>(
     nout: usize,
     b0: usize,
 ) {
+    let end = (b0, N * LANES);
+    assert!(nout > 0 && rows_hold(y.len(), nout, end) && rows_hold(p.len(), nout, end));
+    // SAFETY (every unchecked block below): rows o < nout, blocks ending by b0 + N·LANES
+    // (asserted).
     let mut m = [s.splat(0.0); N];
     for (u, mu) in m.iter_mut().enumerate() {
         let at = b0 + u * LANES;
-        *mu = s.load(block(y, at));
+        *mu = s.load(unsafe { block_unchecked(y, at) });
         for o in 1..nout {
-            *mu = s.max(s.load(block(y, o * CHUNK + at)), *mu);
+            *mu = s.max(s.load(unsafe { block_unchecked(y, o * CHUNK + at) }), *mu);
         }
     }
     let mut sum = [s.splat(0.0); N];
     for o in 0..nout {
         let mut arg = m;
         for u in 0..N {
-            arg[u] = s.sub(s.load(block(y, o * CHUNK + b0 + u * LANES)), m[u]);
+            let yo = unsafe { block_unchecked(y, o * CHUNK + b0 + u * LANES) };
+            arg[u] = s.sub(s.load(yo), m[u]);
         }
         let e = super::kernel::exp_nonpos_vn(s, arg);
         for u in 0..N {
-            s.store(block_mut(p, o * CHUNK + b0 + u * LANES), e[u]);
+            s.store(
+                unsafe { block_mut_unchecked(p, o * CHUNK + b0 + u * LANES) },
+                e[u],
+            );
             sum[u] = s.add(sum[u], e[u]);
         }
     }
@@ -409,7 +463,7 @@ fn softmax_blocks<S: Simd, const N: usize>(
     }
     for o in 0..nout {
         for u in 0..N {
-            let pb = block_mut(p, o * CHUNK + b0 + u * LANES);
+            let pb = unsafe { block_mut_unchecked(p, o * CHUNK + b0 + u * LANES) };
             let q = divide_by(s, s.load(pb), sum[u], rec[u]);
             s.store(pb, q);
         }
@@ -559,6 +613,7 @@ impl Batch {
                 // INTERLEAVE blocks at a time (their tanh chains interleaved), then the rest.
                 let nb = padded(nc);
                 let hidden = k + 1 < nmat;
+                assert!(rows_hold(dst.len(), t_n, (0, nb)));
                 for t in 0..t_n {
                     let wrow = &wk[t * s_n..(t + 1) * s_n];
                     let bt = s.splat(bias.get(t).copied().unwrap_or(0.0));
@@ -567,7 +622,9 @@ impl Batch {
                         let acc = weighted_rows_n(s, [bt; INTERLEAVE], wrow, 1, s_n, src, b0);
                         let acc = if hidden { tanh_vn(s, acc) } else { acc };
                         for (u, a) in acc.into_iter().enumerate() {
-                            s.store(block_mut(dst, t * CHUNK + b0 + u * LANES), a);
+                            // SAFETY: row t < t_n, the block ends by nb (asserted above).
+                            let at = t * CHUNK + b0 + u * LANES;
+                            s.store(unsafe { block_mut_unchecked(dst, at) }, a);
                         }
                         b0 += INTERLEAVE * LANES;
                     }
@@ -576,7 +633,8 @@ impl Batch {
                         if hidden {
                             acc = tanh_v(s, acc);
                         }
-                        s.store(block_mut(dst, t * CHUNK + b0), acc);
+                        // SAFETY: as above.
+                        s.store(unsafe { block_mut_unchecked(dst, t * CHUNK + b0) }, acc);
                         b0 += LANES;
                     }
                 }
@@ -778,6 +836,7 @@ impl Batch {
                     let nb = padded(nc);
                     let one = s.splat(1.0);
                     let zero = s.splat(0.0);
+                    assert!(rows_hold(z.len(), s_n, (0, nb)) && rows_hold(dk.len(), s_n, (0, nb)));
                     for si in 0..s_n {
                         let mut b0 = 0;
                         while b0 < nb {
@@ -799,9 +858,12 @@ impl Batch {
                                 if let Some(errs) = self.errs.as_mut() {
                                     s.store(block_mut(errs, base + at), acc);
                                 }
-                                let z = s.load(block(z, at));
-                                let v = s.mul(acc, s.sub(one, s.mul(z, z)));
-                                s.store(block_mut(dk, at), v);
+                                // SAFETY: row si < s_n, the block ends by nb (asserted).
+                                let (z, dk) = unsafe {
+                                    (block_unchecked(z, at), block_mut_unchecked(dk, at))
+                                };
+                                let z = s.load(z);
+                                s.store(dk, s.mul(acc, s.sub(one, s.mul(z, z))));
                             }
                             b0 += nblk * LANES;
                         }
@@ -925,6 +987,10 @@ impl Batch {
                     row[nc..nb].fill(0.0);
                 }
             } else {
+                assert!(
+                    rows_hold(dst.len(), t_n, (0, nb))
+                        && (!hidden || rows_hold(z.len(), t_n, (0, nb)))
+                );
                 for t in 0..t_n {
                     let bt = s.splat(vb.get(t).copied().unwrap_or(0.0));
                     let row = t * s_n..(t + 1) * s_n;
@@ -936,12 +1002,13 @@ impl Batch {
                             acc = weighted_rows_n(s, acc, &wk[row.clone()], 1, s_n, rsrc, b0);
                         }
                         for (u, mut a) in acc.into_iter().enumerate() {
+                            // SAFETY (both blocks): row t < t_n, ending by nb (asserted).
                             let at = t * CHUNK + b0 + u * LANES;
                             if hidden {
-                                let zv = s.load(block(z, at));
+                                let zv = s.load(unsafe { block_unchecked(z, at) });
                                 a = s.mul(a, s.sub(one, s.mul(zv, zv)));
                             }
-                            s.store(block_mut(dst, at), a);
+                            s.store(unsafe { block_mut_unchecked(dst, at) }, a);
                         }
                         b0 += INTERLEAVE * LANES;
                     }
@@ -1067,6 +1134,14 @@ impl Batch {
                     }
                 } else {
                     let two = s.splat(2.0);
+                    assert!(wk.len() >= t_n * s_n && vk.len() >= t_n * s_n);
+                    assert!(rows_hold(d.len(), t_n, (0, nb)) && rows_hold(rd.len(), t_n, (0, nb)));
+                    for v in [z, rz, &*dk, &*rdk] {
+                        assert!(rows_hold(v.len(), s_n, (0, nb)));
+                    }
+                    // SAFETY (every unchecked access below): weights t·s_n + si < t_n·s_n;
+                    // rows t < t_n of δ and R{δ}, si < s_n of the rest, blocks ending by nb
+                    // (all asserted above).
                     for si in 0..s_n {
                         for b0 in (0..nb).step_by(LANES) {
                             // e = Wᵀδ and R{e} = Wᵀ R{δ} + Vᵀ δ in one pass over t
@@ -1075,19 +1150,28 @@ impl Batch {
                             let mut e = s.splat(0.0);
                             let mut re = s.splat(0.0);
                             for t in 0..t_n {
-                                let dt = s.load(block(d, t * CHUNK + b0));
-                                let rdt = s.load(block(rd, t * CHUNK + b0));
-                                let wts = s.splat(wk[t * s_n + si]);
+                                let (dt, rdt, wts, vts) = unsafe {
+                                    (
+                                        block_unchecked(d, t * CHUNK + b0),
+                                        block_unchecked(rd, t * CHUNK + b0),
+                                        *wk.get_unchecked(t * s_n + si),
+                                        *vk.get_unchecked(t * s_n + si),
+                                    )
+                                };
+                                let (dt, rdt, wts) = (s.load(dt), s.load(rdt), s.splat(wts));
                                 e = s.fma(wts, dt, e);
                                 re = s.fma(wts, rdt, re);
-                                re = s.fma(s.splat(vk[t * s_n + si]), dt, re);
+                                re = s.fma(s.splat(vts), dt, re);
                             }
-                            let zv = s.load(block(z, si * CHUNK + b0));
-                            let rzv = s.load(block(rz, si * CHUNK + b0));
+                            let at = si * CHUNK + b0;
+                            let (zv, rzv) =
+                                unsafe { (block_unchecked(z, at), block_unchecked(rz, at)) };
+                            let (zv, rzv) = (s.load(zv), s.load(rzv));
                             let dz = s.sub(one, s.mul(zv, zv));
-                            s.store(block_mut(dk, si * CHUNK + b0), s.mul(e, dz));
+                            s.store(unsafe { block_mut_unchecked(dk, at) }, s.mul(e, dz));
                             let corr = s.mul(s.mul(s.mul(two, e), zv), rzv);
-                            s.store(block_mut(rdk, si * CHUNK + b0), s.sub(s.mul(re, dz), corr));
+                            let rdk = unsafe { block_mut_unchecked(rdk, at) };
+                            s.store(rdk, s.sub(s.mul(re, dz), corr));
                         }
                     }
                 }
