@@ -1262,6 +1262,51 @@ mod tests {
         );
     }
 
+    /// The bounds that license the unchecked loads: an exact fit passes, one entry short or
+    /// one row too many fails, and no overflowing extent passes.
+    #[test]
+    fn unchecked_loops_are_licensed_only_inside_their_buffers() {
+        assert!(rows_hold(3 * CHUNK, 3, (0, CHUNK)));
+        assert!(rows_hold(2 * CHUNK + 16, 3, (8, 8)));
+        assert!(!rows_hold(2 * CHUNK + 15, 3, (8, 8)));
+        assert!(!rows_hold(3 * CHUNK, 4, (0, 8)));
+        assert!(
+            !rows_hold(10 * CHUNK, 2, (CHUNK - 8, 16)),
+            "past the row's end"
+        );
+        assert!(rows_hold(0, 0, (0, CHUNK)), "no rows, nothing read");
+        assert!(!rows_hold(usize::MAX, 2, (usize::MAX - 3, 8)));
+        assert!(!rows_hold(usize::MAX, usize::MAX, (0, 8)));
+        assert!(weights_hold(10, 4, 3) && !weights_hold(9, 4, 3) && weights_hold(0, 0, 7));
+        assert!(!weights_hold(usize::MAX, 3, usize::MAX));
+        // A buffer one entry short stops a kernel at its assertion, before any load (it fits
+        // with one more).
+        assert_eq!(
+            weighted_rows(
+                Portable,
+                [0.0; W],
+                &[1.0; 4],
+                1,
+                4,
+                &[1.0; 3 * CHUNK + 8],
+                0
+            ),
+            [4.0; W]
+        );
+        let r = std::panic::catch_unwind(|| {
+            weighted_rows(
+                Portable,
+                [0.0; W],
+                &[1.0; 4],
+                1,
+                4,
+                &[0.0; 3 * CHUNK + 7],
+                0,
+            )
+        });
+        assert!(r.is_err());
+    }
+
     /// Every entry of the tiled weight-gradient sums has the bits of its own dot product (sum)
     /// over the blocks, computed alone in block order, for every tile shape and remainder,
     /// written or added, with and without the sums.
