@@ -9,7 +9,8 @@
 //! instructions inside `unsafe` blocks justified by that token, and are `#[inline(always)]` so
 //! that they compile to single instructions inside the `#[target_feature]` functions that the
 //! dispatcher ([`isa_dispatch`]) generates. Used by the network kernels and the LJAT pair
-//! loop.
+//! loop. Blocks are read with [`block`] (bounds-checked) or, in the network kernels' innermost
+//! loops, with [`block_unchecked`] after one check of the whole loop's extent.
 
 /// Lanes per block.
 pub(crate) const W: usize = 8;

@@ -33,7 +33,7 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// zero gradient components, zero Hessian rows and columns, `Hv = P H P v`.
 ///
 /// **Derivatives.** Gradient by backpropagation; Hessian-vector products by Pearlmutter's
-/// R-operator (one forward and one backward sweep, about 1.7 times the cost of a gradient; `H`
+/// R-operator (one forward and one backward sweep, about 1.6 times the cost of a gradient; `H`
 /// is never formed). The potential keeps the forward pass of the last product's point (the
 /// activations and probabilities of every item, and its inputs transposed when the first layer
 /// is narrow: at most `(Nin + hidden + 2·Nout)·Ndata` values), so further
@@ -44,7 +44,7 @@ fn chunk_items(ci: usize, ndata: usize) -> (usize, usize) {
 /// the remaining entries follow by symmetry (the result is exactly symmetric). Cost: about
 /// `Ndata·NOPT²/2` multiply-adds in cache-blocked matrix products plus `O(Ndata·NOPT·nodes)`
 /// R-passes; memory: the matrix plus a `NOPT × CHUNK` buffer per block in flight.
-/// For `[2,10,4]` with 1000 items this is about 0.6 ms; for `[784,10,10]` (NOPT 7960,
+/// For `[2,10,4]` with 1000 items this is about 0.45 ms; for `[784,10,10]` (NOPT 7960,
 /// a 0.5 GB matrix) about 0.5 s with 20 items.
 ///
 /// **Evaluation and determinism.** Items are processed in fixed chunks of [`CHUNK`] in parallel
