@@ -474,6 +474,18 @@ fn softmax_blocks<S: Simd, const N: usize>(
     }
 }
 
+/// `δ = p − e_c` in place on the outputs' rows (`Nout × CHUNK`, holding `p`): 1 off each
+/// item's label entry, row by row (a compare and a subtraction per entry, vectorised, rather
+/// than a scattered update per item; `p − 0 = p` elsewhere, so the same bits).
+#[inline(always)]
+fn one_hot_off(rows: &mut [f64], labels: &[usize]) {
+    for (o, row) in rows.chunks_exact_mut(CHUNK).enumerate() {
+        for (d, &c) in row.iter_mut().zip(labels) {
+            *d -= if c == o { 1.0 } else { 0.0 };
+        }
+    }
+}
+
 /// `a / b` given `r = 1/b` (correctly rounded): `q0 = a·r` corrected once by its FMA residual
 /// `a − q0·b` (see [`softmax_blocks`]).
 #[inline(always)]
@@ -757,9 +769,7 @@ impl Batch {
         let out = net.layer(nmat).start * CHUNK;
         let nout = net.nout();
         self.del[out..out + nout * CHUNK].copy_from_slice(&self.p[..nout * CHUNK]);
-        for (b, &c) in labels[..nc].iter().enumerate() {
-            self.del[out + c * CHUNK + b] -= 1.0;
-        }
+        one_hot_off(&mut self.del[out..out + nout * CHUNK], &labels[..nc]);
         // δ is zero in the lanes past the items, so every register block below carries zeros
         // there and no sum over items sees them.
         for row in self.del[out..out + nout * CHUNK].chunks_exact_mut(CHUNK) {
@@ -1031,9 +1041,7 @@ impl Batch {
         let out = net.layer(nmat).start * CHUNK;
         let nout = net.nout();
         self.del[out..out + nout * CHUNK].copy_from_slice(&self.p[..nout * CHUNK]);
-        for (b, &c) in labels[..nc].iter().enumerate() {
-            self.del[out + c * CHUNK + b] -= 1.0;
-        }
+        one_hot_off(&mut self.del[out..out + nout * CHUNK], &labels[..nc]);
         for b0 in (0..nb).step_by(LANES) {
             let (ry, rd) = (&self.ract[out..], &mut self.rdel[out..]);
             softmax_r_delta(s, &self.p, ry, rd, nout, b0);
