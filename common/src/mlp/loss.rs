@@ -84,31 +84,19 @@ type SpareBatches = Kept<Vec<Batch>>;
 const MAX_SPARE_BATCHES: usize = 256;
 
 impl SpareBatches {
-    /// A kept batch, or a fresh one when none is free.
-    fn take(&self, net: &Network) -> Batch {
-        let kept = self.try_hold().and_then(|mut v| v.pop());
-        kept.unwrap_or_else(|| Batch::new(net))
-    }
-
-    /// Keep `b` for a later call (dropped when the pool is held or full).
-    fn put(&self, b: Batch) {
-        if let Some(mut v) = self.try_hold() {
-            if v.len() < MAX_SPARE_BATCHES {
-                v.push(b);
-            }
-        }
-    }
-
-    /// A batch for one helper thread's part of a call, put back when it is dropped.
+    /// A kept batch (a fresh one when none is free) for one thread's part of a call; it
+    /// returns to the spares when dropped.
     fn lend(&self, net: &Network) -> Lent<'_> {
+        let kept = self.try_hold().and_then(|mut v| v.pop());
         Lent {
             spares: self,
-            batch: Some(self.take(net)),
+            batch: Some(kept.unwrap_or_else(|| Batch::new(net))),
         }
     }
 }
 
-/// A batch lent by [`SpareBatches::lend`]; returns to the spares when dropped.
+/// A batch lent by [`SpareBatches::lend`]; returns to the spares when dropped (not when they
+/// are held by another call or full).
 struct Lent<'a> {
     spares: &'a SpareBatches,
     /// Always `Some` until dropped.
@@ -130,8 +118,10 @@ impl std::ops::DerefMut for Lent<'_> {
 
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
-        if let Some(b) = self.batch.take() {
-            self.spares.put(b);
+        if let (Some(b), Some(mut kept)) = (self.batch.take(), self.spares.try_hold()) {
+            if kept.len() < MAX_SPARE_BATCHES {
+                kept.push(b);
+            }
         }
     }
 }
@@ -258,7 +248,7 @@ impl Mlp {
         let net = &self.net;
         let x = Weights::new(net, x);
         out.par_chunks_mut(CHUNK * nout).enumerate().for_each_init(
-            || Batch::new(net),
+            || self.spare.lend(net),
             |bt, (ci, block)| {
                 let (d0, nc) = chunk_items(ci, data.ndata());
                 bt.forward(
@@ -309,7 +299,7 @@ impl Mlp {
             );
             bt.softmax(net, &data.labels()[d0..d0 + nc])
         };
-        let mut bt = self.spare.take(net);
+        let mut bt = self.spare.lend(net);
         let sum = if serial(data.ndata() * net.nopt(), nchunks) {
             (0..nchunks).fold(0.0, |sum, ci| sum + energy(&mut bt, ci))
         } else {
@@ -324,7 +314,6 @@ impl Mlp {
             );
             rest.iter().fold(head, |a, b| a + b)
         };
-        self.spare.put(bt);
         sum
     }
 
@@ -350,9 +339,8 @@ impl Mlp {
         };
         grad.fill(0.0);
         if serial(data.ndata() * nopt, nchunks) {
-            let mut bt = self.spare.take(net);
+            let mut bt = self.spare.lend(net);
             let sum = (0..nchunks).fold(0.0, |sum, ci| sum + chunk(&mut bt, ci, grad, true));
-            self.spare.put(bt);
             return sum;
         }
         // In parallel: this thread takes the chunks from the front, in order, adding each
@@ -363,7 +351,7 @@ impl Mlp {
         let threads = rayon::current_num_threads();
         let floor = nchunks.div_ceil(threads);
         self.partials.with((nchunks - floor) * nopt, |buf| {
-            let mut bt = self.spare.take(net);
+            let mut bt = self.spare.lend(net);
             let mut head = 0.0;
             let mut blocks = chunk_blocks(floor, buf, nopt);
             let (k, rest) = from_both_ends(
@@ -374,7 +362,6 @@ impl Mlp {
                 || self.spare.lend(net),
                 |bt, ci, g| chunk(bt, ci, g, false),
             );
-            self.spare.put(bt);
             add_in_order(&buf[(k - floor) * nopt..], nopt, grad);
             rest.iter().fold(head, |a, b| a + b)
         })
@@ -444,7 +431,7 @@ impl Mlp {
                 .iter_mut()
                 .zip(chunk_blocks(floor, buf, nopt))
                 .collect();
-            let mut bt = self.spare.take(net);
+            let mut bt = self.spare.lend(net);
             let mut front = |ci: usize, (state, _): &mut (&mut ForwardState, &mut [f64])| {
                 product(&mut bt, ci, scratch, state);
                 for (a, b) in hv.iter_mut().zip(&*scratch) {
@@ -466,7 +453,6 @@ impl Mlp {
                     front(ci, c);
                 }
             }
-            self.spare.put(bt);
         });
         if let Some(c) = guard.as_deref_mut() {
             c.complete = true;
